@@ -1,0 +1,74 @@
+//! Dates as offices write them (1949-12-31, 1949/12/31, 1949年12月31日, 19491231), ages, and
+//! "today" — which tests and the demo can pin so results never depend on the wall clock.
+
+use crate::text::to_half_width;
+use chrono::{Datelike, NaiveDate};
+
+/// Parses the date spellings found in office registers; `None` when it is not a real date.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let text = to_half_width(raw.trim());
+    let text = text.trim_end_matches('日');
+    let normalised: String =
+        text.chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
+    if normalised.len() == 8 && normalised.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(&normalised, "%Y%m%d").ok();
+    }
+    let mut parts = normalised.split('-').map(str::trim);
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Full years lived on `today`.
+pub fn age_on(birth: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// The latest birth date of someone who is at least `years` old on `today`
+/// (29 February birthdays count from 1 March in non-leap years).
+pub fn born_on_or_before(years: u32, today: NaiveDate) -> NaiveDate {
+    let year = today.year() - years as i32;
+    NaiveDate::from_ymd_opt(year, today.month(), today.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).expect("valid"))
+}
+
+pub fn local_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn office_spellings() {
+        for text in ["1949-12-31", "1949/12/31", "1949年12月31日", "19491231", "1949.12.31", " １９４９-１２-３１ "] {
+            assert_eq!(parse_date(text), Some(d(1949, 12, 31)), "{text}");
+        }
+        assert_eq!(parse_date("1949-2-3"), Some(d(1949, 2, 3)));
+    }
+
+    #[test]
+    fn impossible_dates_are_none() {
+        for text in ["1949-02-30", "19491331", "49-12-31", "abc", "", "1949-12-31-1"] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn age_turns_on_the_birthday() {
+        assert_eq!(age_on(d(1946, 11, 28), d(2026, 11, 28)), 80);
+        assert_eq!(age_on(d(1946, 11, 29), d(2026, 11, 28)), 79);
+        assert_eq!(born_on_or_before(80, d(2026, 11, 28)), d(1946, 11, 28));
+    }
+}

@@ -1,0 +1,141 @@
+//! `Ledger`: one open register file. Owns the connection, the clock the register reads
+//! ("today"), the search index cache, community settings, statistics and the health check.
+
+use crate::dates::{born_on_or_before, local_today};
+use crate::error::Result;
+use crate::model::{Stats, AGED_YEARS};
+use crate::search::SearchIndex;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+pub struct Ledger {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    today: Option<NaiveDate>,
+    pub(crate) search_index: Option<SearchIndex>,
+}
+
+/// SQL condition for a resident who is still part of the register's current lists.
+pub(crate) const CURRENT: &str = "r.moved_out_on IS NULL AND r.died_on IS NULL";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthReport {
+    pub healthy: bool,
+    pub integrity: Vec<String>,
+    pub foreign_key_violations: u64,
+    pub schema_version: i64,
+    pub supported_schema_version: i64,
+}
+
+impl Ledger {
+    pub fn open(path: &Path) -> Result<Ledger> {
+        let conn = crate::db::open(path)?;
+        Ok(Ledger { conn, path: path.to_path_buf(), today: None, search_index: None })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Pins "today" (tests, reproducible demos); otherwise the local date is used.
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(local_today)
+    }
+
+    pub(crate) fn aged_cutoff(&self) -> String {
+        born_on_or_before(AGED_YEARS, self.today()).to_string()
+    }
+
+    /// Called after every committed write of this connection, whose own commits do not move
+    /// SQLite's data_version.
+    pub(crate) fn changed(&mut self) {
+        self.search_index = None;
+    }
+
+    pub fn now_text() -> String {
+        chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
+    /// True while the register holds no grids, households or residents.
+    pub fn is_empty(&self) -> Result<bool> {
+        let count: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM grids) + (SELECT count(*) FROM households) + (SELECT count(*) FROM residents)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(count == 0)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn community_name(&self) -> Result<Option<String>> {
+        self.setting("community_name")
+    }
+
+    pub fn set_community_name(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(crate::Error::invalid("community_name", "请填写社区名称"));
+        }
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES ('community_name', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [name],
+        )?;
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        let sql = format!(
+            "SELECT
+                (SELECT count(*) FROM households WHERE moved_out_on IS NULL),
+                (SELECT count(*) FROM residents r WHERE {CURRENT}),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.birth_date <= ?1),
+                (SELECT count(DISTINCT c.resident_id) FROM care_needs c JOIN residents r ON r.id = c.resident_id WHERE {CURRENT}),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.political_status LIKE '中共%'),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.is_volunteer = 1),
+                (SELECT count(*) FROM grids),
+                (SELECT count(*) FROM buildings),
+                (SELECT count(*) FROM units)"
+        );
+        Ok(self.conn.query_row(&sql, [self.aged_cutoff()], |r| {
+            Ok(Stats {
+                households: r.get(0)?,
+                residents: r.get(1)?,
+                aged_80_plus: r.get(2)?,
+                care_needs: r.get(3)?,
+                party_members: r.get(4)?,
+                volunteers: r.get(5)?,
+                grids: r.get(6)?,
+                buildings: r.get(7)?,
+                units: r.get(8)?,
+            })
+        })?)
+    }
+
+    /// integrity_check, foreign_key_check and the schema version, as `xinghe-cli check` reports.
+    pub fn check(&self) -> Result<HealthReport> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let integrity: Vec<String> =
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let foreign_key_violations = fk.query_map([], |_| Ok(()))?.count() as u64;
+        let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported_schema_version = crate::db::schema_version();
+        let healthy = integrity == ["ok"]
+            && foreign_key_violations == 0
+            && schema_version == supported_schema_version;
+        Ok(HealthReport { healthy, integrity, foreign_key_violations, schema_version, supported_schema_version })
+    }
+}

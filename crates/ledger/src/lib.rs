@@ -1,0 +1,22 @@
+//! xinghe-ledger: the headless core of 星河社区台账 — the register's domain, validation,
+//! storage (one SQLite file), search and the demo community. It never depends on tauri, so it
+//! builds, tests and benchmarks without a webview and also serves `xinghe-cli`.
+
+pub mod dates;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod hierarchy;
+pub mod households;
+pub mod idcard;
+pub mod ledger;
+pub mod model;
+pub mod names;
+pub mod phone;
+pub mod residents;
+pub mod search;
+pub mod text;
+
+pub use error::{Error, FieldError, Result};
+pub use ledger::{HealthReport, Ledger};
+pub use search::SearchHit;

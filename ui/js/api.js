@@ -1,0 +1,51 @@
+// The only bridge to the Rust core: one async function per IPC command (see docs/ipc-contract.md).
+const invoke = window.__TAURI__.core.invoke;
+
+/** Every rejection becomes `{ kind, message, fields }`, so callers can always show `message`. */
+function normalise(error) {
+  if (error && typeof error === 'object' && typeof error.kind === 'string') {
+    return {
+      kind: error.kind,
+      message: String(error.message ?? ''),
+      fields: Array.isArray(error.fields) ? error.fields : [],
+    };
+  }
+  let message;
+  if (typeof error === 'string') message = error;
+  else if (error && typeof error.message === 'string') message = error.message;
+  else {
+    try {
+      message = JSON.stringify(error) ?? String(error);
+    } catch {
+      message = String(error);
+    }
+  }
+  return { kind: 'unknown', message, fields: [] };
+}
+
+async function call(command, args) {
+  try {
+    return await invoke(command, args);
+  } catch (error) {
+    throw normalise(error);
+  }
+}
+
+export const appInfo = () => call('app_info');
+export const createDatabase = (mode, communityName) => call('create_database', { mode, communityName });
+export const stats = () => call('stats');
+export const options = () => call('options');
+export const hierarchy = () => call('hierarchy');
+export const setCommunityName = (name) => call('set_community_name', { name });
+export const saveGrid = (input) => call('save_grid', { input });
+export const saveBuilding = (input) => call('save_building', { input });
+export const saveUnit = (input) => call('save_unit', { input });
+export const listHouseholds = (filter) => call('list_households', { filter });
+export const getHousehold = (id) => call('get_household', { id });
+export const saveHousehold = (input) => call('save_household', { input });
+export const moveOutHousehold = (id, date = null) => call('move_out_household', { id, date });
+export const getResident = (id) => call('get_resident', { id });
+export const saveResident = (input) => call('save_resident', { input });
+export const moveOutResident = (id, date = null) => call('move_out_resident', { id, date });
+export const markDeceased = (id, date) => call('mark_deceased', { id, date });
+export const search = (query) => call('search', { query });

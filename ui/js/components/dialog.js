@@ -1,0 +1,98 @@
+// Modal dialogs: a form dialog that stays open on errors, and a confirmation dialog (optionally asking a date).
+import { html, setHtml } from '../html.js';
+import { t } from '../i18n.js';
+import { clearErrors, showErrors } from './form-errors.js';
+import { field, textInput } from './fields.js';
+
+let counter = 0;
+
+/**
+ * Opens a modal form. `onSubmit(form)` may throw `{ kind, message, fields }`: the dialog then shows the
+ * errors and stays open with the typed values. Resolves with onSubmit's result, or null when cancelled.
+ */
+export function openFormDialog({ title, body, submitId, cancelId, submitLabel, tone = 'primary', wide = false, onReady, onSubmit }) {
+  counter += 1;
+  const titleId = `dialog-title-${counter}`;
+  const opener = document.activeElement;
+  const dialog = document.createElement('dialog');
+  dialog.className = wide ? 'dialog dialog-wide' : 'dialog';
+  dialog.setAttribute('aria-labelledby', titleId);
+  setHtml(dialog, html`<form class="dialog-form" novalidate>
+    <h2 class="dialog-title" id="${titleId}">${title}</h2>
+    <div class="dialog-body">${body}</div>
+    <div class="dialog-footer">
+      <p class="form-error" role="alert" tabindex="-1" hidden></p>
+      <div class="dialog-actions">
+        <button type="button" class="button" ${cancelId ? html`id="${cancelId}"` : ''} data-dialog-cancel>${t('action.cancel')}</button>
+        <button type="submit" class="button button-${tone}" ${submitId ? html`id="${submitId}"` : ''}>${submitLabel ?? t('action.save')}</button>
+      </div>
+    </div>
+  </form>`);
+  document.body.append(dialog);
+  const form = dialog.querySelector('form');
+  const submit = form.querySelector('button[type=submit]');
+
+  return new Promise((resolve) => {
+    let busy = false;
+    const finish = (value) => {
+      dialog.close();
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(value);
+    };
+    form.querySelector('[data-dialog-cancel]').addEventListener('click', () => {
+      if (!busy) finish(null);
+    });
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      if (!busy) finish(null);
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      submit.disabled = true;
+      form.setAttribute('aria-busy', 'true');
+      clearErrors(form);
+      try {
+        const result = await onSubmit(form);
+        finish(result ?? true);
+      } catch (error) {
+        showErrors(form, error);
+      } finally {
+        busy = false;
+        submit.disabled = false;
+        form.removeAttribute('aria-busy');
+      }
+    });
+    onReady?.(form);
+    dialog.showModal();
+    form.querySelector('.dialog-body input:not([type=hidden]), .dialog-body select, .dialog-body textarea')?.focus();
+  });
+}
+
+/**
+ * Asks before doing something. With `date`, the dialog has a date input (`#confirm-date`, field key `date`).
+ * `onConfirm({ date })` runs the action; its errors are shown in the dialog. Resolves true when done.
+ */
+export function confirmAction({ title, message, confirmLabel, tone = 'danger', date = null, onConfirm }) {
+  const body = html`<p class="dialog-message">${message}</p>
+    ${date ? field({ id: 'confirm-date', label: date.label, field: 'date', required: date.required, hint: date.hint,
+      control: textInput({ id: 'confirm-date', type: 'date', value: date.value ?? '', required: date.required }) }) : ''}`;
+  return openFormDialog({
+    title,
+    body,
+    submitId: 'confirm-ok',
+    cancelId: 'confirm-cancel',
+    submitLabel: confirmLabel,
+    tone,
+    onSubmit: async (form) => {
+      const value = form.querySelector('#confirm-date')?.value ?? '';
+      if (date?.required && value === '') {
+        throw { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'date', message: t('form.dateRequired') }] };
+      }
+      await onConfirm({ date: value === '' ? null : value });
+      return true;
+    },
+  });
+}

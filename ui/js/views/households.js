@@ -1,0 +1,130 @@
+// Households list (#/households): filters, the households table with badges, paging, and 新增住户.
+import { html, setHtml, setHtmlKeepFocus } from '../html.js';
+import { t, tv } from '../i18n.js';
+import { getState } from '../store.js';
+import { loadHouseholds, PAGE_SIZE } from '../actions.js';
+import { householdHref, navigate } from '../router.js';
+import { orDash } from '../format.js';
+import { agedBadge, badgeList, careBadge, movedOutBadge, partyBadge } from '../components/badges.js';
+import { selectInput } from '../components/fields.js';
+import { openHouseholdForm } from './household-form.js';
+
+const idOrNull = (value) => (value === '' ? null : Number(value));
+
+function filtersMarkup(state) {
+  const { filter } = state.households;
+  const grids = state.hierarchy?.grids ?? [];
+  const grid = grids.find((g) => g.id === filter.grid_id);
+  const check = (id, key, label) => html`<label class="check" for="${id}">
+    <input type="checkbox" id="${id}" data-key="${key}" ${filter[key] ? html`checked` : ''}> <span>${label}</span></label>`;
+  return html`<div class="filter">
+      <label class="field-label" for="filter-grid">${t('households.grid')}</label>
+      ${selectInput({ id: 'filter-grid', blank: t('households.allGrids'), value: filter.grid_id, choices: grids.map((g) => ({ value: g.id, label: g.name })) })}
+    </div>
+    <div class="filter">
+      <label class="field-label" for="filter-building">${t('households.building')}</label>
+      ${selectInput({ id: 'filter-building', blank: grid ? t('households.allBuildings') : t('households.pickGridFirst'), value: filter.building_id, disabled: !grid,
+        choices: (grid?.buildings ?? []).map((b) => ({ value: b.id, label: b.name })) })}
+    </div>
+    <div class="filter">
+      <label class="field-label" for="filter-care">${t('households.care')}</label>
+      ${selectInput({ id: 'filter-care', blank: t('households.allCare'), value: filter.care, choices: (state.options?.care_kinds ?? []).map((k) => ({ value: k, label: tv('care', k) })) })}
+    </div>
+    <div class="filter filter-checks">
+      ${check('filter-80', 'aged_80_plus', t('households.aged80'))}
+      ${check('filter-party', 'party_member', t('households.party'))}
+      ${check('filter-moved-out', 'include_moved_out', t('households.includeMovedOut'))}
+    </div>`;
+}
+
+function rowMarkup(row) {
+  const badges = [
+    row.has_80_plus ? agedBadge() : null,
+    ...(row.care_needs ?? []).map((kind) => careBadge({ kind })),
+    row.party_members > 0 ? partyBadge(row.party_members) : null,
+    row.moved_out_on ? movedOutBadge(row.moved_out_on) : null,
+  ].filter(Boolean);
+  return html`<tr data-id="${row.id}" class="${row.moved_out_on ? 'is-gone' : ''}">
+    <td class="col-address"><a href="${householdHref(row.id)}">${row.address}</a></td>
+    <td>${row.grid_name}</td>
+    <td>${orDash(row.head_name)}</td>
+    <td class="num">${row.member_count}</td>
+    <td class="nowrap">${orDash(row.phone_masked)}</td>
+    <td>${badgeList(badges)}</td>
+  </tr>`;
+}
+
+function resultsMarkup(list) {
+  const { filter, total, rows, loading, loaded } = list;
+  if (!loaded) return html`<p class="empty">${t('common.loading')}</p>`;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.floor(filter.offset / PAGE_SIZE) + 1;
+  const table = rows.length
+    ? html`<div class="table-wrap"><table id="households-table" class="table table-click">
+        <caption class="visually-hidden">${t('households.title')}</caption>
+        <thead><tr>
+          <th scope="col">${t('households.colAddress')}</th><th scope="col">${t('households.colGrid')}</th>
+          <th scope="col">${t('households.colHead')}</th><th scope="col" class="num">${t('households.colMembers')}</th>
+          <th scope="col">${t('households.colPhone')}</th><th scope="col">${t('households.colMarks')}</th>
+        </tr></thead>
+        <tbody>${rows.map(rowMarkup)}</tbody>
+      </table></div>`
+    : html`<div class="empty"><p>${total === 0 && isPlain(filter) ? t('households.emptyAll') : t('households.emptyFiltered')}</p></div>`;
+  return html`<div class="list-status${loading ? ' is-loading' : ''}" aria-busy="${loading ? 'true' : 'false'}">${table}</div>
+    <div class="pager">
+      <span class="pager-total" role="status">${t('households.total', { total })}</span>
+      <span class="pager-page">${t('households.page', { page, pages })}</span>
+      <button type="button" class="button" id="page-prev" ${page <= 1 ? html`disabled` : ''}>${t('households.prev')}</button>
+      <button type="button" class="button" id="page-next" ${page >= pages ? html`disabled` : ''}>${t('households.next')}</button>
+    </div>`;
+}
+
+const isPlain = (f) => !f.grid_id && !f.building_id && !f.care && !f.aged_80_plus && !f.party_member;
+
+export function mount(root, state) {
+  setHtml(root, html`<div class="page-head">
+      <h1 class="page-title" tabindex="-1">${t('households.title')}</h1>
+      <button type="button" class="button button-primary" id="add-household">${t('households.add')}</button>
+    </div>
+    <form class="card filters" id="households-filters" aria-label="${t('households.filters')}" novalidate></form>
+    <section class="card" id="households-results"></section>`);
+  const filters = root.querySelector('#households-filters');
+  const results = root.querySelector('#households-results');
+  setHtml(filters, filtersMarkup(state));
+  setHtml(results, resultsMarkup(state.households));
+
+  filters.addEventListener('submit', (event) => event.preventDefault());
+  filters.addEventListener('change', (event) => {
+    const el = event.target;
+    if (el.id === 'filter-grid') loadHouseholds({ grid_id: idOrNull(el.value), building_id: null });
+    else if (el.id === 'filter-building') loadHouseholds({ building_id: idOrNull(el.value) });
+    else if (el.id === 'filter-care') loadHouseholds({ care: el.value === '' ? null : el.value });
+    else if (el.dataset.key) loadHouseholds({ [el.dataset.key]: el.checked });
+  });
+  results.addEventListener('click', (event) => {
+    const { filter } = getState().households;
+    if (event.target.closest('#page-prev')) loadHouseholds({ offset: Math.max(0, filter.offset - PAGE_SIZE) });
+    else if (event.target.closest('#page-next')) loadHouseholds({ offset: filter.offset + PAGE_SIZE });
+    else {
+      const row = event.target.closest('tbody tr[data-id]');
+      if (row && !event.target.closest('a')) navigate(householdHref(row.dataset.id));
+    }
+  });
+  root.querySelector('#add-household').addEventListener('click', async () => {
+    const { filter } = getState().households;
+    const id = await openHouseholdForm({ gridId: filter.grid_id, buildingId: filter.building_id });
+    if (id !== null) navigate(householdHref(id));
+  });
+
+  loadHouseholds();
+
+  return {
+    update(next, prev) {
+      const filterChanged = next.households.filter.grid_id !== prev.households?.filter.grid_id;
+      if (next.hierarchy !== prev.hierarchy || next.options !== prev.options || filterChanged) {
+        setHtmlKeepFocus(filters, filtersMarkup(next));
+      }
+      if (next.households !== prev.households) setHtmlKeepFocus(results, resultsMarkup(next.households));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// The app shell: header (name, community, search, language), left navigation, stats strip and the #view slot.
+import { html, setHtml } from '../html.js';
+import { t } from '../i18n.js';
+import { mountSearch } from './search.js';
+
+const STATS = [
+  ['households', 'stats.households'],
+  ['residents', 'stats.residents'],
+  ['aged_80_plus', 'stats.aged80'],
+  ['care_needs', 'stats.care'],
+  ['party_members', 'stats.party'],
+  ['volunteers', 'stats.volunteers'],
+];
+
+function navFor(route) {
+  return route?.name === 'settings' ? 'settings' : 'households';
+}
+
+function statsMarkup(stats) {
+  return html`${STATS.map(([key, label]) => html`<div class="stat">
+    <span class="stat-label">${t(label)}</span>
+    <span class="stat-value">${stats ? (stats[key] ?? 0) : '…'}</span>
+  </div>`)}`;
+}
+
+/** Renders the shell into `root`; `onToggleLang` switches the language. Returns the view slot and an updater. */
+export function mountLayout(root, state, { onToggleLang }) {
+  setHtml(root, html`<div class="app">
+    <header class="app-header">
+      <div class="brand">
+        <span class="brand-name">${t('app.name')}</span>
+        <span class="brand-community" id="community-label">${state.app?.community_name ?? ''}</span>
+      </div>
+      <div class="search" role="search">
+        <label class="visually-hidden" for="search-input">${t('search.label')}</label>
+        <input id="search-input" class="input search-input" type="search" autocomplete="off" spellcheck="false"
+          placeholder="${t('search.placeholder')}" aria-controls="search-results" aria-expanded="false" aria-autocomplete="list">
+        <div id="search-results" class="search-results" hidden></div>
+      </div>
+      <button id="lang-toggle" type="button" class="button button-quiet" lang="${t('lang.toggleCode')}">${t('lang.toggle')}</button>
+    </header>
+    <div class="app-body">
+      <nav class="app-nav" aria-label="${t('nav.label')}">
+        <a class="nav-link" data-nav="households" href="#/households">${t('nav.households')}</a>
+        <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
+      </nav>
+      <main class="app-main">
+        <section class="stats" id="stats-strip" aria-label="${t('stats.label')}">${statsMarkup(state.stats)}</section>
+        <div id="view" class="view"></div>
+      </main>
+    </div>
+  </div>`);
+
+  root.querySelector('#lang-toggle').addEventListener('click', onToggleLang);
+  mountSearch(root.querySelector('.search'));
+
+  const navLinks = [...root.querySelectorAll('[data-nav]')];
+  const setActive = (route) => {
+    const active = navFor(route);
+    for (const link of navLinks) {
+      if (link.dataset.nav === active) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  };
+  setActive(state.route);
+
+  return {
+    view: root.querySelector('#view'),
+    update(next, prev) {
+      if (next.stats !== prev.stats) setHtml(root.querySelector('#stats-strip'), statsMarkup(next.stats));
+      if (next.app?.community_name !== prev.app?.community_name) {
+        root.querySelector('#community-label').textContent = next.app?.community_name ?? '';
+      }
+      if (next.route !== prev.route) setActive(next.route);
+    },
+  };
+}
