@@ -1,1 +1,99 @@
-pub fn run(){}
+//! The desktop app: wires the core (`xinghe-ledger`) to the webview. Resolves where the
+//! database lives, registers the commands and plugins, and starts the window.
+
+pub mod commands;
+pub mod state;
+
+use state::AppState;
+use std::path::PathBuf;
+use tauri::{Manager, Runtime};
+
+/// How the app was started: `--db PATH` (or XINGHE_DB) and `--demo`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LaunchOptions {
+    pub db: Option<PathBuf>,
+    /// Create the demo community when no database exists yet (the README's run command).
+    pub demo_if_missing: bool,
+}
+
+impl LaunchOptions {
+    pub fn parse(args: impl IntoIterator<Item = String>, env_db: Option<String>) -> LaunchOptions {
+        let mut options = LaunchOptions { db: env_db.filter(|s| !s.is_empty()).map(PathBuf::from), ..Default::default() };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--db" => options.db = args.next().map(PathBuf::from),
+                "--demo" => options.demo_if_missing = true,
+                other => {
+                    if let Some(path) = other.strip_prefix("--db=") {
+                        options.db = Some(PathBuf::from(path));
+                    }
+                }
+            }
+        }
+        options
+    }
+}
+
+/// Registers the state and every command on a builder (the real one, or tauri's mock in tests).
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::create_database,
+        commands::stats,
+        commands::options,
+        commands::hierarchy,
+        commands::set_community_name,
+        commands::save_grid,
+        commands::save_building,
+        commands::save_unit,
+        commands::list_households,
+        commands::get_household,
+        commands::save_household,
+        commands::move_out_household,
+        commands::get_resident,
+        commands::save_resident,
+        commands::move_out_resident,
+        commands::mark_deceased,
+        commands::search,
+    ])
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let options = LaunchOptions::parse(std::env::args().skip(1), std::env::var("XINGHE_DB").ok());
+    let builder = tauri::Builder::default()
+        // First plugin, so a second start only focuses the open window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .setup(move |app| {
+            let db_path = match &options.db {
+                Some(path) => path.clone(),
+                None => app.path().app_data_dir()?.join("xinghe.db"),
+            };
+            if options.demo_if_missing && !db_path.exists() {
+                let state = AppState::new(db_path.clone());
+                state.create(true, "")?;
+                app.manage(state);
+            } else {
+                app.manage(AppState::new(db_path));
+            }
+            Ok(())
+        });
+    with_commands(builder)
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            tracing::error!("the app could not start: {e}");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,8 @@
 //! "today" — which tests and the demo can pin so results never depend on the wall clock.
 
 use crate::text::to_half_width;
-use chrono::{Datelike, NaiveDate};
+pub use chrono::NaiveDate;
+use chrono::Datelike;
 
 /// Parses the date spellings found in office registers; `None` when it is not a real date.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {

@@ -37,8 +37,8 @@ export async function openResidentForm({ householdId, residentId = null, record 
       control: textInput({ id: 'rs-name', value: record?.name ?? '', required: true }) })}
     ${field({ id: 'rs-relation', label: t('residentForm.relation'), field: 'relation', required: true,
       control: selectInput({ id: 'rs-relation', blank: t('common.pick'), value: relation, choices: plainChoices(relations, (v) => tv('relation', v)) }) })}
-    ${field({ id: 'rs-id-number', label: t('residentForm.idNumber'), field: 'id_number', hint: t('residentForm.idNumberHint'),
-      control: textInput({ id: 'rs-id-number', value: record?.id_number ?? '', maxlength: 40 }) })}
+    ${field({ id: 'rs-id-number', label: t('residentForm.idNumber'), field: 'id_number',
+      control: textInput({ id: 'rs-id-number', value: record?.id_number ?? '' }) })}
     ${field({ id: 'rs-sex', label: t('residentForm.sex'), field: 'sex',
       control: selectInput({ id: 'rs-sex', blank: t('residentForm.sexBlank'), value: record?.sex, choices: plainChoices(SEXES, (v) => tv('sex', v)) }) })}
     ${field({ id: 'rs-birth-date', label: t('residentForm.birthDate'), field: 'birth_date', hint: t('residentForm.birthDateHint'),
@@ -110,12 +110,12 @@ export async function openResidentForm({ householdId, residentId = null, record 
         is_volunteer: form.querySelector('#rs-volunteer').checked,
         notes: value('rs-notes'),
       };
-      const id0 = residentId ?? record?.id ?? null;
-      if (id0 !== null) input.id = id0;
+      const existingId = residentId ?? record?.id ?? null;
+      if (existingId !== null) input.id = existingId;
       const id = await api.saveResident(input);
       toast(t('residentForm.saved', { name }));
       refreshStats();
-      return id ?? id0;
+      return id ?? existingId;
     },
   });
 }

@@ -1,0 +1,136 @@
+//! The IPC commands: each one a few lines that call the core and return its errors as
+//! `{kind, message, fields}`. Only this module (and lib.rs) knows about IPC.
+
+use crate::state::AppState;
+use serde::Serialize;
+use tauri::State;
+use xinghe_ledger::model::{
+    BuildingInput, GridInput, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Hierarchy, Options, Page,
+    ResidentInput, ResidentRecord, Stats, UnitInput,
+};
+use xinghe_ledger::{Error, FieldError, SearchHit};
+
+/// What a rejected `invoke` carries to the frontend.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct CommandError {
+    pub kind: &'static str,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<Error> for CommandError {
+    fn from(e: Error) -> Self {
+        CommandError { kind: e.kind(), message: e.to_string(), fields: e.fields().to_vec() }
+    }
+}
+
+type CmdResult<T> = Result<T, CommandError>;
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    pub db_path: String,
+    pub opened: bool,
+    pub community_name: Option<String>,
+    pub open_error: Option<String>,
+    pub version: &'static str,
+    pub today: String,
+}
+
+#[tauri::command(async)]
+pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    let opened = state.with(|l| l.community_name());
+    Ok(AppInfo {
+        db_path: state.db_path().display().to_string(),
+        opened: opened.is_ok(),
+        community_name: opened.ok().flatten(),
+        open_error: state.open_error(),
+        version: env!("CARGO_PKG_VERSION"),
+        today: xinghe_ledger::dates::local_today().to_string(),
+    })
+}
+
+#[tauri::command(async)]
+pub fn create_database(state: State<'_, AppState>, mode: String, community_name: String) -> CmdResult<AppInfo> {
+    state.create(mode == "demo", &community_name)?;
+    app_info(state)
+}
+
+#[tauri::command(async)]
+pub fn stats(state: State<'_, AppState>) -> CmdResult<Stats> {
+    Ok(state.with(|l| l.stats())?)
+}
+
+#[tauri::command]
+pub fn options() -> Options {
+    xinghe_ledger::model::options()
+}
+
+#[tauri::command(async)]
+pub fn hierarchy(state: State<'_, AppState>) -> CmdResult<Hierarchy> {
+    Ok(state.with(|l| l.hierarchy())?)
+}
+
+#[tauri::command(async)]
+pub fn set_community_name(state: State<'_, AppState>, name: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.set_community_name(&name))?)
+}
+
+#[tauri::command(async)]
+pub fn save_grid(state: State<'_, AppState>, input: GridInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_grid(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn save_building(state: State<'_, AppState>, input: BuildingInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_building(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn save_unit(state: State<'_, AppState>, input: UnitInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_unit(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn list_households(state: State<'_, AppState>, filter: HouseholdFilter) -> CmdResult<Page<HouseholdRow>> {
+    Ok(state.with(|l| l.list_households(&filter))?)
+}
+
+#[tauri::command(async)]
+pub fn get_household(state: State<'_, AppState>, id: i64) -> CmdResult<HouseholdDetail> {
+    Ok(state.with(|l| l.household(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_household(state: State<'_, AppState>, input: HouseholdInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_household(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn move_out_household(state: State<'_, AppState>, id: i64, date: Option<String>) -> CmdResult<()> {
+    Ok(state.with(|l| l.move_out_household(id, date.as_deref()))?)
+}
+
+#[tauri::command(async)]
+pub fn get_resident(state: State<'_, AppState>, id: i64) -> CmdResult<ResidentRecord> {
+    Ok(state.with(|l| l.resident(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_resident(state: State<'_, AppState>, input: ResidentInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_resident(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn move_out_resident(state: State<'_, AppState>, id: i64, date: Option<String>) -> CmdResult<()> {
+    Ok(state.with(|l| l.move_out_resident(id, date.as_deref()))?)
+}
+
+#[tauri::command(async)]
+pub fn mark_deceased(state: State<'_, AppState>, id: i64, date: Option<String>) -> CmdResult<()> {
+    Ok(state.with(|l| l.mark_deceased(id, date.as_deref()))?)
+}
+
+#[tauri::command(async)]
+pub fn search(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHit>> {
+    Ok(state.with(|l| l.search(&query))?)
+}

@@ -1,0 +1,208 @@
+// Household detail (#/household/ID): address, places and their heads, members table and the actions on them.
+import { html, setHtmlKeepFocus } from '../html.js';
+import { t, tv } from '../i18n.js';
+import * as api from '../api.js';
+import { getState } from '../store.js';
+import { loadHousehold, refreshStats } from '../actions.js';
+import { HOUSEHOLDS } from '../router.js';
+import { orDash } from '../format.js';
+import { agedBadge, badgeList, careBadge, deceasedBadge, movedOutBadge, partyBadge, volunteerBadge } from '../components/badges.js';
+import { confirmAction } from '../components/dialog.js';
+import { errorText, reportError } from '../components/errors.js';
+import { toast } from '../components/toast.js';
+import { headText } from './heads.js';
+import { openHouseholdForm } from './household-form.js';
+import { openResidentForm } from './resident-form.js';
+
+const isParty = (status) => /党员/.test(String(status ?? ''));
+const isGone = (m) => !!(m.moved_out_on || m.died_on);
+
+function memberRow(m, highlight) {
+  const gone = isGone(m);
+  const classes = [gone ? 'is-gone' : '', m.id === highlight ? 'is-highlight' : ''].filter(Boolean).join(' ');
+  return html`<tr data-id="${m.id}" data-name="${m.name}" class="${classes}">
+    <th scope="row" class="member-name">${m.name}
+      ${m.moved_out_on ? movedOutBadge(m.moved_out_on) : ''}${m.died_on ? deceasedBadge(m.died_on) : ''}</th>
+    <td>${tv('relation', m.relation)}</td>
+    <td>${orDash(tv('sex', m.sex))}</td>
+    <td class="num nowrap">${orDash(m.age)}${m.aged_80_plus ? html` ${agedBadge()}` : ''}</td>
+    <td class="nowrap mono">${orDash(m.id_number_masked)}</td>
+    <td class="nowrap">${orDash(m.phone_masked)}</td>
+    <td>${isParty(m.political_status) ? partyBadge() : tv('political', m.political_status)}</td>
+    <td>${m.care_needs?.length ? badgeList(m.care_needs.map(careBadge)) : orDash(null)}</td>
+    <td>${m.is_volunteer ? volunteerBadge() : ''}</td>
+    <td class="row-actions">
+      <button type="button" class="button button-small edit-resident" aria-label="${t('member.editOf', { name: m.name })}">${t('member.edit')}</button>
+      ${gone ? '' : html`<button type="button" class="button button-small button-danger move-out-resident" aria-label="${t('member.moveOutOf', { name: m.name })}">${t('member.moveOut')}</button>
+      <button type="button" class="button button-small button-danger mark-deceased" aria-label="${t('member.deceasedOf', { name: m.name })}">${t('member.deceased')}</button>`}
+    </td>
+  </tr>`;
+}
+
+function membersMarkup(members, highlight) {
+  if (!members.length) return html`<div class="empty"><p>${t('household.noMembers')}</p></div>`;
+  const ordered = [...members.filter((m) => !isGone(m)), ...members.filter(isGone)];
+  return html`<div class="table-wrap"><table id="members-table" class="table">
+    <caption class="visually-hidden">${t('household.members')}</caption>
+    <thead><tr>
+      <th scope="col">${t('member.name')}</th><th scope="col">${t('member.relation')}</th><th scope="col">${t('member.sex')}</th>
+      <th scope="col" class="num">${t('member.age')}</th><th scope="col">${t('member.idNumber')}</th><th scope="col">${t('member.phone')}</th>
+      <th scope="col">${t('member.political')}</th><th scope="col">${t('member.care')}</th><th scope="col">${t('member.volunteer')}</th>
+      <th scope="col"><span class="visually-hidden">${t('member.actions')}</span></th>
+    </tr></thead>
+    <tbody>${ordered.map((m) => memberRow(m, highlight))}</tbody>
+  </table></div>`;
+}
+
+function placeMarkup(label, headLabel, place) {
+  return html`<div class="place">
+    <dt>${label}</dt><dd>${place?.name ?? ''}</dd>
+    <dt>${headLabel}</dt><dd>${orDash(headText(place?.head))}</dd>
+  </div>`;
+}
+
+function detailMarkup(d, highlight) {
+  const active = d.members.filter((m) => !isGone(m)).length;
+  return html`<div class="page-head">
+      <div>
+        <p class="crumb"><a href="${HOUSEHOLDS}">${t('nav.households')}</a></p>
+        <h1 class="page-title" tabindex="-1">${d.address}</h1>
+      </div>
+      <div class="page-actions">
+        <button type="button" class="button" id="edit-household">${t('household.edit')}</button>
+        ${d.moved_out_on ? '' : html`<button type="button" class="button button-danger" id="move-out-household">${t('household.moveOut')}</button>`}
+      </div>
+    </div>
+    ${d.moved_out_on ? html`<p class="notice notice-gone">${t('household.movedOutNotice', { date: d.moved_out_on })}</p>` : ''}
+    <section class="card" aria-label="${t('household.info')}">
+      <dl class="places">
+        ${placeMarkup(t('household.grid'), t('household.gridHead'), d.grid)}
+        ${placeMarkup(t('household.building'), t('household.buildingHead'), d.building)}
+        ${placeMarkup(t('household.unit'), t('household.unitHead'), d.unit)}
+      </dl>
+      <dl class="facts">
+        <div><dt>${t('household.phone')}</dt><dd>${orDash(d.phone_masked)}</dd></div>
+        <div class="facts-wide"><dt>${t('household.notes')}</dt><dd class="pre">${orDash(d.notes)}</dd></div>
+      </dl>
+    </section>
+    <section class="card" aria-labelledby="members-title">
+      <div class="section-head">
+        <h2 id="members-title" class="section-title">${t('household.membersCount', { count: active })}</h2>
+        ${d.moved_out_on ? '' : html`<button type="button" class="button button-primary" id="add-resident">${t('household.addResident')}</button>`}
+      </div>
+      ${membersMarkup(d.members, highlight)}
+    </section>`;
+}
+
+function render(root, state) {
+  const { household } = state;
+  if (household?.detail) {
+    setHtmlKeepFocus(root, detailMarkup(household.detail, household.highlight));
+    return;
+  }
+  if (household?.error) {
+    setHtmlKeepFocus(root, html`<div class="empty card"><p>${errorText(household.error)}</p><p><a href="${HOUSEHOLDS}">${t('household.back')}</a></p></div>`);
+    return;
+  }
+  setHtmlKeepFocus(root, html`<p class="empty">${t('common.loading')}</p>`);
+}
+
+export function mount(root, state) {
+  const id = state.route.id;
+  const detail = () => getState().household?.detail;
+  const reload = () => {
+    refreshStats();
+    return loadHousehold(id);
+  };
+  const member = (button) => {
+    const row = button.closest('tr[data-id]');
+    return { id: Number(row.dataset.id), name: row.dataset.name };
+  };
+  const today = () => getState().app?.today ?? '';
+
+  const handlers = {
+    '#edit-household': async () => {
+      if (await openHouseholdForm({ detail: detail() }) !== null) reload();
+    },
+    '#move-out-household': async () => {
+      const done = await confirmAction({
+        title: t('household.moveOutTitle'),
+        message: t('household.moveOutConfirm', { address: detail().address }),
+        confirmLabel: t('household.moveOut'),
+        date: { label: t('common.moveOutDate'), value: today(), hint: t('common.dateHint') },
+        onConfirm: ({ date }) => api.moveOutHousehold(id, date),
+      });
+      if (done) {
+        toast(t('household.movedOut'));
+        reload();
+      }
+    },
+    '#add-resident': async () => {
+      const suggestHead = !detail().members.some((m) => !isGone(m));
+      if (await openResidentForm({ householdId: id, suggestHead }) !== null) reload();
+    },
+    '.edit-resident': async (button) => {
+      const { id: residentId } = member(button);
+      let record;
+      try {
+        record = await api.getResident(residentId);
+      } catch (error) {
+        reportError(error);
+        return;
+      }
+      if (await openResidentForm({ householdId: id, residentId, record }) !== null) reload();
+    },
+    '.move-out-resident': async (button) => {
+      const { id: residentId, name } = member(button);
+      const done = await confirmAction({
+        title: t('member.moveOutTitle'),
+        message: t('member.moveOutConfirm', { name }),
+        confirmLabel: t('member.moveOut'),
+        date: { label: t('common.moveOutDate'), value: today(), hint: t('common.dateHint') },
+        onConfirm: ({ date }) => api.moveOutResident(residentId, date),
+      });
+      if (done) {
+        toast(t('member.movedOut', { name }));
+        reload();
+      }
+    },
+    '.mark-deceased': async (button) => {
+      const { id: residentId, name } = member(button);
+      const done = await confirmAction({
+        title: t('member.deceasedTitle'),
+        message: t('member.deceasedConfirm', { name }),
+        confirmLabel: t('member.deceasedOk'),
+        date: { label: t('member.deceasedDate'), value: today(), required: true },
+        onConfirm: ({ date }) => api.markDeceased(residentId, date),
+      });
+      if (done) {
+        toast(t('member.markedDeceased', { name }));
+        reload();
+      }
+    },
+  };
+
+  const section = document.createElement('div');
+  section.id = 'household-detail';
+  section.className = 'household-detail';
+  root.append(section);
+  section.addEventListener('click', (event) => {
+    for (const [selector, handler] of Object.entries(handlers)) {
+      const button = event.target.closest(selector);
+      if (button && section.contains(button)) {
+        handler(button);
+        return;
+      }
+    }
+  });
+
+  render(section, state);
+  loadHousehold(id);
+
+  return {
+    update(next, prev) {
+      if (next.household !== prev.household) render(section, next);
+    },
+  };
+}
+

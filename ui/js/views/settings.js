@@ -1,0 +1,165 @@
+// Settings (#/settings): community name, the grid → building → unit tree with names and heads, and app info.
+import { html, setHtml, setHtmlKeepFocus } from '../html.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { getState } from '../store.js';
+import { loadHierarchy, refreshStats } from '../actions.js';
+import { orDash } from '../format.js';
+import { openFormDialog } from '../components/dialog.js';
+import { clearErrors, showErrors } from '../components/form-errors.js';
+import { field, textInput } from '../components/fields.js';
+import { toast } from '../components/toast.js';
+import { bindHeadPicker, headPickerMarkup, headText } from './heads.js';
+
+/** Per level: its save command, the parent key it needs, and its string keys. */
+const LEVELS = {
+  grid: { save: api.saveGrid, parentKey: null, child: 'building' },
+  building: { save: api.saveBuilding, parentKey: 'grid_id', child: 'unit' },
+  unit: { save: api.saveUnit, parentKey: 'building_id', child: null },
+};
+
+function nodeMarkup(level, node, children) {
+  const { child } = LEVELS[level];
+  return html`<li class="tree-node tree-${level}">
+    <div class="tree-row">
+      <span class="tree-name">${node.name}</span>
+      <span class="tree-head"><span class="tree-head-role">${t(`place.${level}Head`)}</span> ${orDash(headText(node.head))}</span>
+      <span class="tree-actions">
+        <button type="button" class="button button-small" id="node-edit-${level}-${node.id}" data-action="edit" data-level="${level}" data-id="${node.id}"
+          aria-label="${t('settings.editOf', { name: node.name })}">${t('settings.edit')}</button>
+        ${child ? html`<button type="button" class="button button-small" id="node-add-${child}-${node.id}" data-action="add" data-level="${child}" data-parent="${node.id}"
+          aria-label="${t(`settings.add${child === 'building' ? 'Building' : 'Unit'}To`, { name: node.name })}">${t(`place.add.${child}`)}</button>` : ''}
+      </span>
+    </div>
+    ${children?.length ? html`<ul class="tree-children">${children}</ul>` : ''}
+  </li>`;
+}
+
+function treeMarkup(hierarchy) {
+  if (!hierarchy) return html`<p class="empty">${t('common.loading')}</p>`;
+  if (!hierarchy.grids.length) return html`<p class="empty">${t('settings.noGrids')}</p>`;
+  return html`<ul class="tree">${hierarchy.grids.map((g) => nodeMarkup('grid', g,
+    g.buildings.map((b) => nodeMarkup('building', b, b.units.map((u) => nodeMarkup('unit', u, null))))))}</ul>`;
+}
+
+function findNode(hierarchy, level, id) {
+  for (const g of hierarchy?.grids ?? []) {
+    if (level === 'grid' && g.id === id) return g;
+    for (const b of g.buildings) {
+      if (level === 'building' && b.id === id) return b;
+      const u = b.units.find((unit) => level === 'unit' && unit.id === id);
+      if (u) return u;
+    }
+  }
+  return null;
+}
+
+/** Add (`parentId`) or edit (`node`) a grid, building or unit with its head. Resolves true when saved. */
+function openNodeDialog(level, { node = null, parentId = null }) {
+  let readHead = null;
+  return openFormDialog({
+    title: t(node ? `place.edit.${level}` : `place.add.${level}`),
+    body: html`${field({ id: 'node-name', label: t(`place.${level}Name`), field: 'name', required: true,
+        control: textInput({ id: 'node-name', value: node?.name ?? '', required: true }) })}
+      ${headPickerMarkup(t(`place.${level}Head`), node?.head ?? null)}`,
+    submitId: 'node-save',
+    cancelId: 'node-cancel',
+    onReady: (form) => { readHead = bindHeadPicker(form); },
+    onSubmit: async (form) => {
+      const name = form.querySelector('#node-name').value;
+      if (name.trim() === '') {
+        throw { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'name', message: t('settings.nameRequired') }] };
+      }
+      const { save, parentKey } = LEVELS[level];
+      const input = { name, ...readHead() };
+      if (node) input.id = node.id;
+      if (parentKey) input[parentKey] = node ? node[parentKey] : parentId;
+      await save(input);
+      toast(t('settings.saved', { name }));
+      return true;
+    },
+  });
+}
+
+export function mount(root, state) {
+  setHtml(root, html`<div class="page-head"><h1 class="page-title" tabindex="-1">${t('settings.title')}</h1></div>
+    <section class="card">
+      <h2 class="section-title">${t('settings.community')}</h2>
+      <form class="inline-form" id="community-form" novalidate>
+        ${field({ id: 'settings-community-name', label: t('settings.communityName'), field: 'name', required: true,
+          control: textInput({ id: 'settings-community-name', value: state.hierarchy?.community_name ?? state.app?.community_name ?? '', required: true }) })}
+        <button type="submit" class="button button-primary" id="settings-community-save">${t('action.save')}</button>
+        <p class="form-error" role="alert" tabindex="-1" hidden></p>
+      </form>
+    </section>
+    <section class="card">
+      <div class="section-head">
+        <h2 class="section-title">${t('settings.places')}</h2>
+        <button type="button" class="button button-primary" id="add-grid">${t('place.add.grid')}</button>
+      </div>
+      <p class="section-note">${t('settings.placesNote')}</p>
+      <div id="places-tree"></div>
+    </section>
+    <section class="card">
+      <h2 class="section-title">${t('settings.about')}</h2>
+      <dl class="facts">
+        <div><dt>${t('settings.version')}</dt><dd>${orDash(state.app?.version)}</dd></div>
+        <div class="facts-wide"><dt>${t('settings.dbPath')}</dt><dd class="break">${orDash(state.app?.db_path)}</dd></div>
+      </dl>
+    </section>`);
+
+  const form = root.querySelector('#community-form');
+  const nameInput = root.querySelector('#settings-community-name');
+  const tree = root.querySelector('#places-tree');
+  setHtml(tree, treeMarkup(state.hierarchy));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const name = nameInput.value;
+    if (name.trim() === '') {
+      showErrors(form, { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'name', message: t('settings.nameRequired') }] });
+      return;
+    }
+    const button = form.querySelector('#settings-community-save');
+    button.disabled = true;
+    try {
+      await api.setCommunityName(name);
+      toast(t('settings.communitySaved'));
+      await loadHierarchy();
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  const afterSave = async (saved) => {
+    if (!saved) return;
+    await loadHierarchy();
+    refreshStats();
+  };
+  root.querySelector('#add-grid').addEventListener('click', async () => afterSave(await openNodeDialog('grid', {})));
+  tree.addEventListener('click', async (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (!button) return;
+    const { action, level } = button.dataset;
+    if (action === 'edit') {
+      const node = findNode(getState().hierarchy, level, Number(button.dataset.id));
+      if (node) afterSave(await openNodeDialog(level, { node }));
+    } else {
+      afterSave(await openNodeDialog(level, { parentId: Number(button.dataset.parent) }));
+    }
+  });
+
+  loadHierarchy();
+
+  return {
+    update(next, prev) {
+      if (next.hierarchy !== prev.hierarchy) {
+        setHtmlKeepFocus(tree, treeMarkup(next.hierarchy));
+        if (document.activeElement !== nameInput && next.hierarchy) nameInput.value = next.hierarchy.community_name ?? '';
+      }
+    },
+  };
+}
