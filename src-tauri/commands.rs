@@ -5,7 +5,7 @@ use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
 use xinghe_ledger::model::{
-    BuildingInput, GridInput, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Hierarchy, Options, Page,
+    BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Options, Page,
     ResidentInput, ResidentRecord, Stats, UnitInput,
 };
 use xinghe_ledger::{Error, FieldError, SearchHit};

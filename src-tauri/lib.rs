@@ -18,7 +18,8 @@ pub struct LaunchOptions {
 
 impl LaunchOptions {
     pub fn parse(args: impl IntoIterator<Item = String>, env_db: Option<String>) -> LaunchOptions {
-        let mut options = LaunchOptions { db: env_db.filter(|s| !s.is_empty()).map(PathBuf::from), ..Default::default() };
+        let mut options =
+            LaunchOptions { db: env_db.filter(|s| !s.is_empty()).map(PathBuf::from), ..Default::default() };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -87,12 +88,10 @@ pub fn run() {
             }
             Ok(())
         });
-    with_commands(builder)
-        .run(tauri::generate_context!())
-        .unwrap_or_else(|e| {
-            tracing::error!("the app could not start: {e}");
-            std::process::exit(1);
-        });
+    with_commands(builder).run(tauri::generate_context!()).unwrap_or_else(|e| {
+        tracing::error!("the app could not start: {e}");
+        std::process::exit(1);
+    });
 }
 
 #[cfg(test)]

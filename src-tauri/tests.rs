@@ -70,7 +70,8 @@ fn a_household_and_residents_through_the_commands() {
     let grid = t.ok("save_grid", json!({"input": {"name": "第一网格", "head_name": "周丽华"}}));
     let building = t.ok("save_building", json!({"input": {"grid_id": grid, "name": "8栋"}}));
     let unit = t.ok("save_unit", json!({"input": {"building_id": building, "name": "2单元"}}));
-    let household = t.ok("save_household", json!({"input": {"unit_id": unit, "room": "301", "phone": "０７３１-84123456"}}));
+    let household =
+        t.ok("save_household", json!({"input": {"unit_id": unit, "room": "301", "phone": "０７３１-84123456"}}));
     t.ok(
         "save_resident",
         json!({"input": {"household_id": household, "name": "曹𠇔", "relation": "户主",
@@ -81,10 +82,10 @@ fn a_household_and_residents_through_the_commands() {
     assert_eq!(detail["grid"]["head"]["name"], "周丽华");
     assert_eq!(detail["members"][0]["name"], "曹𠇔");
     assert_eq!(detail["members"][0]["id_number_masked"], "110105********002X");
-    assert_eq!(detail["members"][0]["age"], json!(xinghe_ledger::dates::age_on(
-        chrono_date(1949, 12, 31),
-        xinghe_ledger::dates::local_today()
-    )));
+    assert_eq!(
+        detail["members"][0]["age"],
+        json!(xinghe_ledger::dates::age_on(chrono_date(1949, 12, 31), xinghe_ledger::dates::local_today()))
+    );
     let hits = t.ok("search", json!({"query": "c"}));
     assert_eq!(hits[0]["name"], "曹𠇔");
     let page = t.ok("list_households", json!({"filter": {"offset": 0}}));

@@ -68,7 +68,8 @@ fn bad_arguments_exit_1_without_a_panic() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(!stderr(&output).contains("panicked"), "{args:?}: {}", stderr(&output));
     }
-    let no_db = Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).args(["stats"]).env_remove("XINGHE_DB").output().unwrap();
+    let no_db =
+        Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).args(["stats"]).env_remove("XINGHE_DB").output().unwrap();
     assert_eq!(no_db.status.code(), Some(1));
     assert!(stderr(&no_db).contains("--db"));
 }

@@ -28,13 +28,20 @@ fn build_hierarchy(ledger: &mut Ledger) -> Place {
     let grid = ledger
         .save_grid(&GridInput {
             name: "第一网格".into(),
-            head: HeadInput { head_name: Some("周丽华".into()), head_phone: Some("13800001111".into()), ..Default::default() },
+            head: HeadInput {
+                head_name: Some("周丽华".into()),
+                head_phone: Some("13800001111".into()),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .unwrap();
-    let building = ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit_a = ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-    let unit_b = ledger.save_unit(&UnitInput { building_id: building, name: "2单元".into(), ..Default::default() }).unwrap();
+    let building =
+        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+    let unit_a =
+        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    let unit_b =
+        ledger.save_unit(&UnitInput { building_id: building, name: "2单元".into(), ..Default::default() }).unwrap();
     Place { grid, unit_a, unit_b }
 }
 
@@ -97,7 +104,8 @@ fn an_office_registers_finds_moves_out_and_reopens() {
     assert_eq!(detail.members[1].care_needs[0].display(), "残疾（肢体二级）");
 
     // Search as staff type it.
-    let names = |ledger: &mut Ledger, q: &str| ledger.search(q).unwrap().into_iter().map(|h| h.name).collect::<Vec<_>>();
+    let names =
+        |ledger: &mut Ledger, q: &str| ledger.search(q).unwrap().into_iter().map(|h| h.name).collect::<Vec<_>>();
     assert_eq!(names(&mut ledger, "zs"), ["张三"]);
     assert_eq!(names(&mut ledger, "zhangsan"), ["张三"]);
     assert_eq!(names(&mut ledger, "5678"), ["张三"], "phone tail");
@@ -109,7 +117,8 @@ fn an_office_registers_finds_moves_out_and_reopens() {
     // Filters.
     let aged = ledger.list_households(&HouseholdFilter { aged_80_plus: true, ..Default::default() }).unwrap();
     assert_eq!(aged.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [zhang]);
-    let disabled = ledger.list_households(&HouseholdFilter { care: Some("残疾".into()), ..Default::default() }).unwrap();
+    let disabled =
+        ledger.list_households(&HouseholdFilter { care: Some("残疾".into()), ..Default::default() }).unwrap();
     assert_eq!(disabled.total, 1);
     let party = ledger.list_households(&HouseholdFilter { party_member: true, ..Default::default() }).unwrap();
     assert_eq!(party.rows[0].party_members, 1);
@@ -120,7 +129,8 @@ fn an_office_registers_finds_moves_out_and_reopens() {
     ledger.move_out_household(cao, Some("2026-11-01")).unwrap();
     assert!(names(&mut ledger, "䶮").is_empty());
     assert_eq!(ledger.list_households(&HouseholdFilter::default()).unwrap().total, 1);
-    let with_history = ledger.list_households(&HouseholdFilter { include_moved_out: true, ..Default::default() }).unwrap();
+    let with_history =
+        ledger.list_households(&HouseholdFilter { include_moved_out: true, ..Default::default() }).unwrap();
     assert_eq!(with_history.total, 2);
     assert_eq!(ledger.household(cao).unwrap().members[0].moved_out_on.as_deref(), Some("2026-11-01"));
     // The address is free again for a new household.

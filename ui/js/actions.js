@@ -82,15 +82,8 @@ export async function loadHousehold(id) {
   householdSeq += 1;
   const mine = householdSeq;
   const current = getState().household;
-  const keep = current && current.id === id;
   setState({
-    household: {
-      id,
-      detail: keep ? current.detail : null,
-      highlight: keep ? current.highlight : null,
-      loading: true,
-      error: null,
-    },
+    household: { id, detail: current?.id === id ? current.detail : null, highlight: null, loading: true, error: null },
   });
   try {
     const detail = await api.getHousehold(id);
@@ -102,8 +95,9 @@ export async function loadHousehold(id) {
   }
 }
 
-/** Marks which member to highlight when a household is opened from a search hit. */
+/** Marks which member to highlight when a household is opened from a search hit (read once by the detail view). */
 export function highlightResident(householdId, residentId) {
   const current = getState().household;
-  setState({ household: { ...(current ?? {}), id: householdId, highlight: residentId, detail: current?.id === householdId ? current.detail : null } });
+  const same = current?.id === householdId;
+  setState({ household: { ...(same ? current : {}), id: householdId, highlight: residentId, detail: same ? current.detail : null } });
 }

@@ -1,7 +1,7 @@
 // Entry point: wires the store, the hash router, the app shell and the views; starts with app_info.
 import { html, setHtml } from './html.js';
 import { getLang, otherLang, setLang, t } from './i18n.js';
-import { getState, setState, subscribe } from './store.js';
+import { setState, subscribe } from './store.js';
 import * as api from './api.js';
 import { emptyFilter, loadBasics } from './actions.js';
 import { HOUSEHOLDS, parseHash, replaceRoute, sameRoute } from './router.js';

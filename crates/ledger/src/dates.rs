@@ -2,15 +2,14 @@
 //! "today" — which tests and the demo can pin so results never depend on the wall clock.
 
 use crate::text::to_half_width;
-pub use chrono::NaiveDate;
 use chrono::Datelike;
+pub use chrono::NaiveDate;
 
 /// Parses the date spellings found in office registers; `None` when it is not a real date.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let text = to_half_width(raw.trim());
     let text = text.trim_end_matches('日');
-    let normalised: String =
-        text.chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
+    let normalised: String = text.chars().map(|c| if matches!(c, '年' | '月' | '/' | '.') { '-' } else { c }).collect();
     if normalised.len() == 8 && normalised.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(&normalised, "%Y%m%d").ok();
     }
@@ -53,7 +52,8 @@ mod tests {
 
     #[test]
     fn office_spellings() {
-        for text in ["1949-12-31", "1949/12/31", "1949年12月31日", "19491231", "1949.12.31", " １９４９-１２-３１ "] {
+        for text in ["1949-12-31", "1949/12/31", "1949年12月31日", "19491231", "1949.12.31", " １９４９-１２-３１ "]
+        {
             assert_eq!(parse_date(text), Some(d(1949, 12, 31)), "{text}");
         }
         assert_eq!(parse_date("1949-2-3"), Some(d(1949, 2, 3)));

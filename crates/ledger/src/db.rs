@@ -35,13 +35,9 @@ fn inspect_existing(path: &Path) -> Result<()> {
         return Ok(());
     }
     let not_ours = || Error::NotXinghe { path: path.to_path_buf() };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|_| not_ours())?;
-    let application_id: i32 =
-        conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|_| not_ours())?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if application_id != APPLICATION_ID {
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;

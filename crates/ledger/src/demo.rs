@@ -18,7 +18,8 @@ pub const DEMO_COMMUNITY: &str = "浏河社区";
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
     "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋",
-    "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕", "丁", "任", "沈", "姚", "卢", "廖", "邹", "熊", "谭", "欧阳", "司马",
+    "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕", "丁", "任", "沈", "姚", "卢", "廖", "邹", "熊", "谭", "欧阳",
+    "司马",
 ];
 const GIVEN_MALE: &[&str] = &[
     "建国", "国强", "志刚", "卫东", "德明", "春生", "海涛", "伟", "强", "军", "勇", "磊", "杰", "涛", "明", "超", "华",
@@ -51,7 +52,11 @@ fn chance(rng: &mut fastrand::Rng, percent: u32) -> bool {
 fn given_name(rng: &mut fastrand::Rng, sex: Sex) -> String {
     if chance(rng, 2) {
         let rare = pick(rng, RARE_GIVEN);
-        return if chance(rng, 50) { rare.to_string() } else { format!("{}{rare}", pick(rng, GIVEN_FEMALE).chars().next().unwrap_or('文')) };
+        return if chance(rng, 50) {
+            rare.to_string()
+        } else {
+            format!("{}{rare}", pick(rng, GIVEN_FEMALE).chars().next().unwrap_or('文'))
+        };
     }
     match sex {
         Sex::Male => pick(rng, GIVEN_MALE).to_string(),
@@ -65,7 +70,13 @@ fn birth_date(rng: &mut fastrand::Rng, age: u32, today: NaiveDate) -> NaiveDate 
 }
 
 /// A valid ID number not yet used in this demo (numbers are unique in the register).
-fn id_number(rng: &mut fastrand::Rng, used: &mut HashSet<String>, birth: NaiveDate, sex: Sex, today: NaiveDate) -> IdNumber {
+fn id_number(
+    rng: &mut fastrand::Rng,
+    used: &mut HashSet<String>,
+    birth: NaiveDate,
+    sex: Sex,
+    today: NaiveDate,
+) -> IdNumber {
     loop {
         let sequence = rng.u32(0..500) * 2 + if sex == Sex::Male { 1 } else { 0 };
         let first17 = format!("{}{}{sequence:03}", pick(rng, AREA_CODES), birth.format("%Y%m%d"));
@@ -98,10 +109,15 @@ fn household_shape(rng: &mut fastrand::Rng) -> Vec<Person> {
         35..=49 => vec![p(head_sex, rng.u32(66..97), "户主")],
         50..=79 => {
             let age = rng.u32(33..60);
-            let mut people = vec![p(head_sex, age, "户主"), p(other(head_sex), age.saturating_sub(rng.u32(0..4)), "配偶")];
+            let mut people =
+                vec![p(head_sex, age, "户主"), p(other(head_sex), age.saturating_sub(rng.u32(0..4)), "配偶")];
             for _ in 0..rng.u32(1..3) {
                 let sex = if chance(rng, 50) { Sex::Male } else { Sex::Female };
-                people.push(p(sex, rng.u32(2..age.saturating_sub(22).max(3)), if sex == Sex::Male { "子" } else { "女" }));
+                people.push(p(
+                    sex,
+                    rng.u32(2..age.saturating_sub(22).max(3)),
+                    if sex == Sex::Male { "子" } else { "女" },
+                ));
             }
             people
         }
@@ -113,7 +129,11 @@ fn household_shape(rng: &mut fastrand::Rng) -> Vec<Person> {
                 p(other(head_sex), age.saturating_sub(rng.u32(0..4)).max(58), "配偶"),
                 p(Sex::Male, son_age, "子"),
                 p(Sex::Female, son_age.saturating_sub(rng.u32(0..4)), "儿媳"),
-                p(if chance(rng, 50) { Sex::Male } else { Sex::Female }, rng.u32(1..son_age.saturating_sub(22).max(2)), "孙子"),
+                p(
+                    if chance(rng, 50) { Sex::Male } else { Sex::Female },
+                    rng.u32(1..son_age.saturating_sub(22).max(2)),
+                    "孙子",
+                ),
             ]
         }
     }
@@ -196,7 +216,10 @@ fn fill_demo(tx: &Transaction, households: u32, seed: u64, today: NaiveDate) -> 
             if made >= households {
                 break;
             }
-            tx.execute("INSERT INTO units(building_id, name) VALUES (?1, ?2)", params![building_id, format!("{u}单元")])?;
+            tx.execute(
+                "INSERT INTO units(building_id, name) VALUES (?1, ?2)",
+                params![building_id, format!("{u}单元")],
+            )?;
             let unit_id = tx.last_insert_rowid();
             let mut unit_residents = Vec::new();
             for slot in 0..per_unit {
@@ -255,7 +278,8 @@ fn demo_household(
         if person.relation == "户主" && extreme_poverty {
             needs.push(CareNeed { kind: "特困".into(), ..CareNeed::default() });
         }
-        let volunteer = (political.starts_with("中共") && chance(rng, 35)) || ((18..=72).contains(&person.age) && chance(rng, 5));
+        let volunteer =
+            (political.starts_with("中共") && chance(rng, 35)) || ((18..=72).contains(&person.age) && chance(rng, 5));
         let resident = ValidResident {
             name: format!("{family_name}{}", given_name(rng, person.sex)),
             sex: Some(person.sex),

@@ -21,7 +21,9 @@ pub(crate) fn head_from_row(row: &Row, first: usize) -> rusqlite::Result<Option<
         (Some(id), Some(name), _) => {
             Some(Head { resident_id: Some(id), name, phone_masked: resident_phone.as_deref().map(mask_phone) })
         }
-        (_, _, Some(name)) => Some(Head { resident_id: None, name, phone_masked: staff_phone.as_deref().map(mask_phone) }),
+        (_, _, Some(name)) => {
+            Some(Head { resident_id: None, name, phone_masked: staff_phone.as_deref().map(mask_phone) })
+        }
         _ => None,
     })
 }
@@ -31,14 +33,17 @@ type HeadColumns = (Option<i64>, Option<String>, Option<String>);
 
 fn validate_head(conn: &Connection, head: &HeadInput) -> Result<HeadColumns> {
     if let Some(id) = head.head_resident_id {
-        let exists: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM residents WHERE id = ?1)", [id], |r| r.get(0))?;
+        let exists: bool =
+            conn.query_row("SELECT EXISTS(SELECT 1 FROM residents WHERE id = ?1)", [id], |r| r.get(0))?;
         if !exists {
             return Err(Error::NotFound { what: "负责人（居民）", id });
         }
         return Ok((Some(id), None, None));
     }
     let phone = match non_blank(head.head_phone.as_deref()) {
-        Some(text) => Some(Phone::parse(&text).map_err(|e| Error::invalid("head_phone", e.to_string()))?.as_str().to_string()),
+        Some(text) => {
+            Some(Phone::parse(&text).map_err(|e| Error::invalid("head_phone", e.to_string()))?.as_str().to_string())
+        }
         None => None,
     };
     Ok((None, non_blank(head.head_name.as_deref()), phone))
@@ -120,16 +125,21 @@ impl Ledger {
     /// The whole tree, in natural order (2栋 before 10栋).
     pub fn hierarchy(&self) -> Result<Hierarchy> {
         let community_name = self.community_name()?.unwrap_or_default();
-        let mut grids: Vec<GridNode> = self.query_places(
-            "grids t", "", "ORDER BY t.id",
-            |row, head| Ok(GridNode { id: row.get(0)?, name: row.get(1)?, head, buildings: vec![] }),
-        )?;
+        let mut grids: Vec<GridNode> = self.query_places("grids t", "", "ORDER BY t.id", |row, head| {
+            Ok(GridNode { id: row.get(0)?, name: row.get(1)?, head, buildings: vec![] })
+        })?;
         let buildings: Vec<BuildingNode> = self.query_places(
-            "buildings t", ", t.grid_id", "ORDER BY CAST(t.name AS INTEGER), t.name",
-            |row, head| Ok(BuildingNode { id: row.get(0)?, name: row.get(1)?, grid_id: row.get(7)?, head, units: vec![] }),
+            "buildings t",
+            ", t.grid_id",
+            "ORDER BY CAST(t.name AS INTEGER), t.name",
+            |row, head| {
+                Ok(BuildingNode { id: row.get(0)?, name: row.get(1)?, grid_id: row.get(7)?, head, units: vec![] })
+            },
         )?;
         let units: Vec<UnitNode> = self.query_places(
-            "units t", ", t.building_id", "ORDER BY CAST(t.name AS INTEGER), t.name",
+            "units t",
+            ", t.building_id",
+            "ORDER BY CAST(t.name AS INTEGER), t.name",
             |row, head| Ok(UnitNode { id: row.get(0)?, name: row.get(1)?, building_id: row.get(7)?, head }),
         )?;
         let mut buildings = buildings;

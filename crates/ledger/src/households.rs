@@ -19,7 +19,8 @@ pub fn format_address(building: &str, unit: &str, room: &str) -> String {
 }
 
 /// Natural order of places: 2栋 before 10栋, then by name.
-const HOUSEHOLD_ORDER: &str = "b.grid_id, CAST(b.name AS INTEGER), b.name, CAST(u.name AS INTEGER), u.name, CAST(h.room AS INTEGER), h.room";
+const HOUSEHOLD_ORDER: &str =
+    "b.grid_id, CAST(b.name AS INTEGER), b.name, CAST(u.name AS INTEGER), u.name, CAST(h.room AS INTEGER), h.room";
 
 impl Ledger {
     pub fn save_household(&mut self, input: &HouseholdInput) -> Result<i64> {
@@ -80,7 +81,8 @@ impl Ledger {
             "SELECT h.id {from} WHERE {where_sql} ORDER BY {HOUSEHOLD_ORDER} LIMIT ?{} OFFSET ?{n}",
             n - 1
         ))?;
-        let ids: Vec<i64> = stmt.query_map(params_from_iter(values.iter()), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<i64> =
+            stmt.query_map(params_from_iter(values.iter()), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let rows = ids.into_iter().map(|id| self.household_row(id)).collect::<Result<_>>()?;
         Ok(Page { total, rows })
     }
@@ -103,20 +105,20 @@ impl Ledger {
         }
         if let Some(care) = non_blank(filter.care.as_deref()) {
             conditions.push(format!(
-                "EXISTS (SELECT 1 FROM residents r JOIN care_needs c ON c.resident_id = r.id
-                         WHERE r.household_id = h.id AND {CURRENT} AND c.kind = {})",
+                "h.id IN (SELECT r.household_id FROM care_needs c JOIN residents r ON r.id = c.resident_id
+                          WHERE c.kind = {} AND {CURRENT})",
                 bind(care.into())
             ));
         }
         if filter.aged_80_plus {
             conditions.push(format!(
-                "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND {CURRENT} AND r.birth_date <= {})",
+                "h.id IN (SELECT r.household_id FROM residents r WHERE r.birth_date <= {} AND {CURRENT})",
                 bind(self.aged_cutoff().into())
             ));
         }
         if filter.party_member {
             conditions.push(format!(
-                "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND {CURRENT} AND r.political_status LIKE '中共%')"
+                "h.id IN (SELECT r.household_id FROM residents r WHERE r.political_status LIKE '中共%' AND {CURRENT})"
             ));
         }
         (conditions.join(" AND "), values)
@@ -155,7 +157,9 @@ impl Ledger {
 
     /// The household page: address, the three heads, and every member (current ones first).
     pub fn household(&self, id: i64) -> Result<HouseholdDetail> {
-        let place_head = |alias: &str| format!("{alias}.head_resident_id, {alias}r.name, {alias}r.phone, {alias}.head_name, {alias}.head_phone");
+        let place_head = |alias: &str| {
+            format!("{alias}.head_resident_id, {alias}r.name, {alias}r.phone, {alias}.head_name, {alias}.head_phone")
+        };
         let sql = format!(
             "SELECT h.id, h.unit_id, u.building_id, b.grid_id, b.name, u.name, h.room, h.phone, h.notes, h.moved_out_on,
                     g.name, {}, {}, {}
@@ -208,7 +212,8 @@ impl Ledger {
             params![id, date, Ledger::now_text()],
         )?;
         if updated == 0 {
-            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM households WHERE id = ?1)", [id], |r| r.get(0))?;
+            let exists: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM households WHERE id = ?1)", [id], |r| r.get(0))?;
             return Err(if exists {
                 Error::Refused("该住户已经迁出".into())
             } else {
@@ -216,7 +221,9 @@ impl Ledger {
             });
         }
         tx.execute(
-            &format!("UPDATE residents AS r SET moved_out_on = ?2, updated_at = ?3 WHERE r.household_id = ?1 AND {CURRENT}"),
+            &format!(
+                "UPDATE residents AS r SET moved_out_on = ?2, updated_at = ?3 WHERE r.household_id = ?1 AND {CURRENT}"
+            ),
             params![id, date, Ledger::now_text()],
         )?;
         tx.commit()?;

@@ -35,10 +35,9 @@ impl fmt::Display for IdNumberError {
             IdNumberError::FutureBirthDate(d) => {
                 write!(f, "身份证号中的出生日期 {d} 晚于今天")
             }
-            IdNumberError::CheckCharacter { expected, found } => write!(
-                f,
-                "身份证号校验位不符：按前 17 位应为 {expected}，这里是 {found}，请核对号码"
-            ),
+            IdNumberError::CheckCharacter { expected, found } => {
+                write!(f, "身份证号校验位不符：按前 17 位应为 {expected}，这里是 {found}，请核对号码")
+            }
         }
     }
 }
@@ -55,11 +54,8 @@ impl IdNumber {
     /// Parses a typed number: spaces and full-width forms are tolerated, lower-case x becomes X,
     /// and a 15-digit legacy number (born 19xx) is converted to 18 digits.
     pub fn parse(raw: &str, today: NaiveDate) -> Result<Self, IdNumberError> {
-        let cleaned: String = to_half_width(raw)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let cleaned: String =
+            to_half_width(raw).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
         let bytes = cleaned.as_bytes();
         let number = match bytes.len() {
             18 => {
@@ -97,7 +93,6 @@ impl IdNumber {
         Ok(IdNumber(number))
     }
 
-
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -123,11 +118,7 @@ pub fn mask_id_number(number: &str) -> String {
         return "*".repeat(chars.len());
     }
     let keep_tail = 4;
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < 6 || i >= chars.len() - keep_tail { *c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= chars.len() - keep_tail { *c } else { '*' }).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -219,14 +210,8 @@ mod tests {
     #[test]
     fn wrong_lengths_and_letters_are_refused() {
         assert_eq!(IdNumber::parse("1234", today()).unwrap_err(), IdNumberError::Length(4));
-        assert_eq!(
-            IdNumber::parse("11010519491231002A", today()).unwrap_err(),
-            IdNumberError::Characters
-        );
-        assert_eq!(
-            IdNumber::parse("1101051949123100X2", today()).unwrap_err(),
-            IdNumberError::Characters
-        );
+        assert_eq!(IdNumber::parse("11010519491231002A", today()).unwrap_err(), IdNumberError::Characters);
+        assert_eq!(IdNumber::parse("1101051949123100X2", today()).unwrap_err(), IdNumberError::Characters);
     }
 
     #[test]

@@ -73,10 +73,7 @@ impl Ledger {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn community_name(&self) -> Result<Option<String>> {
@@ -127,15 +124,12 @@ impl Ledger {
     /// integrity_check, foreign_key_check and the schema version, as `xinghe-cli check` reports.
     pub fn check(&self) -> Result<HealthReport> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let integrity: Vec<String> =
-            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
         let foreign_key_violations = fk.query_map([], |_| Ok(()))?.count() as u64;
         let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported_schema_version = crate::db::schema_version();
-        let healthy = integrity == ["ok"]
-            && foreign_key_violations == 0
-            && schema_version == supported_schema_version;
+        let healthy = integrity == ["ok"] && foreign_key_violations == 0 && schema_version == supported_schema_version;
         Ok(HealthReport { healthy, integrity, foreign_key_violations, schema_version, supported_schema_version })
     }
 }

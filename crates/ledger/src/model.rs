@@ -180,8 +180,8 @@ impl ResidentInput {
         if relation.is_empty() {
             errors.push(FieldError::new("relation", "请选择与户主关系"));
         }
-        let political_status = non_blank(self.political_status.as_deref())
-            .unwrap_or_else(|| DEFAULT_POLITICAL_STATUS.to_string());
+        let political_status =
+            non_blank(self.political_status.as_deref()).unwrap_or_else(|| DEFAULT_POLITICAL_STATUS.to_string());
         let care_needs = validate_care_needs(&self.care_needs, &mut errors);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -464,7 +464,8 @@ mod tests {
 
     #[test]
     fn birth_date_and_sex_come_from_the_id_number() {
-        let valid = ResidentInput { id_number: Some("11010519491231002x".into()), ..input() }.validate(today()).unwrap();
+        let valid =
+            ResidentInput { id_number: Some("11010519491231002x".into()), ..input() }.validate(today()).unwrap();
         assert_eq!(valid.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31));
         assert_eq!(valid.sex, Some(Sex::Female));
     }
@@ -486,26 +487,20 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let err = ResidentInput {
-            name: " ".into(),
-            id_number: Some("123".into()),
-            phone: Some("12345".into()),
-            ..input()
-        }
-        .validate(today())
-        .unwrap_err();
+        let err =
+            ResidentInput { name: " ".into(), id_number: Some("123".into()), phone: Some("12345".into()), ..input() }
+                .validate(today())
+                .unwrap_err();
         let fields: Vec<_> = err.fields().iter().map(|f| f.field).collect();
         assert_eq!(fields, ["name", "id_number", "phone"]);
     }
 
     #[test]
     fn unknown_care_labels_are_kept_verbatim() {
-        let valid = ResidentInput {
-            care_needs: vec![CareNeed { kind: "重病".into(), ..Default::default() }],
-            ..input()
-        }
-        .validate(today())
-        .unwrap();
+        let valid =
+            ResidentInput { care_needs: vec![CareNeed { kind: "重病".into(), ..Default::default() }], ..input() }
+                .validate(today())
+                .unwrap();
         assert_eq!(valid.care_needs[0].kind, OTHER_CARE_KIND);
         assert_eq!(valid.care_needs[0].display(), "重病");
     }

@@ -69,7 +69,6 @@ impl Phone {
         Err(PhoneError { typed, reason })
     }
 
-
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -98,7 +97,8 @@ mod tests {
 
     #[test]
     fn mobiles_in_any_typing_normalise() {
-        for typed in ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８", "+86 138 1234 5678"] {
+        for typed in ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８", "+86 138 1234 5678"]
+        {
             assert_eq!(Phone::parse(typed).unwrap().as_str(), "13812345678", "{typed}");
         }
     }

@@ -128,7 +128,11 @@ fn constraint_message(conn: &Connection, err: rusqlite::Error, resident: &ValidR
                 .flatten();
             Error::Invalid(vec![crate::FieldError::new(
                 "id_number",
-                format!("身份证号 {} 已登记在居民“{}”名下，同一号码不能重复登记", mask_id_number(number), owner.unwrap_or_default()),
+                format!(
+                    "身份证号 {} 已登记在居民“{}”名下，同一号码不能重复登记",
+                    mask_id_number(number),
+                    owner.unwrap_or_default()
+                ),
             )])
         }
         rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE if text.contains("household_id") => {

@@ -6,7 +6,7 @@ import { getState } from '../store.js';
 import { loadHousehold, refreshStats } from '../actions.js';
 import { HOUSEHOLDS } from '../router.js';
 import { orDash } from '../format.js';
-import { agedBadge, badgeList, careBadge, deceasedBadge, movedOutBadge, partyBadge, volunteerBadge } from '../components/badges.js';
+import { agedBadge, badge, badgeList, careBadge, deceasedBadge, movedOutBadge, volunteerBadge } from '../components/badges.js';
 import { confirmAction } from '../components/dialog.js';
 import { errorText, reportError } from '../components/errors.js';
 import { toast } from '../components/toast.js';
@@ -21,21 +21,21 @@ function memberRow(m, highlight) {
   const gone = isGone(m);
   const classes = [gone ? 'is-gone' : '', m.id === highlight ? 'is-highlight' : ''].filter(Boolean).join(' ');
   return html`<tr data-id="${m.id}" data-name="${m.name}" class="${classes}">
-    <th scope="row" class="member-name">${m.name}
+    <th scope="row" class="member-name"><span class="nowrap">${m.name}</span>
       ${m.moved_out_on ? movedOutBadge(m.moved_out_on) : ''}${m.died_on ? deceasedBadge(m.died_on) : ''}</th>
-    <td>${tv('relation', m.relation)}</td>
-    <td>${orDash(tv('sex', m.sex))}</td>
-    <td class="num nowrap">${orDash(m.age)}${m.aged_80_plus ? html` ${agedBadge()}` : ''}</td>
+    <td class="nowrap">${tv('relation', m.relation)}</td>
+    <td class="nowrap">${orDash(tv('sex', m.sex))}</td>
+    <td class="num">${orDash(m.age)}${m.aged_80_plus ? html` ${agedBadge()}` : ''}</td>
     <td class="nowrap mono">${orDash(m.id_number_masked)}</td>
     <td class="nowrap">${orDash(m.phone_masked)}</td>
-    <td>${isParty(m.political_status) ? partyBadge() : tv('political', m.political_status)}</td>
+    <td class="nowrap">${isParty(m.political_status) ? badge(tv('political', m.political_status), 'party') : tv('political', m.political_status)}</td>
     <td>${m.care_needs?.length ? badgeList(m.care_needs.map(careBadge)) : orDash(null)}</td>
     <td>${m.is_volunteer ? volunteerBadge() : ''}</td>
-    <td class="row-actions">
+    <td><div class="row-actions">
       <button type="button" class="button button-small edit-resident" aria-label="${t('member.editOf', { name: m.name })}">${t('member.edit')}</button>
       ${gone ? '' : html`<button type="button" class="button button-small button-danger move-out-resident" aria-label="${t('member.moveOutOf', { name: m.name })}">${t('member.moveOut')}</button>
       <button type="button" class="button button-small button-danger mark-deceased" aria-label="${t('member.deceasedOf', { name: m.name })}">${t('member.deceased')}</button>`}
-    </td>
+    </div></td>
   </tr>`;
 }
 
@@ -94,10 +94,10 @@ function detailMarkup(d, highlight) {
     </section>`;
 }
 
-function render(root, state) {
+function render(root, state, highlight) {
   const { household } = state;
   if (household?.detail) {
-    setHtmlKeepFocus(root, detailMarkup(household.detail, household.highlight));
+    setHtmlKeepFocus(root, detailMarkup(household.detail, highlight));
     return;
   }
   if (household?.error) {
@@ -196,12 +196,16 @@ export function mount(root, state) {
     }
   });
 
-  render(section, state);
+  // The member to highlight (opened from a search hit) is read once; reloading the household clears it in the store.
+  let highlight = state.household?.id === id ? state.household.highlight : null;
+  render(section, state, highlight);
   loadHousehold(id);
 
   return {
     update(next, prev) {
-      if (next.household !== prev.household) render(section, next);
+      if (next.household === prev.household) return;
+      if (next.household?.highlight && next.household.highlight !== prev.household?.highlight) highlight = next.household.highlight;
+      render(section, next, highlight);
     },
   };
 }

@@ -46,8 +46,8 @@ function rowMarkup(row) {
   ].filter(Boolean);
   return html`<tr data-id="${row.id}" class="${row.moved_out_on ? 'is-gone' : ''}">
     <td class="col-address"><a href="${householdHref(row.id)}">${row.address}</a></td>
-    <td>${row.grid_name}</td>
-    <td>${orDash(row.head_name)}</td>
+    <td class="nowrap">${row.grid_name}</td>
+    <td class="nowrap">${orDash(row.head_name)}</td>
     <td class="num">${row.member_count}</td>
     <td class="nowrap">${orDash(row.phone_masked)}</td>
     <td>${badgeList(badges)}</td>

@@ -76,7 +76,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Demo { households, seed } => {
             ledger.create_demo(households, seed)?;
             let stats = ledger.stats()?;
-            println!("已生成演示社区：{} 户，{} 人，其中 80 岁以上 {} 人", stats.households, stats.residents, stats.aged_80_plus);
+            println!(
+                "已生成演示社区：{} 户，{} 人，其中 80 岁以上 {} 人",
+                stats.households, stats.residents, stats.aged_80_plus
+            );
         }
         Command::Stats { json } => {
             let stats = ledger.stats()?;
@@ -85,7 +88,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 println!(
                     "户数 {}，人数 {}，80 岁以上 {}，特殊关爱 {}，党员 {}，志愿者 {}",
-                    stats.households, stats.residents, stats.aged_80_plus, stats.care_needs, stats.party_members, stats.volunteers
+                    stats.households,
+                    stats.residents,
+                    stats.aged_80_plus,
+                    stats.care_needs,
+                    stats.party_members,
+                    stats.volunteers
                 );
             }
         }

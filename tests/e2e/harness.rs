@@ -1,0 +1,162 @@
+//! Drives the real built app in its real webview: tauri-driver (2.x) in front of Debian's
+//! WebKitWebDriver, under an X display (Xvfb in CI). One app at a time, each with its own
+//! port pair and database; tauri-driver is stopped with SIGTERM, since SIGKILL would orphan
+//! WebKitWebDriver on its port.
+
+use serde_json::json;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+/// The app is single-instance and owns its database: tests take turns.
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const SESSION_TIMEOUT: Duration = Duration::from_secs(90);
+const WAIT: Duration = Duration::from_secs(20);
+
+/// tauri-driver, terminated politely when dropped (also when a test panics).
+struct DriverProcess(Child);
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub struct App {
+    pub driver: WebDriver,
+    // Field order matters: the session ends before tauri-driver is stopped, then the turn passes.
+    _process: DriverProcess,
+    _turn: MutexGuard<'static, ()>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn require_tools() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()),
+        "端到端测试需要图形显示：请在 xvfb-run 下运行（README 的测试命令会这样做）。\
+         Without DISPLAY the app panics and WebDriver session creation hangs."
+    );
+    for tool in ["tauri-driver", "WebKitWebDriver"] {
+        let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap().status.success();
+        assert!(found, "{tool} is not on PATH: run `bash tests/setup.sh` first");
+    }
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl App {
+    /// Starts the app on `db` and opens a WebDriver session on its main window.
+    pub async fn launch(db: &Path) -> App {
+        require_tools();
+        let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let (port, native_port) = (free_port(), free_port());
+        let process = DriverProcess(
+            Command::new("tauri-driver")
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("XINGHE_DB", db)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver starts"),
+        );
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").unwrap();
+        caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_xinghe") })).unwrap();
+        let session = tokio::time::timeout(SESSION_TIMEOUT, WebDriver::new(format!("http://127.0.0.1:{port}"), caps));
+        let driver = match session.await {
+            Ok(Ok(driver)) => driver,
+            Ok(Err(e)) => panic!("WebDriver session failed: {e}"),
+            Err(_) => panic!("WebDriver session not created within {SESSION_TIMEOUT:?}"),
+        };
+        App { driver, _process: process, _turn: turn }
+    }
+
+    /// Ends the session (closing the app) and stops tauri-driver.
+    pub async fn close(self) {
+        let App { driver, _process, _turn } = self;
+        driver.quit().await.expect("session ends");
+    }
+
+    /// Waits for the first element matching `css` to be shown.
+    pub async fn element(&self, css: &str) -> WebElement {
+        self.driver
+            .query(By::Css(css))
+            .wait(WAIT, Duration::from_millis(100))
+            .and_displayed()
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no visible element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.element(css).await.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let input = self.element(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
+    /// Chooses the option of a `<select>` whose visible text contains `label` (or the first
+    /// real option when `label` is empty), as a user would with the mouse.
+    pub async fn choose(&self, select_css: &str, label: &str) {
+        self.element(select_css).await;
+        let options = self.driver.find_all(By::Css(format!("{select_css} option"))).await.unwrap();
+        for option in options {
+            let text = option.text().await.unwrap();
+            let value = option.value().await.unwrap().unwrap_or_default();
+            if !value.is_empty() && (label.is_empty() || text.contains(label)) {
+                option.click().await.unwrap();
+                return;
+            }
+        }
+        panic!("{select_css} has no option {label:?}");
+    }
+
+    /// Waits until an element matching `css` contains `text`, and returns it.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> WebElement {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for element in self.driver.find_all(By::Css(css)).await.unwrap_or_default() {
+                if element.text().await.unwrap_or_default().contains(text) {
+                    return element;
+                }
+            }
+            if Instant::now() > deadline {
+                let page = self.driver.find(By::Css("body")).await.unwrap().text().await.unwrap_or_default();
+                panic!("no {css} containing {text:?} within {WAIT:?}; the page shows:\n{page}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        self.driver.screenshot(&screenshot_dir().join(format!("{name}.png"))).await.unwrap();
+    }
+}
