@@ -34,11 +34,16 @@ export function openFormDialog({ title, body, submitId, cancelId, submitLabel, t
 
   return new Promise((resolve) => {
     let busy = false;
-    const finish = (value) => {
-      dialog.close();
+    let result = null;
+    // However the dialog closes (our buttons, or the browser forcing Escape), it is removed and the promise settles.
+    dialog.addEventListener('close', () => {
       dialog.remove();
       if (opener && opener.isConnected) opener.focus();
-      resolve(value);
+      resolve(result);
+    });
+    const finish = (value) => {
+      result = value;
+      dialog.close();
     };
     form.querySelector('[data-dialog-cancel]').addEventListener('click', () => {
       if (!busy) finish(null);

@@ -94,17 +94,18 @@ function detailMarkup(d, highlight) {
     </section>`;
 }
 
-function render(root, state, highlight) {
-  const { household } = state;
+/** Renders `household` (the store's slice, only when it is this page's); returns true once the details are shown. */
+function render(root, household, highlight) {
   if (household?.detail) {
     setHtmlKeepFocus(root, detailMarkup(household.detail, highlight));
-    return;
+    return true;
   }
   if (household?.error) {
     setHtmlKeepFocus(root, html`<div class="empty card"><p>${errorText(household.error)}</p><p><a href="${HOUSEHOLDS}">${t('household.back')}</a></p></div>`);
     return;
   }
   setHtmlKeepFocus(root, html`<p class="empty">${t('common.loading')}</p>`);
+  return false;
 }
 
 export function mount(root, state) {
@@ -196,16 +197,30 @@ export function mount(root, state) {
     }
   });
 
+  const mine = (household) => (household?.id === id ? household : null);
   // The member to highlight (opened from a search hit) is read once; reloading the household clears it in the store.
-  let highlight = state.household?.id === id ? state.household.highlight : null;
-  render(section, state, highlight);
+  let highlight = mine(state.household)?.highlight ?? null;
+  // When the page first shows its details, focus its title unless the user is already somewhere (e.g. the search box).
+  let titlePending = true;
+  const show = (household) => {
+    if (render(section, household, highlight) && titlePending) {
+      titlePending = false;
+      if (!document.activeElement || document.activeElement === document.body) section.querySelector('.page-title')?.focus();
+    }
+  };
+  show(mine(state.household));
   loadHousehold(id);
 
   return {
     update(next, prev) {
       if (next.household === prev.household) return;
-      if (next.household?.highlight && next.household.highlight !== prev.household?.highlight) highlight = next.household.highlight;
-      render(section, next, highlight);
+      const household = mine(next.household);
+      if (household?.highlight && household.highlight !== prev.household?.highlight) {
+        // A search hit in the household already shown: highlight it and reload (which also clears it in the store).
+        highlight = household.highlight;
+        loadHousehold(id);
+      }
+      show(household);
     },
   };
 }

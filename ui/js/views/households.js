@@ -54,6 +54,8 @@ function rowMarkup(row) {
   </tr>`;
 }
 
+const isPlain = (f) => !f.grid_id && !f.building_id && !f.care && !f.aged_80_plus && !f.party_member;
+
 function resultsMarkup(list) {
   const { filter, total, rows, loading, loaded } = list;
   if (!loaded) return html`<p class="empty">${t('common.loading')}</p>`;
@@ -73,13 +75,11 @@ function resultsMarkup(list) {
   return html`<div class="list-status${loading ? ' is-loading' : ''}" aria-busy="${loading ? 'true' : 'false'}">${table}</div>
     <div class="pager">
       <span class="pager-total" role="status">${t('households.total', { total })}</span>
-      <span class="pager-page">${t('households.page', { page, pages })}</span>
+      ${pages > 1 ? html`<span class="pager-page">${t('households.page', { page, pages })}</span>
       <button type="button" class="button" id="page-prev" ${page <= 1 ? html`disabled` : ''}>${t('households.prev')}</button>
-      <button type="button" class="button" id="page-next" ${page >= pages ? html`disabled` : ''}>${t('households.next')}</button>
+      <button type="button" class="button" id="page-next" ${page >= pages ? html`disabled` : ''}>${t('households.next')}</button>` : ''}
     </div>`;
 }
-
-const isPlain = (f) => !f.grid_id && !f.building_id && !f.care && !f.aged_80_plus && !f.party_member;
 
 export function mount(root, state) {
   setHtml(root, html`<div class="page-head">
@@ -103,8 +103,9 @@ export function mount(root, state) {
   });
   results.addEventListener('click', (event) => {
     const { filter } = getState().households;
-    if (event.target.closest('#page-prev')) loadHouseholds({ offset: Math.max(0, filter.offset - PAGE_SIZE) });
-    else if (event.target.closest('#page-next')) loadHouseholds({ offset: filter.offset + PAGE_SIZE });
+    const turn = (offset) => loadHouseholds({ offset }).then(() => results.scrollIntoView({ block: 'start' }));
+    if (event.target.closest('#page-prev')) turn(Math.max(0, filter.offset - PAGE_SIZE));
+    else if (event.target.closest('#page-next')) turn(filter.offset + PAGE_SIZE);
     else {
       const row = event.target.closest('tbody tr[data-id]');
       if (row && !event.target.closest('a')) navigate(householdHref(row.dataset.id));
