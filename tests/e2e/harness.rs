@@ -123,6 +123,21 @@ impl App {
         input.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
     }
 
+    /// Enters text the way an input method commits it (`insertText`), for characters outside
+    /// the BMP such as 𠇔: WebKitWebDriver's send_keys drops them, while real offices type
+    /// them through an IME or paste them.
+    pub async fn insert_text(&self, css: &str, text: &str) {
+        let input = self.element(css).await;
+        input.click().await.unwrap();
+        self.driver
+            .execute(
+                "const el = arguments[0]; el.focus(); document.execCommand('insertText', false, arguments[1]);",
+                vec![input.to_json().unwrap(), json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot insert text into {css}: {e}"));
+    }
+
     /// Chooses the option of a `<select>` whose visible text contains `label` (or the first
     /// real option when `label` is empty), as a user would with the mouse.
     pub async fn choose(&self, select_css: &str, label: &str) {

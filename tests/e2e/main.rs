@@ -23,6 +23,7 @@ async fn a_household_with_two_residents_is_found_by_initials_and_survives_a_rest
     // First start: no database yet, the welcome screen offers the demo.
     app.click("#create-demo").await;
     app.wait_for_text("#households-table", "栋").await;
+    app.element("#add-household").await;
     app.screenshot("01-households").await;
 
     app.click("#add-household").await;
@@ -43,7 +44,7 @@ async fn a_household_with_two_residents_is_found_by_initials_and_survives_a_rest
     app.wait_for_text("#members-table", "谷雨晴").await;
 
     app.click("#add-resident").await;
-    app.type_into("#rs-name", "谷𠇔").await;
+    app.insert_text("#rs-name", "谷𠇔").await;
     app.choose("#rs-relation", "子").await;
     app.type_into("#rs-birth-date", "1985-06-01").await;
     app.click("#rs-save").await;
@@ -77,7 +78,7 @@ async fn a_bad_id_number_shows_a_chinese_message_and_saves_nothing() {
     let residents_before = xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().residents;
 
     let app = App::launch(&db).await;
-    app.click("#households-table tbody tr").await;
+    app.click("#households-table tbody tr td").await;
     app.click("#add-resident").await;
     app.type_into("#rs-name", "钱多多").await;
     app.choose("#rs-relation", "其他").await;
