@@ -92,3 +92,36 @@ async fn a_bad_id_number_shows_a_chinese_message_and_saves_nothing() {
 
     assert_eq!(xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().residents, residents_before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_is_chinese_first_switches_to_english_and_loads_the_bundled_font() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    xinghe_ledger::Ledger::open(&db).unwrap().create_demo(100, 2).unwrap();
+
+    let app = App::launch(&db).await;
+    assert_eq!(app.driver.title().await.unwrap(), "星河社区台账");
+    app.wait_for_text("a[data-nav=\"households\"]", "户籍台账").await;
+    // The font file is served from the binary through the app's own protocol, under the CSP.
+    let loaded = app
+        .driver
+        .execute(
+            "const face = new FontFace('BundledCheck', 'url(fonts/NotoSansCJKsc-Regular.otf)');
+             return face.load().then(f => { document.fonts.add(f); return document.fonts.check('16px BundledCheck', '曹𠇔'); },
+                                     e => 'failed: ' + e);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loaded.json(), &serde_json::json!(true), "bundled Noto Sans CJK SC loads");
+
+    app.click("#lang-toggle").await;
+    app.wait_for_text("a[data-nav=\"households\"]", "Households").await;
+    app.screenshot("05-english").await;
+    app.click("#lang-toggle").await;
+    app.wait_for_text("a[data-nav=\"households\"]", "户籍台账").await;
+    app.click("a[data-nav=\"settings\"]").await;
+    app.wait_for_text("#places-tree", "第一网格").await;
+    app.screenshot("06-settings").await;
+    app.close().await;
+}
