@@ -29,6 +29,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A fresh database in memory with the full schema: a dry run on a file that does not exist
+/// yet must still be checked against the real schema, and must create no file.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
 /// Looks at an existing file read-only, so a file that is not ours is refused unmodified.
 fn inspect_existing(path: &Path) -> Result<()> {
     if std::fs::metadata(path)?.len() == 0 {

@@ -19,7 +19,7 @@ pub fn format_address(building: &str, unit: &str, room: &str) -> String {
 }
 
 /// Natural order of places: 2栋 before 10栋, then by name.
-const HOUSEHOLD_ORDER: &str =
+pub(crate) const HOUSEHOLD_ORDER: &str =
     "b.grid_id, CAST(b.name AS INTEGER), b.name, CAST(u.name AS INTEGER), u.name, CAST(h.room AS INTEGER), h.room";
 
 impl Ledger {
@@ -87,7 +87,7 @@ impl Ledger {
         Ok(Page { total, rows })
     }
 
-    fn household_conditions(&self, filter: &HouseholdFilter) -> (String, Vec<Value>) {
+    pub(crate) fn household_conditions(&self, filter: &HouseholdFilter) -> (String, Vec<Value>) {
         let mut conditions = vec!["1 = 1".to_string()];
         let mut values: Vec<Value> = Vec::new();
         let mut bind = |value: Value| {

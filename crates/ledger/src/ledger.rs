@@ -35,6 +35,12 @@ impl Ledger {
         Ok(Ledger { conn, path: path.to_path_buf(), today: None, search_index: None })
     }
 
+    /// A register that lives only in memory (dry runs against a file not created yet).
+    pub fn open_in_memory() -> Result<Ledger> {
+        let conn = crate::db::open_in_memory()?;
+        Ok(Ledger { conn, path: PathBuf::new(), today: None, search_index: None })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
+use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::{Error, Ledger};
 
 #[derive(Parser)]
@@ -43,6 +45,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 从 Excel（.xlsx/.xls/.ods）或 CSV 导入居民和住户
+    Import {
+        /// 要导入的文件
+        file: PathBuf,
+        /// 工作表名称（默认第一个）
+        #[arg(long)]
+        sheet: Option<String>,
+        /// 只检查并报告，不写入（也不创建数据库文件）
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 导出居民或住户名单为 Excel（.xlsx）或 CSV 文件
+    Export {
+        /// residents（居民）或 households（住户）
+        #[arg(value_enum)]
+        what: ExportWhat,
+        /// 输出文件，扩展名为 .xlsx 或 .csv
+        #[arg(long)]
+        out: PathBuf,
+        /// 只导出这个网格，例如 第一网格
+        #[arg(long)]
+        grid: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportWhat {
+    Residents,
+    Households,
 }
 
 fn main() -> ExitCode {
@@ -67,11 +100,36 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     Ok(())
 }
 
+fn print_import_report(report: &ImportReport) {
+    let verb = if report.dry_run { "检查完毕（未写入）" } else { "导入完成" };
+    println!(
+        "{verb}：新建 {} 户，新增居民 {} 人，更新 {} 人，无变化 {} 人，拒绝 {} 行，跳过 {} 行",
+        report.households_created,
+        report.residents_created,
+        report.residents_updated,
+        report.residents_unchanged,
+        report.rejected.len(),
+        report.skipped.len()
+    );
+    for issue in &report.rejected {
+        println!("  第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
+    }
+    for issue in &report.warnings {
+        println!("  提示：第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
+    }
+    if !report.unknown_columns.is_empty() {
+        println!("  未识别的列（已忽略）：{}", report.unknown_columns.join("、"));
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
     };
-    let mut ledger = Ledger::open(&db)?;
+    let mut ledger = match &cli.command {
+        Command::Import { dry_run: true, .. } if !db.exists() => Ledger::open_in_memory()?,
+        _ => Ledger::open(&db)?,
+    };
     match cli.command {
         Command::Demo { households, seed } => {
             ledger.create_demo(households, seed)?;
@@ -80,6 +138,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 "已生成演示社区：{} 户，{} 人，其中 80 岁以上 {} 人",
                 stats.households, stats.residents, stats.aged_80_plus
             );
+        }
+        Command::Import { file, sheet, dry_run, json } => {
+            let options = ImportOptions { sheet, dry_run, ..ImportOptions::default() };
+            let report = ledger.import_file(&file, &options, &mut |_| {})?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_import_report(&report);
+            }
         }
         Command::Stats { json } => {
             let stats = ledger.stats()?;
@@ -127,6 +194,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
+        Command::Export { what, out, grid } => {
+            let filter = HouseholdFilter { grid_id: grid.map(|name| grid_id(&ledger, &name)).transpose()?, ..Default::default() };
+            let (count, noun) = match what {
+                ExportWhat::Residents => (ledger.export_residents(&filter, &out)?, "位居民"),
+                ExportWhat::Households => (ledger.export_households(&filter, &out)?, "户"),
+            };
+            println!("已导出 {count} {noun}到 {}", out.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn grid_id(ledger: &Ledger, name: &str) -> Result<i64, Error> {
+    let grids = ledger.hierarchy()?.grids;
+    grids.iter().find(|g| g.name == name.trim()).map(|g| g.id).ok_or_else(|| {
+        let known: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
+        Error::invalid("grid", format!("没有名为“{name}”的网格（现有：{}）", known.join("、")))
+    })
 }

@@ -1,0 +1,2 @@
+//! Roster benchmark (in progress).
+fn main() {}

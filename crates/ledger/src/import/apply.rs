@@ -1,0 +1,381 @@
+//! Writing parsed rows inside the import's transaction: places and households are found or
+//! created by address, people already registered are matched (ID number, else name at the
+//! address) and updated field by field — a blank cell never erases what is stored.
+
+use super::rows::{Address, ParsedRow};
+use super::{ImportReport, Issue, Progress};
+use crate::error::{Error, Result};
+use crate::idcard::{IdNumber, Sex};
+use crate::ledger::{Ledger, CURRENT};
+use crate::model::{ResidentInput, ValidResident, HEAD_RELATION};
+use crate::phone::Phone;
+use crate::residents::{care_needs_of, write_resident};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+const UNASSIGNED_GRID: &str = "未分网格";
+const PROGRESS_EVERY: u32 = 200;
+
+/// Ids of places already resolved in this import, so each is looked up once.
+#[derive(Default)]
+struct Places {
+    grids: HashMap<String, i64>,
+    buildings: HashMap<String, i64>,
+    units: HashMap<(i64, String), i64>,
+    households: HashMap<(i64, String), i64>,
+}
+
+fn field_column(field: &str) -> super::columns::Field {
+    use super::columns::Field;
+    match field {
+        "sex" => Field::Sex,
+        "id_number" => Field::IdNumber,
+        "birth_date" => Field::BirthDate,
+        "phone" => Field::Phone,
+        "relation" => Field::Relation,
+        "care_needs" => Field::CareNeeds,
+        "notes" => Field::Notes,
+        _ => Field::Name,
+    }
+}
+
+pub(super) fn write(
+    conn: &Connection,
+    rows: Vec<ParsedRow>,
+    today: NaiveDate,
+    report: &mut ImportReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let now = Ledger::now_text();
+    let total = rows.len() as u32;
+    let mut places = Places::default();
+    let columns = report.columns.clone();
+    let header = |field: &str| {
+        let field = field_column(field);
+        columns.iter().find(|c| c.field == Some(field)).map(|c| c.header.clone()).unwrap_or_else(|| field.label().into())
+    };
+    let mut rejected = Vec::new();
+    for (done, mut row) in rows.into_iter().enumerate() {
+        if done as u32 % PROGRESS_EVERY == 0 {
+            progress(Progress { done: done as u32, total });
+        }
+        report.warnings.append(&mut row.warnings);
+        if row.resident.relation.is_empty() {
+            row.resident.relation = "其他".into();
+        }
+        let valid = match row.resident.validate(today) {
+            Ok(valid) => valid,
+            Err(Error::Invalid(fields)) => {
+                for f in fields {
+                    rejected.push(Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message });
+                }
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        let household = household_for(conn, &mut places, &row.address, row.row, report, &now)?;
+        match write_row(conn, &row, valid, household, today, &now, report) {
+            Ok(()) => {}
+            Err(Error::Invalid(fields)) => {
+                for f in fields {
+                    rejected.push(Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message });
+                }
+            }
+            Err(Error::Refused(reason)) => {
+                rejected.push(Issue { row: row.row, column: header("id_number"), kind: "invalid", reason })
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    progress(Progress { done: total, total });
+    report.rejected.append(&mut rejected);
+    Ok(())
+}
+
+fn household_for(
+    conn: &Connection,
+    places: &mut Places,
+    address: &Address,
+    row: u32,
+    report: &mut ImportReport,
+    now: &str,
+) -> Result<i64> {
+    let building = match places.buildings.get(&address.building) {
+        Some(id) => *id,
+        None => {
+            let existing: Option<(i64, String)> = conn
+                .query_row(
+                    "SELECT b.id, g.name FROM buildings b JOIN grids g ON g.id = b.grid_id WHERE b.name = ?1",
+                    [&address.building],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let id = match existing {
+                Some((id, grid_name)) => {
+                    if let Some(wanted) = address.grid.as_ref().filter(|g| **g != grid_name) {
+                        report.warnings.push(Issue {
+                            row,
+                            column: "网格".into(),
+                            kind: "warning",
+                            reason: format!("{} 已登记在{grid_name}，文件中写的是{wanted}，按已登记的网格导入", address.building),
+                        });
+                    }
+                    id
+                }
+                None => {
+                    let grid_name = address.grid.clone().unwrap_or_else(|| {
+                        report.warnings.push(Issue {
+                            row,
+                            column: "网格".into(),
+                            kind: "warning",
+                            reason: format!("{} 没有写网格，已放入“{UNASSIGNED_GRID}”，可在设置中调整", address.building),
+                        });
+                        UNASSIGNED_GRID.to_string()
+                    });
+                    let grid = grid_id(conn, places, &grid_name)?;
+                    conn.execute("INSERT INTO buildings(grid_id, name) VALUES (?1, ?2)", params![grid, address.building])?;
+                    conn.last_insert_rowid()
+                }
+            };
+            places.buildings.insert(address.building.clone(), id);
+            id
+        }
+    };
+    let unit_key = (building, address.unit.clone());
+    let unit = match places.units.get(&unit_key) {
+        Some(id) => *id,
+        None => {
+            let existing: Option<i64> = conn
+                .query_row("SELECT id FROM units WHERE building_id = ?1 AND name = ?2", params![building, address.unit], |r| r.get(0))
+                .optional()?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    conn.execute("INSERT INTO units(building_id, name) VALUES (?1, ?2)", params![building, address.unit])?;
+                    conn.last_insert_rowid()
+                }
+            };
+            places.units.insert(unit_key, id);
+            id
+        }
+    };
+    let household_key = (unit, address.room.clone());
+    if let Some(id) = places.households.get(&household_key) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM households WHERE unit_id = ?1 AND room = ?2 AND moved_out_on IS NULL",
+            params![unit, address.room],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            conn.execute(
+                "INSERT INTO households(unit_id, room, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                params![unit, address.room, now],
+            )?;
+            report.households_created += 1;
+            conn.last_insert_rowid()
+        }
+    };
+    places.households.insert(household_key, id);
+    Ok(id)
+}
+
+fn grid_id(conn: &Connection, places: &mut Places, name: &str) -> Result<i64> {
+    if let Some(id) = places.grids.get(name) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> = conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            conn.execute("INSERT INTO grids(name) VALUES (?1)", [name])?;
+            conn.last_insert_rowid()
+        }
+    };
+    places.grids.insert(name.to_string(), id);
+    Ok(id)
+}
+
+/// A stored resident as a validated value, to merge the file's values into.
+fn stored_resident(conn: &Connection, id: i64, today: NaiveDate) -> Result<(ValidResident, i64)> {
+    let (household, name, sex, id_number, birth, phone, relation, political, volunteer, notes) = conn.query_row(
+        "SELECT household_id, name, sex, id_number, birth_date, phone, relation, political_status, is_volunteer, notes
+         FROM residents WHERE id = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        },
+    )?;
+    let valid = ValidResident {
+        name,
+        sex: sex.as_deref().and_then(Sex::from_label),
+        id_number: id_number.and_then(|n| IdNumber::parse(&n, today).ok()),
+        birth_date: birth.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+        phone: phone.and_then(|p| Phone::parse(&p).ok()),
+        relation,
+        political_status: political,
+        care_needs: care_needs_of(conn, id)?,
+        is_volunteer: volunteer,
+        notes,
+    };
+    Ok((valid, household))
+}
+
+/// The stored values with every field the file provides laid over them; never erases.
+fn merge(stored: &ValidResident, incoming: ValidResident, provided: &ResidentInput) -> ValidResident {
+    let mut care_needs = stored.care_needs.clone();
+    for need in incoming.care_needs {
+        match care_needs.iter_mut().find(|n| n.kind == need.kind && n.label == need.label) {
+            Some(existing) => {
+                existing.disability_category = need.disability_category.or(existing.disability_category.take());
+                existing.disability_grade = need.disability_grade.or(existing.disability_grade);
+            }
+            None => care_needs.push(need),
+        }
+    }
+    ValidResident {
+        name: incoming.name,
+        sex: incoming.sex.or(stored.sex),
+        id_number: incoming.id_number.or_else(|| stored.id_number.clone()),
+        birth_date: incoming.birth_date.or(stored.birth_date),
+        phone: incoming.phone.or_else(|| stored.phone.clone()),
+        relation: if provided.relation.is_empty() { stored.relation.clone() } else { incoming.relation },
+        political_status: if provided.political_status.is_some() {
+            incoming.political_status
+        } else {
+            stored.political_status.clone()
+        },
+        care_needs,
+        is_volunteer: stored.is_volunteer || incoming.is_volunteer,
+        notes: if provided.notes.is_some() { incoming.notes } else { stored.notes.clone() },
+    }
+}
+
+fn write_row(
+    conn: &Connection,
+    row: &ParsedRow,
+    mut valid: ValidResident,
+    household: i64,
+    today: NaiveDate,
+    now: &str,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let by_id: Option<(i64, Option<String>)> = match &valid.id_number {
+        Some(id) => conn
+            .query_row("SELECT id, died_on FROM residents WHERE id_number = ?1", [id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        None => None,
+    };
+    if let Some((_, Some(died_on))) = &by_id {
+        return Err(Error::Refused(format!("该身份证号登记的居民已于 {died_on} 去世，请核对后在程序中处理")));
+    }
+    let matched = match by_id {
+        Some((id, _)) => Some(id),
+        None => conn
+            .query_row(
+                &format!("SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.name = ?2 AND {CURRENT} ORDER BY r.id LIMIT 1"),
+                params![household, valid.name],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
+    if valid.relation == HEAD_RELATION {
+        let head: Option<i64> = conn
+            .query_row(
+                &format!("SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.relation = '{HEAD_RELATION}' AND {CURRENT}"),
+                [household],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if head.is_some_and(|h| Some(h) != matched) {
+            report.warnings.push(Issue {
+                row: row.row,
+                column: "与户主关系".into(),
+                kind: "warning",
+                reason: format!("{} 所在的户已有户主，本行的关系改记为“其他”", valid.name),
+            });
+            valid.relation = "其他".into();
+        }
+    }
+    let Some(id) = matched else {
+        write_resident(conn, None, household, &valid, now)?;
+        report.residents_created += 1;
+        return Ok(());
+    };
+    let (stored, stored_household) = stored_resident(conn, id, today)?;
+    let merged = merge(&stored, valid, &row.resident);
+    let moved_back: bool = conn.query_row("SELECT moved_out_on IS NOT NULL FROM residents WHERE id = ?1", [id], |r| r.get(0))?;
+    if merged == stored && stored_household == household && !moved_back {
+        report.residents_unchanged += 1;
+        return Ok(());
+    }
+    write_resident(conn, Some(id), household, &merged, now)?;
+    if moved_back {
+        conn.execute("UPDATE residents SET moved_out_on = NULL WHERE id = ?1", [id])?;
+        report.warnings.push(Issue {
+            row: row.row,
+            column: "姓名".into(),
+            kind: "warning",
+            reason: format!("{} 原登记为已迁出，按导入文件恢复为在册", merged.name),
+        });
+    }
+    report.residents_updated += 1;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CareNeed;
+
+    fn person(name: &str) -> ValidResident {
+        ValidResident {
+            name: name.into(),
+            sex: None,
+            id_number: None,
+            birth_date: None,
+            phone: None,
+            relation: "户主".into(),
+            political_status: "群众".into(),
+            care_needs: vec![],
+            is_volunteer: false,
+            notes: "老住户".into(),
+        }
+    }
+
+    #[test]
+    fn a_blank_cell_never_erases() {
+        let stored = ValidResident { phone: Phone::parse("13812345678").ok(), ..person("张三") };
+        let incoming = person("张三");
+        let provided = ResidentInput { name: "张三".into(), ..Default::default() };
+        let merged = merge(&stored, ValidResident { notes: String::new(), relation: "其他".into(), ..incoming }, &provided);
+        assert_eq!(merged.phone, stored.phone);
+        assert_eq!(merged.notes, "老住户");
+        assert_eq!(merged.relation, "户主");
+    }
+
+    #[test]
+    fn care_needs_are_added_not_replaced() {
+        let stored = ValidResident { care_needs: vec![CareNeed { kind: "低保".into(), ..Default::default() }], ..person("李四") };
+        let incoming = ValidResident { care_needs: vec![CareNeed { kind: "独居".into(), ..Default::default() }], ..person("李四") };
+        let merged = merge(&stored, incoming, &ResidentInput::default());
+        assert_eq!(merged.care_needs.len(), 2);
+    }
+}

@@ -1,0 +1,1 @@
+//! Story: an office exports its register to Excel and CSV (being written).
