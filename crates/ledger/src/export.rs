@@ -343,8 +343,13 @@ fn xlsx_workbook(table: &Table) -> Result<Workbook> {
     Ok(workbook)
 }
 
-/// Excel has no dates before 1900; such a date is written as text instead.
+/// Excel has no dates before 1900 and counts a 29 February 1900 that never was, so its
+/// serial numbers mean different days to other readers before March 1900: such a (rare) date is
+/// written as text instead.
 fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
+    if date < NaiveDate::from_ymd_opt(1900, 3, 1)? {
+        return None;
+    }
     let year = u16::try_from(date.year()).ok()?;
     ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
 }
@@ -361,7 +366,8 @@ fn xlsx_error(e: XlsxError) -> Error {
 fn write_csv(table: &Table, out: &mut impl Write) -> Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    writer.write_record(&table.headers).map_err(std::io::Error::from)?;
+    // Headers of rejected rows come from an imported file, so they are guarded like any text.
+    writer.write_record(table.headers.iter().map(|h| neutralise_formula(h))).map_err(std::io::Error::from)?;
     for row in &table.rows {
         writer.write_record(row.iter().map(Cell::csv_text)).map_err(std::io::Error::from)?;
     }
@@ -379,11 +385,18 @@ fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Res
         _ => Path::new("."),
     };
     let context = |e: std::io::Error| {
-        // Excel locks the files it has open, which is the usual reason an office meets here.
-        let hint = if e.kind() == std::io::ErrorKind::PermissionDenied { "；如果该文件正在 Excel 中打开，请先关闭" } else { "" };
-        Error::Io(std::io::Error::new(e.kind(), format!("无法写入 {}：{e}{hint}", out.display())))
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("文件夹 {} 不存在", folder.display()),
+            // Excel locks the files it has open: the usual reason an office meets here.
+            std::io::ErrorKind::PermissionDenied => "没有写入权限；如果该文件正在 Excel 中打开，请先关闭".to_string(),
+            _ => e.to_string(),
+        };
+        Error::Io(std::io::Error::new(e.kind(), format!("无法写入 {}：{reason}", out.display())))
     };
-    let temp = tempfile::Builder::new().prefix(".xinghe-export-").suffix(".tmp").tempfile_in(folder).map_err(context)?;
+    // The temporary file is readable by its owner only (tempfile's default), and so is the
+    // export: it holds full ID numbers and phones.
+    let temp =
+        tempfile::Builder::new().prefix(".xinghe-export-").suffix(".tmp").tempfile_in(folder).map_err(context)?;
     let mut writer = BufWriter::new(temp.as_file());
     write(&mut writer)?;
     writer.flush().map_err(context)?;
@@ -424,11 +437,8 @@ mod tests {
         assert_eq!(display_width("301"), 3);
         assert_eq!(display_width("第一网格"), 8);
         assert_eq!(display_width("曹𠇔"), 4);
-        let table = Table::new(
-            "t",
-            &["姓名", "备注"],
-            vec![vec![Cell::Text("欧阳建国".into()), Cell::Text("x".repeat(500))]],
-        );
+        let table =
+            Table::new("t", &["姓名", "备注"], vec![vec![Cell::Text("欧阳建国".into()), Cell::Text("x".repeat(500))]]);
         assert_eq!(column_widths(&table), [10.0, MAX_COLUMN_WIDTH as f64]);
         assert_eq!(column_widths(&Table::new("t", &["a"], vec![])), [MIN_COLUMN_WIDTH as f64]);
     }
@@ -455,6 +465,8 @@ mod tests {
         assert_eq!(Cell::date(Some("1949年".into())), Cell::Text("1949年".into()));
         assert_eq!(Cell::date(None), Cell::Text(String::new()));
         assert!(excel_date(NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()).is_none());
+        assert!(excel_date(NaiveDate::from_ymd_opt(1900, 2, 28).unwrap()).is_none());
+        assert!(excel_date(NaiveDate::from_ymd_opt(1900, 3, 1).unwrap()).is_some());
     }
 
     #[test]
@@ -478,14 +490,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("未导入.csv");
         let rows = [
-            RejectedRow { cells: vec!["张三".into(), "123".into()], reason: "身份证号位数不对".into(), row_number: 7 },
-            RejectedRow { cells: vec!["李四".into(), "1".into(), "多出".into()], reason: "r".into(), row_number: 9 },
+            RejectedRow {
+                cells: vec!["张三".into(), "123".into()], reason: "身份证号位数不对".into(), row_number: 7
+            },
+            RejectedRow {
+                cells: vec!["李四".into(), "1".into(), "多出".into()], reason: "r".into(), row_number: 9
+            },
         ];
         write_rejected_rows(&out, &["姓名".into(), "身份证号".into()], &rows).unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
-        assert_eq!(
-            text,
-            "\u{feff}姓名,身份证号,,行号,原因\r\n张三,123,,7,身份证号位数不对\r\n李四,1,多出,9,r\r\n"
-        );
+        assert_eq!(text, "\u{feff}姓名,身份证号,,行号,原因\r\n张三,123,,7,身份证号位数不对\r\n李四,1,多出,9,r\r\n");
     }
 }

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
-use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::import::{ImportOptions, ImportReport};
+use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::{Error, Ledger};
 
 #[derive(Parser)]
@@ -195,7 +195,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Export { what, out, grid } => {
-            let filter = HouseholdFilter { grid_id: grid.map(|name| grid_id(&ledger, &name)).transpose()?, ..Default::default() };
+            let filter = HouseholdFilter {
+                grid_id: grid.map(|name| grid_id(&ledger, &name)).transpose()?,
+                ..Default::default()
+            };
             let (count, noun) = match what {
                 ExportWhat::Residents => (ledger.export_residents(&filter, &out)?, "位居民"),
                 ExportWhat::Households => (ledger.export_households(&filter, &out)?, "户"),

@@ -53,7 +53,11 @@ pub(super) fn write(
     let columns = report.columns.clone();
     let header = |field: &str| {
         let field = field_column(field);
-        columns.iter().find(|c| c.field == Some(field)).map(|c| c.header.clone()).unwrap_or_else(|| field.label().into())
+        columns
+            .iter()
+            .find(|c| c.field == Some(field))
+            .map(|c| c.header.clone())
+            .unwrap_or_else(|| field.label().into())
     };
     let mut rejected = Vec::new();
     for (done, mut row) in rows.into_iter().enumerate() {
@@ -118,7 +122,10 @@ fn household_for(
                             row,
                             column: "网格".into(),
                             kind: "warning",
-                            reason: format!("{} 已登记在{grid_name}，文件中写的是{wanted}，按已登记的网格导入", address.building),
+                            reason: format!(
+                                "{} 已登记在{grid_name}，文件中写的是{wanted}，按已登记的网格导入",
+                                address.building
+                            ),
                         });
                     }
                     id
@@ -129,12 +136,18 @@ fn household_for(
                             row,
                             column: "网格".into(),
                             kind: "warning",
-                            reason: format!("{} 没有写网格，已放入“{UNASSIGNED_GRID}”，可在设置中调整", address.building),
+                            reason: format!(
+                                "{} 没有写网格，已放入“{UNASSIGNED_GRID}”，可在设置中调整",
+                                address.building
+                            ),
                         });
                         UNASSIGNED_GRID.to_string()
                     });
                     let grid = grid_id(conn, places, &grid_name)?;
-                    conn.execute("INSERT INTO buildings(grid_id, name) VALUES (?1, ?2)", params![grid, address.building])?;
+                    conn.execute(
+                        "INSERT INTO buildings(grid_id, name) VALUES (?1, ?2)",
+                        params![grid, address.building],
+                    )?;
                     conn.last_insert_rowid()
                 }
             };
@@ -147,12 +160,19 @@ fn household_for(
         Some(id) => *id,
         None => {
             let existing: Option<i64> = conn
-                .query_row("SELECT id FROM units WHERE building_id = ?1 AND name = ?2", params![building, address.unit], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM units WHERE building_id = ?1 AND name = ?2",
+                    params![building, address.unit],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
                 None => {
-                    conn.execute("INSERT INTO units(building_id, name) VALUES (?1, ?2)", params![building, address.unit])?;
+                    conn.execute(
+                        "INSERT INTO units(building_id, name) VALUES (?1, ?2)",
+                        params![building, address.unit],
+                    )?;
                     conn.last_insert_rowid()
                 }
             };
@@ -190,7 +210,8 @@ fn grid_id(conn: &Connection, places: &mut Places, name: &str) -> Result<i64> {
     if let Some(id) = places.grids.get(name) {
         return Ok(*id);
     }
-    let existing: Option<i64> = conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+    let existing: Option<i64> =
+        conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
     let id = match existing {
         Some(id) => id,
         None => {
@@ -279,7 +300,9 @@ fn write_row(
 ) -> Result<()> {
     let by_id: Option<(i64, Option<String>)> = match &valid.id_number {
         Some(id) => conn
-            .query_row("SELECT id, died_on FROM residents WHERE id_number = ?1", [id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT id, died_on FROM residents WHERE id_number = ?1", [id.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?,
         None => None,
     };
@@ -321,7 +344,8 @@ fn write_row(
     };
     let (stored, stored_household) = stored_resident(conn, id, today)?;
     let merged = merge(&stored, valid, &row.resident);
-    let moved_back: bool = conn.query_row("SELECT moved_out_on IS NOT NULL FROM residents WHERE id = ?1", [id], |r| r.get(0))?;
+    let moved_back: bool =
+        conn.query_row("SELECT moved_out_on IS NOT NULL FROM residents WHERE id = ?1", [id], |r| r.get(0))?;
     if merged == stored && stored_household == household && !moved_back {
         report.residents_unchanged += 1;
         return Ok(());
@@ -365,7 +389,8 @@ mod tests {
         let stored = ValidResident { phone: Phone::parse("13812345678").ok(), ..person("张三") };
         let incoming = person("张三");
         let provided = ResidentInput { name: "张三".into(), ..Default::default() };
-        let merged = merge(&stored, ValidResident { notes: String::new(), relation: "其他".into(), ..incoming }, &provided);
+        let merged =
+            merge(&stored, ValidResident { notes: String::new(), relation: "其他".into(), ..incoming }, &provided);
         assert_eq!(merged.phone, stored.phone);
         assert_eq!(merged.notes, "老住户");
         assert_eq!(merged.relation, "户主");
@@ -373,8 +398,14 @@ mod tests {
 
     #[test]
     fn care_needs_are_added_not_replaced() {
-        let stored = ValidResident { care_needs: vec![CareNeed { kind: "低保".into(), ..Default::default() }], ..person("李四") };
-        let incoming = ValidResident { care_needs: vec![CareNeed { kind: "独居".into(), ..Default::default() }], ..person("李四") };
+        let stored = ValidResident {
+            care_needs: vec![CareNeed { kind: "低保".into(), ..Default::default() }],
+            ..person("李四")
+        };
+        let incoming = ValidResident {
+            care_needs: vec![CareNeed { kind: "独居".into(), ..Default::default() }],
+            ..person("李四")
+        };
         let merged = merge(&stored, incoming, &ResidentInput::default());
         assert_eq!(merged.care_needs.len(), 2);
     }

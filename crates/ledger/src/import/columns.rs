@@ -34,7 +34,10 @@ pub enum Field {
 /// Header spellings seen in office registers, after normalisation (see `normalise_header`).
 const SPELLINGS: &[(Field, &[&str])] = &[
     (Field::Name, &["姓名", "居民姓名", "成员姓名", "名字"]),
-    (Field::IdNumber, &["身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "证件号", "身份证", "身份证件号码"]),
+    (
+        Field::IdNumber,
+        &["身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "证件号", "身份证", "身份证件号码"],
+    ),
     (Field::Sex, &["性别"]),
     (Field::BirthDate, &["出生日期", "出生年月", "出生年月日", "生日"]),
     (Field::Phone, &["联系电话", "电话", "手机", "手机号码", "手机号", "联系方式", "电话号码"]),

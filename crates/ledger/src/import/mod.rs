@@ -134,7 +134,11 @@ impl Ledger {
         report.rejected_rows = report
             .rejected
             .iter()
-            .map(|i| RejectedRow { row: i.row, cells: cells.get(&i.row).cloned().unwrap_or_default(), reason: i.reason.clone() })
+            .map(|i| RejectedRow {
+                row: i.row,
+                cells: cells.get(&i.row).cloned().unwrap_or_default(),
+                reason: i.reason.clone(),
+            })
             .collect();
         Ok(report)
     }

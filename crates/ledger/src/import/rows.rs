@@ -78,9 +78,8 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
     let birth_date = match map.column_of(Field::BirthDate).map(|c| row.cell(c)) {
         Some(Cell::Date(d)) => Some(d.to_string()),
         // A date typed into an unformatted cell arrives as Excel's day number.
-        Some(Cell::Number(serial)) if (1.0..2_958_466.0).contains(serial) => {
-            NaiveDate::from_ymd_opt(1899, 12, 30).map(|epoch| (epoch + chrono::Duration::days(*serial as i64)).to_string())
-        }
+        Some(Cell::Number(serial)) if (1.0..2_958_466.0).contains(serial) => NaiveDate::from_ymd_opt(1899, 12, 30)
+            .map(|epoch| (epoch + chrono::Duration::days(*serial as i64)).to_string()),
         Some(cell) => Some(cell.text()).filter(|t| !t.is_empty()),
         None => None,
     };
@@ -105,13 +104,18 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
     });
     let mut care_needs = Vec::new();
     if let Some(raw) = text(Field::CareNeeds) {
-        for token in raw.split(['、', ',', '，', ';', '；', '/', ' ', '\n']).map(str::trim).filter(|t| !t.is_empty()) {
+        for token in raw.split(['、', ',', '，', ';', '；', '/', ' ', '\n']).map(str::trim).filter(|t| !t.is_empty())
+        {
             match map_care_label(token) {
                 Some(Some(need)) => care_needs.push(need),
                 Some(None) => {} // 高龄 is derived from the birth date, never stored.
                 None => {
                     warn(Field::CareNeeds, format!("特殊人群“{token}”无法识别，已按原文保存"));
-                    care_needs.push(CareNeed { kind: "其他".into(), label: Some(token.to_string()), ..CareNeed::default() });
+                    care_needs.push(CareNeed {
+                        kind: "其他".into(),
+                        label: Some(token.to_string()),
+                        ..CareNeed::default()
+                    });
                 }
             }
         }
@@ -128,7 +132,11 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
         let category = category.filter(|c| {
             let known = DISABILITY_CATEGORIES.contains(&c.as_str());
             if !known {
-                warnings.push(issue(Field::DisabilityCategory, "warning", format!("残疾类别“{c}”无法识别，已记入备注")));
+                warnings.push(issue(
+                    Field::DisabilityCategory,
+                    "warning",
+                    format!("残疾类别“{c}”无法识别，已记入备注"),
+                ));
             }
             known
         });
@@ -145,13 +153,17 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
             }),
         }
     }
-    let is_volunteer =
-        text(Field::Volunteer).is_some_and(|v| matches!(v.as_str(), "是" | "√" | "✓" | "✔" | "Y" | "y" | "1" | "志愿者"));
+    let is_volunteer = text(Field::Volunteer)
+        .is_some_and(|v| matches!(v.as_str(), "是" | "√" | "✓" | "✔" | "Y" | "y" | "1" | "志愿者"));
     let head_name = text(Field::HeadName);
     let resident = ResidentInput {
         id: None,
         household_id: 0,
-        relation: if relation.is_empty() && head_name.as_deref() == Some(name.as_str()) { "户主".into() } else { relation },
+        relation: if relation.is_empty() && head_name.as_deref() == Some(name.as_str()) {
+            "户主".into()
+        } else {
+            relation
+        },
         name,
         sex: text(Field::Sex),
         id_number,
@@ -209,7 +221,8 @@ fn read_address(
     let building = building.ok_or((Field::Building, "缺少楼栋，无法确定住户".into()))?;
     let room = room.ok_or((Field::Room, "缺少房号，无法确定住户".into()))?;
     Ok(Address {
-        grid: grid.or_else(|| previous.filter(|p| p.building == normalise_building(&building)).and_then(|p| p.grid.clone())),
+        grid: grid
+            .or_else(|| previous.filter(|p| p.building == normalise_building(&building)).and_then(|p| p.grid.clone())),
         building: normalise_building(&building),
         unit: normalise_unit(unit.as_deref().unwrap_or("1")),
         room: normalise_room(&room),
@@ -314,8 +327,14 @@ fn map_care_label(token: &str) -> Option<Option<CareNeed>> {
         // 残疾（肢体二级）, 残疾(视力一级), 残疾人
         let detail: String = text.chars().skip(2).filter(|c| !matches!(c, '(' | ')' | '（' | '）' | '人')).collect();
         let category = DISABILITY_CATEGORIES.iter().find(|c| detail.contains(*c)).map(|c| c.to_string());
-        let grade = ["一", "二", "三", "四"].iter().position(|g| detail.contains(&format!("{g}级"))).map(|p| p as u8 + 1);
-        return Some(Some(CareNeed { kind: "残疾".into(), disability_category: category, disability_grade: grade, ..CareNeed::default() }));
+        let grade =
+            ["一", "二", "三", "四"].iter().position(|g| detail.contains(&format!("{g}级"))).map(|p| p as u8 + 1);
+        return Some(Some(CareNeed {
+            kind: "残疾".into(),
+            disability_category: category,
+            disability_grade: grade,
+            ..CareNeed::default()
+        }));
     }
     match text.as_str() {
         "高龄" | "高龄老人" => Some(None),
@@ -368,7 +387,10 @@ mod tests {
         assert_eq!(err.0, "id_as_number");
         assert_eq!(read_id_number(&Cell::Text("4.30105E+17".into()), today).unwrap_err().0, "id_as_number");
         // 15 digits fit in a double exactly: a legacy number is converted, not refused.
-        assert_eq!(read_id_number(&Cell::Number(110105491231002.0), today).unwrap().as_deref(), Some("11010519491231002X"));
+        assert_eq!(
+            read_id_number(&Cell::Number(110105491231002.0), today).unwrap().as_deref(),
+            Some("11010519491231002X")
+        );
         assert_eq!(read_id_number(&Cell::Text("110105194912310021".into()), today).unwrap_err().0, "id_checksum");
     }
 

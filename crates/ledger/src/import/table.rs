@@ -60,7 +60,13 @@ pub struct Table {
 }
 
 fn unreadable(path: &Path, detail: impl std::fmt::Display) -> Error {
-    Error::invalid("file", format!("无法读取文件 {}：{detail}。请确认它是 Excel（.xlsx/.xls）、WPS/LibreOffice（.ods）或 CSV 文件", path.display()))
+    Error::invalid(
+        "file",
+        format!(
+            "无法读取文件 {}：{detail}。请确认它是 Excel（.xlsx/.xls）、WPS/LibreOffice（.ods）或 CSV 文件",
+            path.display()
+        ),
+    )
 }
 
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
@@ -74,11 +80,9 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let sheets = workbook.sheet_names();
     let name = match sheet {
-        Some(wanted) => sheets
-            .iter()
-            .find(|s| s.as_str() == wanted)
-            .cloned()
-            .ok_or_else(|| Error::invalid("sheet", format!("文件中没有名为“{wanted}”的工作表（有：{}）", sheets.join("、"))))?,
+        Some(wanted) => sheets.iter().find(|s| s.as_str() == wanted).cloned().ok_or_else(|| {
+            Error::invalid("sheet", format!("文件中没有名为“{wanted}”的工作表（有：{}）", sheets.join("、")))
+        })?,
         None => sheets.first().cloned().ok_or_else(|| unreadable(path, "文件中没有工作表"))?,
     };
     let range = workbook.worksheet_range(&name).map_err(|e| unreadable(path, e))?;
@@ -108,7 +112,9 @@ fn cell_from(data: &Data) -> Cell {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) if dt.is_datetime() => dt.as_datetime().map(|d| Cell::Date(d.date())).unwrap_or(Cell::Number(dt.as_f64())),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            dt.as_datetime().map(|d| Cell::Date(d.date())).unwrap_or(Cell::Number(dt.as_f64()))
+        }
         Data::DateTime(dt) => Cell::Number(dt.as_f64()),
         Data::DateTimeIso(s) => s
             .get(..10)
@@ -168,20 +174,37 @@ fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
 
 fn read_csv(path: &Path) -> Result<Table> {
     let bytes = std::fs::read(path)?;
-    let (text, encoding) = decode(&bytes).ok_or_else(|| unreadable(path, "无法识别文字编码（支持 UTF-8 与 GBK/GB18030）"))?;
+    let (text, encoding) =
+        decode(&bytes).ok_or_else(|| unreadable(path, "无法识别文字编码（支持 UTF-8 与 GBK/GB18030）"))?;
     tracing::debug!(encoding, "csv decoded");
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() { b'\t' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    // Excel numbers CSV rows by line and shows blank lines, which the csv crate skips: keep
+    // the numbering by line and put the blank rows back, so reports name the right row.
     let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
+    let mut next_line = 1u64;
+    for record in reader.records() {
         let record = record.map_err(|e| unreadable(path, e))?;
-        let cells = record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) }).collect();
-        rows.push(Row { number: index as u32 + 1, cells });
+        // A record's position is where the reader resumed, before any blank lines it skipped.
+        let line = match record.position() {
+            Some(p) => {
+                let after = text.as_bytes().get(p.byte() as usize..).unwrap_or_default();
+                let blank_lines =
+                    after.iter().take_while(|b| matches!(b, b'\n' | b'\r')).filter(|b| **b == b'\n').count();
+                p.line() + blank_lines as u64
+            }
+            None => next_line,
+        };
+        while next_line < line {
+            rows.push(Row { number: next_line as u32, cells: Vec::new() });
+            next_line += 1;
+        }
+        let cells =
+            record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) }).collect();
+        rows.push(Row { number: line as u32, cells });
+        next_line = line + 1 + record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
     }
     let sheet = path.file_stem().and_then(|s| s.to_str()).unwrap_or("CSV").to_string();
     Ok(Table { sheets: vec![sheet.clone()], sheet, rows })
