@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver poppler-utils
+  xvfb xauth webkit2gtk-driver poppler-utils libreoffice-calc
 )
 # The frontend's unit tests run on Node's built-in test runner.
 command -v node >/dev/null || packages+=(nodejs)

@@ -323,7 +323,7 @@ fn an_existing_file_is_replaced_only_by_a_complete_new_one() {
     let mut office = office();
     let out = office.path("居民.xlsx");
     std::fs::write(&out, b"last month's list").unwrap();
-    // Excel cannot hold more than 32,767 characters in a cell, so this export fails midway.
+    // Excel cannot hold more than 32,767 characters in one cell, so this export fails.
     let long = office
         .ledger
         .save_resident(&ResidentInput {
@@ -340,6 +340,10 @@ fn an_existing_file_is_replaced_only_by_a_complete_new_one() {
     assert_eq!(office.files(), ["居民.xlsx"], "no temporary file is left behind");
 
     office.ledger.move_out_resident(long, None).unwrap();
+    let nowhere = office.path("没有这个文件夹").join("居民.xlsx");
+    let err = office.ledger.export_residents(&HouseholdFilter::default(), &nowhere).unwrap_err();
+    assert!(err.kind() == "io" && err.to_string().contains("不存在"), "{err}");
+
     let written = office.ledger.export_residents(&HouseholdFilter::default(), &out).unwrap();
     assert_eq!(sheet(&out, "居民").len(), written + 1);
     assert_eq!(office.files(), ["居民.xlsx"]);

@@ -361,3 +361,47 @@ fn not_a_register_is_refused_with_a_clear_message() {
     assert!(err.to_string().contains("找不到表头"), "{err}");
     assert!(ledger.is_empty().unwrap());
 }
+
+/// Converts `file` with LibreOffice (what many offices and WPS users save with).
+fn libreoffice_convert(file: &Path, to: &str, out_dir: &Path) -> PathBuf {
+    let profile = out_dir.join(format!("lo-profile-{to}"));
+    let status = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("LibreOffice (soffice) is installed by tests/setup.sh");
+    assert!(status.success(), "soffice --convert-to {to} failed");
+    out_dir.join(file.with_extension(to).file_name().unwrap())
+}
+
+#[test]
+fn files_written_by_libreoffice_import_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("登记表.xlsx");
+    messy_workbook(&original);
+    let converted_dir = dir.path().join("converted");
+    std::fs::create_dir_all(&converted_dir).unwrap();
+    for format in ["xls", "ods", "xlsx"] {
+        let source = if format == "xlsx" {
+            // Re-saved by LibreOffice from its own .ods: a different xlsx writer.
+            let ods = libreoffice_convert(&original, "ods", &converted_dir);
+            let resaved_dir = converted_dir.join("resaved");
+            std::fs::create_dir_all(&resaved_dir).unwrap();
+            libreoffice_convert(&ods, "xlsx", &resaved_dir)
+        } else {
+            libreoffice_convert(&original, format, &converted_dir)
+        };
+        let db_dir = dir.path().join(format!("db-{format}"));
+        std::fs::create_dir_all(&db_dir).unwrap();
+        let mut ledger = ledger(&db_dir);
+        let report = import(&mut ledger, &source);
+        assert_eq!(rejected(&report), [(6, "id_as_number"), (10, "invalid"), (11, "invalid")], "{format}");
+        assert_eq!(report.skipped, [7, 12], "{format}");
+        assert_eq!((report.residents_created, report.households_created), (4, 2), "{format}");
+        assert_eq!(names_at(&mut ledger, "𠇔"), ["曹𠇔@8栋2单元301"], "{format}");
+        assert_eq!(ledger.search("曹𠇔").unwrap()[0].age, Some(76), "{format}: the date cell survives");
+    }
+}

@@ -497,8 +497,8 @@ mod tests {
                 cells: vec!["李四".into(), "1".into(), "多出".into()], reason: "r".into(), row_number: 9
             },
         ];
-        write_rejected_rows(&out, &["姓名".into(), "身份证号".into()], &rows).unwrap();
+        write_rejected_rows(&out, &["姓名".into(), "=身份证号".into()], &rows).unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
-        assert_eq!(text, "\u{feff}姓名,身份证号,,行号,原因\r\n张三,123,,7,身份证号位数不对\r\n李四,1,多出,9,r\r\n");
+        assert_eq!(text, "\u{feff}姓名,'=身份证号,,行号,原因\r\n张三,123,,7,身份证号位数不对\r\n李四,1,多出,9,r\r\n");
     }
 }

@@ -1,0 +1,108 @@
+//! Printed tables as PDF: A4 pages (portrait or landscape) in the bundled CJK font, with a
+//! title block, a table whose header row repeats on every page, group heading rows, text that
+//! wraps or ends in "…" inside its cell, and a "第 N 页 / 共 M 页" footer. The roster, sign-up
+//! and sign-in sheets and attendance grids are all a [`Sheet`].
+
+mod draw;
+pub mod fonts;
+mod layout;
+
+use crate::error::Result;
+use chrono::NaiveDateTime;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Orientation {
+    #[default]
+    Portrait,
+    Landscape,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub title: String,
+    /// Share of the table width, relative to the other columns.
+    pub width: f32,
+    pub align: Align,
+    /// Lines a cell may wrap to; text beyond them ends in "…". 1 means never wrap.
+    pub max_lines: usize,
+}
+
+impl Column {
+    /// A left-aligned column whose text may wrap to two lines.
+    pub fn new(title: &str, width: f32) -> Column {
+        Column { title: title.into(), width, align: Align::Left, max_lines: 2 }
+    }
+
+    pub fn align(self, align: Align) -> Column {
+        Column { align, ..self }
+    }
+
+    pub fn max_lines(self, max_lines: usize) -> Column {
+        Column { max_lines, ..self }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// A heading across the whole table (网格, 楼栋, 单元, 户); deeper levels are indented.
+    Group { level: usize, text: String },
+    /// One cell per column.
+    Data(Vec<String>),
+}
+
+/// Everything printed: page frame, table columns and rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub orientation: Orientation,
+    pub title: String,
+    /// A line under the title (scope, counts, masking note); the print time goes opposite it.
+    pub subtitle: String,
+    pub printed_at: NaiveDateTime,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Minimum data row height in millimetres, e.g. room to sign; 0 fits the text.
+    pub min_row_height_mm: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrintedPdf {
+    pub bytes: Vec<u8>,
+    /// Characters no available font has; they print as "□" and must be written in by hand.
+    pub missing_characters: Vec<char>,
+    pub pages: usize,
+}
+
+impl PrintedPdf {
+    /// Writes the file through `<path>.tmp` and a rename, so a crash never leaves half a PDF.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut file| {
+                file.write_all(&self.bytes)?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&tmp, path));
+        written.map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            std::io::Error::new(e.kind(), format!("{}：{e}", path.display())).into()
+        })
+    }
+}
+
+/// Lays the sheet out and renders it with the bundled font, falling back to system fonts for
+/// characters the bundled font lacks.
+pub fn render(sheet: &Sheet) -> Result<PrintedPdf> {
+    draw::render(sheet, &fonts::system_font_dirs())
+}
