@@ -1,13 +1,19 @@
 //! The IPC commands: each one a few lines that call the core and return its errors as
 //! `{kind, message, fields}`. Only this module (and lib.rs) knows about IPC.
 
+use crate::files::{self, FileKind};
 use crate::state::AppState;
 use serde::Serialize;
-use tauri::State;
+use std::path::Path;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+use xinghe_ledger::export::RejectedRow;
+use xinghe_ledger::import::{ImportOptions, ImportReport, Preview, Progress};
 use xinghe_ledger::model::{
     BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Options, Page,
     ResidentInput, ResidentRecord, Stats, UnitInput,
 };
+use xinghe_ledger::roster::{self, RosterOptions};
 use xinghe_ledger::{Error, FieldError, SearchHit};
 
 /// What a rejected `invoke` carries to the frontend.
@@ -133,4 +139,82 @@ pub fn mark_deceased(state: State<'_, AppState>, id: i64, date: Option<String>) 
 #[tauri::command(async)]
 pub fn search(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHit>> {
     Ok(state.with(|l| l.search(&query))?)
+}
+
+#[tauri::command(async)]
+pub fn pick_open_file<R: Runtime>(app: AppHandle<R>, kind: FileKind) -> Option<String> {
+    files::pick_open(&app, kind).map(|p| p.display().to_string())
+}
+
+#[tauri::command(async)]
+pub fn pick_save_file<R: Runtime>(app: AppHandle<R>, kind: FileKind, file_name: String) -> Option<String> {
+    files::pick_save(&app, kind, &file_name).map(|p| p.display().to_string())
+}
+
+#[tauri::command(async)]
+pub fn open_file<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<()> {
+    files::open_in_viewer(&app, Path::new(&path)).map_err(|message| CommandError {
+        kind: "io",
+        message,
+        fields: vec![],
+    })
+}
+
+#[tauri::command(async)]
+pub fn preview_import(state: State<'_, AppState>, path: String, options: ImportOptions) -> CmdResult<Preview> {
+    Ok(state.with(|l| l.preview_import(Path::new(&path), &options))?)
+}
+
+#[tauri::command(async)]
+pub fn import_file(
+    state: State<'_, AppState>,
+    path: String,
+    options: ImportOptions,
+    on_progress: Channel<Progress>,
+) -> CmdResult<ImportReport> {
+    // A closed window only stops the progress bar, never the import.
+    let mut report_progress = |p: Progress| {
+        let _ = on_progress.send(p);
+    };
+    Ok(state.with(|l| l.import_file(Path::new(&path), &options, &mut report_progress))?)
+}
+
+#[tauri::command(async)]
+pub fn export_rejected_rows(out: String, headers: Vec<String>, rows: Vec<RejectedRow>) -> CmdResult<()> {
+    Ok(xinghe_ledger::export::write_rejected_rows(Path::new(&out), &headers, &rows)?)
+}
+
+#[tauri::command(async)]
+pub fn export_residents(state: State<'_, AppState>, filter: HouseholdFilter, out: String) -> CmdResult<usize> {
+    Ok(state.with(|l| l.export_residents(&filter, Path::new(&out)))?)
+}
+
+#[tauri::command(async)]
+pub fn export_households(state: State<'_, AppState>, filter: HouseholdFilter, out: String) -> CmdResult<usize> {
+    Ok(state.with(|l| l.export_households(&filter, Path::new(&out)))?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Printed {
+    pub path: String,
+    pub pages: usize,
+    /// Characters no font could print: the user is told to write them in by hand.
+    pub missing_characters: String,
+}
+
+#[tauri::command(async)]
+pub fn print_roster(
+    state: State<'_, AppState>,
+    out: String,
+    grid: Option<String>,
+    unmasked: bool,
+) -> CmdResult<Printed> {
+    let options = RosterOptions { unmasked, printed_at: chrono_now() };
+    let pdf = state.with(|l| roster::render(&l.roster(grid.as_deref())?, &options))?;
+    pdf.save(Path::new(&out))?;
+    Ok(Printed { path: out, pages: pdf.pages, missing_characters: pdf.missing_characters.iter().collect() })
+}
+
+fn chrono_now() -> xinghe_ledger::dates::NaiveDateTime {
+    xinghe_ledger::dates::local_now()
 }

@@ -2,6 +2,7 @@
 //! database lives, registers the commands and plugins, and starts the window.
 
 pub mod commands;
+pub mod files;
 pub mod state;
 
 use state::AppState;
@@ -57,6 +58,15 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::move_out_resident,
         commands::mark_deceased,
         commands::search,
+        commands::pick_open_file,
+        commands::pick_save_file,
+        commands::open_file,
+        commands::preview_import,
+        commands::import_file,
+        commands::export_rejected_rows,
+        commands::export_residents,
+        commands::export_households,
+        commands::print_roster,
     ])
 }
 
@@ -74,6 +84,8 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let db_path = match &options.db {
                 Some(path) => path.clone(),

@@ -302,7 +302,7 @@ fn a_dry_run_reports_everything_and_writes_nothing() {
     assert_eq!(report.residents_created, 4);
     assert!(ledger.is_empty().unwrap());
     let preview = ledger.preview_import(&file, &ImportOptions::default()).unwrap();
-    assert_eq!(preview.sample[0].row, 4);
+    assert_eq!(preview.sample[0].row_number, 4);
     assert_eq!(preview.sample[0].cells[3], "张三");
     assert!(ledger.is_empty().unwrap());
 }

@@ -3,7 +3,7 @@
 
 use crate::text::to_half_width;
 use chrono::Datelike;
-pub use chrono::NaiveDate;
+pub use chrono::{NaiveDate, NaiveDateTime};
 
 /// Parses the date spellings found in office registers; `None` when it is not a real date.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
@@ -36,6 +36,10 @@ pub fn born_on_or_before(years: u32, today: NaiveDate) -> NaiveDate {
     let year = today.year() - years as i32;
     NaiveDate::from_ymd_opt(year, today.month(), today.day())
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).expect("valid"))
+}
+
+pub fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
 }
 
 pub fn local_today() -> NaiveDate {

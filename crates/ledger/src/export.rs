@@ -74,7 +74,7 @@ impl ExportFormat {
 }
 
 /// A row an import could not take, with its row number in the imported file and the reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RejectedRow {
     pub cells: Vec<String>,
     pub reason: String,
@@ -282,9 +282,13 @@ fn column_widths(table: &Table) -> Vec<f64> {
 /// carriage return first), so a name or note typed as `=HYPERLINK(...)` would become live when
 /// the file is opened. A leading ' makes Excel show the text as typed. Only CSV needs this: an
 /// .xlsx stores text cells as text. Phones are stored normalised (no +86), so real data is
-/// never touched.
+/// never touched. Text that already starts with ' gets one more, so the importer, which drops
+/// exactly one, gives back what was typed.
+/// First characters that make Excel treat a CSV cell as a formula.
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 fn neutralise_formula(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(FORMULA_STARTS) || text.starts_with('\'') {
         format!("'{text}")
     } else {
         text.to_string()

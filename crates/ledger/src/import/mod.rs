@@ -38,12 +38,7 @@ pub struct ImportOptions {
 }
 
 /// The original cells of a rejected row, so the office can fix and re-import them.
-#[derive(Debug, Clone, Serialize)]
-pub struct RejectedRow {
-    pub row: u32,
-    pub cells: Vec<String>,
-    pub reason: String,
-}
+pub use crate::export::RejectedRow;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
@@ -135,7 +130,7 @@ impl Ledger {
             .rejected
             .iter()
             .map(|i| RejectedRow {
-                row: i.row,
+                row_number: i.row,
                 cells: cells.get(&i.row).cloned().unwrap_or_default(),
                 reason: i.reason.clone(),
             })
@@ -176,7 +171,7 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
             previous = address;
         }
         if sample.len() < PREVIEW_ROWS && !matches!(outcome, Outcome::Blank) {
-            sample.push(RejectedRow { row: row.number, cells: row_texts(row), reason: String::new() });
+            sample.push(RejectedRow { row_number: row.number, cells: row_texts(row), reason: String::new() });
         }
         match outcome {
             Outcome::Blank | Outcome::Total => report.skipped.push(row.number),

@@ -77,6 +77,12 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
     if extension == "csv" || extension == "txt" {
         return read_csv(path);
     }
+    // calamine has panicked on some malformed files; a bad file must be an error, not a crash.
+    let opened = std::panic::catch_unwind(|| read_workbook(path, sheet));
+    opened.unwrap_or_else(|_| Err(unreadable(path, "文件已损坏")))
+}
+
+fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Table> {
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let sheets = workbook.sheet_names();
     let name = match sheet {
@@ -159,6 +165,20 @@ fn rows_from_range(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Row> {
     rows
 }
 
+/// A CSV field as a cell. Our CSV export writes "'=…" for text that Excel would run as a
+/// formula, and "''…" for text that starts with ' itself; reading drops exactly that one '.
+fn csv_cell(field: &str) -> Cell {
+    if field.trim().is_empty() {
+        return Cell::Empty;
+    }
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::export::FORMULA_STARTS) || rest.starts_with('\'') => {
+            Cell::Text(rest.to_string())
+        }
+        _ => Cell::Text(field.to_string()),
+    }
+}
+
 /// Decodes CSV bytes: a BOM decides; otherwise UTF-8 if valid, else GB18030 (a superset of GBK).
 fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
@@ -201,8 +221,7 @@ fn read_csv(path: &Path) -> Result<Table> {
             rows.push(Row { number: next_line as u32, cells: Vec::new() });
             next_line += 1;
         }
-        let cells =
-            record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) }).collect();
+        let cells = record.iter().map(csv_cell).collect();
         rows.push(Row { number: line as u32, cells });
         next_line = line + 1 + record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
     }

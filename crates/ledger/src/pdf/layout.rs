@@ -35,7 +35,7 @@ pub(crate) fn fit_lines(
             end += 1;
         }
         if end < chars.len() {
-            if let Some(brk) = (start + 1..end).rev().find(|&i| may_break(chars[i - 1], chars[i])) {
+            if let Some(brk) = (start + 1..=end).rev().find(|&i| may_break(chars[i - 1], chars[i])) {
                 end = brk;
             }
         }

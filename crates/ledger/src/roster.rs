@@ -1,0 +1,266 @@
+//! The printed resident roster (居民花名册): current residents in address order, grouped by
+//! 网格 → 楼栋 → 单元 → 户 with each place's head, as a printable [`Sheet`].
+
+use crate::error::{Error, Result};
+use crate::households::{format_address, HOUSEHOLD_ORDER};
+use crate::idcard::mask_id_number;
+use crate::ledger::{Ledger, CURRENT};
+use crate::model::{age_from, CareNeed, AGED_YEARS, HEAD_RELATION};
+use crate::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
+use crate::phone::mask_phone;
+use crate::residents::care_needs_of;
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{OptionalExtension, Row as SqlRow};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Roster {
+    pub community_name: String,
+    /// The grid the roster is limited to, if any.
+    pub grid: Option<String>,
+    /// The day ages and 高龄 are counted on.
+    pub today: NaiveDate,
+    pub households: Vec<RosterHousehold>,
+}
+
+/// A 网格, 楼栋 or 单元 with its head (网格长/楼栋长/单元长).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RosterPlace {
+    pub id: i64,
+    pub name: String,
+    pub head: Option<RosterHead>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RosterHead {
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterHousehold {
+    pub id: i64,
+    pub grid: RosterPlace,
+    pub building: RosterPlace,
+    pub unit: RosterPlace,
+    /// "8栋2单元301".
+    pub address: String,
+    pub phone: Option<String>,
+    /// 户主 first, then by birth date.
+    pub members: Vec<RosterMember>,
+}
+
+/// Full values; masking is decided when printing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterMember {
+    pub name: String,
+    pub relation: String,
+    pub sex: Option<String>,
+    pub age: Option<u32>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub political_status: String,
+    pub care_needs: Vec<CareNeed>,
+}
+
+impl Roster {
+    pub fn residents(&self) -> usize {
+        self.households.iter().map(|h| h.members.len()).sum()
+    }
+}
+
+/// A place's id, name, and head as (name, phone) — a resident head or a named staff member.
+fn place_columns(alias: &str) -> String {
+    format!(
+        "{alias}.id, {alias}.name, COALESCE({alias}r.name, {alias}.head_name),
+         CASE WHEN {alias}r.id IS NULL THEN {alias}.head_phone ELSE {alias}r.phone END"
+    )
+}
+
+fn place_from_row(row: &SqlRow, first: usize) -> rusqlite::Result<RosterPlace> {
+    let head_name: Option<String> = row.get(first + 2)?;
+    Ok(RosterPlace {
+        id: row.get(first)?,
+        name: row.get(first + 1)?,
+        head: head_name.map(|name| Ok::<_, rusqlite::Error>(RosterHead { name, phone: row.get(first + 3)? })).transpose()?,
+    })
+}
+
+impl Ledger {
+    /// Current residents (not moved out, not deceased) of the whole community or of one grid,
+    /// named as staff type it; an unknown grid name is refused with the names that exist.
+    pub fn roster(&self, grid: Option<&str>) -> Result<Roster> {
+        let grid = grid.map(str::trim).filter(|g| !g.is_empty());
+        let grid_id = match grid {
+            Some(name) => Some(self.grid_id_by_name(name)?),
+            None => None,
+        };
+        let sql = format!(
+            "SELECT h.id, h.room, h.phone, {}, {}, {},
+                    r.id, r.name, r.relation, r.sex, r.birth_date, r.id_number, r.phone, r.political_status
+             FROM residents r JOIN households h ON h.id = r.household_id
+             JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id JOIN grids g ON g.id = b.grid_id
+             LEFT JOIN residents gr ON gr.id = g.head_resident_id
+             LEFT JOIN residents br ON br.id = b.head_resident_id
+             LEFT JOIN residents ur ON ur.id = u.head_resident_id
+             WHERE {CURRENT} AND h.moved_out_on IS NULL AND (?1 IS NULL OR g.id = ?1)
+             ORDER BY {HOUSEHOLD_ORDER}, h.id, r.relation <> '{HEAD_RELATION}', r.birth_date, r.id",
+            place_columns("g"),
+            place_columns("b"),
+            place_columns("u"),
+        );
+        let today = self.today();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([grid_id])?;
+        let mut households: Vec<RosterHousehold> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let household_id: i64 = row.get(0)?;
+            if households.last().is_none_or(|h| h.id != household_id) {
+                let (grid, building, unit) = (place_from_row(row, 3)?, place_from_row(row, 7)?, place_from_row(row, 11)?);
+                households.push(RosterHousehold {
+                    id: household_id,
+                    address: format_address(&building.name, &unit.name, &row.get::<_, String>(1)?),
+                    phone: row.get(2)?,
+                    grid,
+                    building,
+                    unit,
+                    members: Vec::new(),
+                });
+            }
+            let birth_date: Option<String> = row.get(19)?;
+            let member = RosterMember {
+                name: row.get(16)?,
+                relation: row.get(17)?,
+                sex: row.get(18)?,
+                age: age_from(birth_date.as_deref(), today),
+                id_number: row.get(20)?,
+                phone: row.get(21)?,
+                political_status: row.get(22)?,
+                care_needs: care_needs_of(&self.conn, row.get(15)?)?,
+            };
+            households.last_mut().expect("pushed above").members.push(member);
+        }
+        Ok(Roster {
+            community_name: self.community_name()?.unwrap_or_default(),
+            grid: grid.map(str::to_string),
+            today,
+            households,
+        })
+    }
+
+    fn grid_id_by_name(&self, name: &str) -> Result<i64> {
+        let id = self.conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        if let Some(id) = id {
+            return Ok(id);
+        }
+        let mut stmt = self.conn.prepare("SELECT name FROM grids ORDER BY id")?;
+        let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let known = if names.is_empty() { "尚未设置任何网格".to_string() } else { format!("现有网格：{}", names.join("、")) };
+        Err(Error::invalid("grid", format!("没有名为“{name}”的网格（{known}）")))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RosterOptions {
+    /// Print ID numbers and phones in full instead of 430105********123X and 138****1234.
+    pub unmasked: bool,
+    pub printed_at: NaiveDateTime,
+}
+
+/// The roster as a PDF: A4 portrait, one table, a heading row for every place and household.
+pub fn render(roster: &Roster, options: &RosterOptions) -> Result<PrintedPdf> {
+    pdf::render(&sheet(roster, options))
+}
+
+/// Widths are millimetres on an A4 portrait page (186 mm between the margins).
+fn columns() -> Vec<Column> {
+    let center = |title, width| Column::new(title, width).align(Align::Center);
+    vec![
+        center("序号", 9.0).max_lines(1),
+        Column::new("姓名", 17.0),
+        center("与户主关系", 15.0),
+        center("性别", 8.0),
+        center("年龄", 8.0),
+        Column::new("身份证号", 33.0),
+        Column::new("联系电话", 24.0),
+        Column::new("政治面貌", 24.0),
+        Column::new("关爱标记", 48.0),
+    ]
+}
+
+pub fn sheet(roster: &Roster, options: &RosterOptions) -> Sheet {
+    let hide = |value: &Option<String>, mask: fn(&str) -> String| {
+        value.as_deref().map(|v| if options.unmasked { v.to_string() } else { mask(v) }).unwrap_or_default()
+    };
+    let head = |role: &str, place: &RosterPlace| {
+        let who = match &place.head {
+            Some(head) => format!("{} {}", head.name, hide(&head.phone, mask_phone)).trim_end().to_string(),
+            None => "未设".into(),
+        };
+        format!("{}　{role}：{who}", place.name)
+    };
+    let mut rows = Vec::new();
+    let mut previous: Option<&RosterHousehold> = None;
+    let mut number = 0;
+    for household in &roster.households {
+        let changed = |place: fn(&RosterHousehold) -> i64| previous.is_none_or(|p| place(p) != place(household));
+        let new_grid = changed(|h| h.grid.id);
+        let new_building = new_grid || changed(|h| h.building.id);
+        if new_grid {
+            rows.push(Row::Group { level: 0, text: head("网格长", &household.grid) });
+        }
+        if new_building {
+            rows.push(Row::Group { level: 1, text: head("楼栋长", &household.building) });
+        }
+        if new_building || changed(|h| h.unit.id) {
+            rows.push(Row::Group { level: 2, text: head("单元长", &household.unit) });
+        }
+        let head_name = household.members.iter().find(|m| m.relation == HEAD_RELATION).map(|m| m.name.as_str());
+        let mut text = format!("{}　户主：{}", household.address, head_name.unwrap_or("未登记"));
+        if household.phone.is_some() {
+            text += &format!("　住户电话：{}", hide(&household.phone, mask_phone));
+        }
+        rows.push(Row::Group { level: 3, text });
+        for member in &household.members {
+            number += 1;
+            rows.push(Row::Data(vec![
+                number.to_string(),
+                member.name.clone(),
+                member.relation.clone(),
+                member.sex.clone().unwrap_or_default(),
+                member.age.map(|a| a.to_string()).unwrap_or_default(),
+                hide(&member.id_number, mask_id_number),
+                hide(&member.phone, mask_phone),
+                member.political_status.clone(),
+                care_marks(member),
+            ]));
+        }
+        previous = Some(household);
+    }
+    let scope = roster.grid.as_deref().map(|g| format!("{g}　")).unwrap_or_default();
+    let privacy = if options.unmasked {
+        "含完整身份证号和电话，请妥善保管"
+    } else {
+        "身份证号、电话已隐去中间位"
+    };
+    Sheet {
+        orientation: pdf::Orientation::Portrait,
+        title: format!("{} 居民花名册", roster.community_name).trim().to_string(),
+        subtitle: format!(
+            "{scope}共 {} 户 {} 人　年龄计至 {}　{privacy}",
+            roster.households.len(),
+            roster.residents(),
+            roster.today
+        ),
+        printed_at: options.printed_at,
+        columns: columns(),
+        rows,
+        min_row_height_mm: 0.0,
+    }
+}
+
+/// "高龄、残疾（肢体二级）、独居".
+fn care_marks(member: &RosterMember) -> String {
+    let aged = member.age.is_some_and(|a| a >= AGED_YEARS).then(|| "高龄".to_string());
+    aged.into_iter().chain(member.care_needs.iter().map(CareNeed::display)).collect::<Vec<_>>().join("、")
+}

@@ -1,0 +1,71 @@
+//! Native file dialogs and the system viewer, called from Rust so the webview needs no file
+//! system or dialog permissions at all.
+//!
+//! The one test seam: WebDriver cannot drive native GTK dialogs, so end-to-end tests set
+//! XINGHE_E2E_OPEN (the file an "open" dialog returns) and XINGHE_E2E_SAVE_DIR (where a
+//! "save" dialog puts the suggested name; the system viewer is then not started).
+
+use std::path::PathBuf;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+/// What a dialog is for: decides the title and the file types offered.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Register,
+    Pdf,
+    Xlsx,
+    Csv,
+}
+
+impl FileKind {
+    fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            FileKind::Register => ("Excel / CSV", &["xlsx", "xls", "ods", "csv"]),
+            FileKind::Pdf => ("PDF", &["pdf"]),
+            FileKind::Xlsx => ("Excel", &["xlsx"]),
+            FileKind::Csv => ("CSV", &["csv"]),
+        }
+    }
+}
+
+fn test_save_dir() -> Option<PathBuf> {
+    std::env::var_os("XINGHE_E2E_SAVE_DIR").map(PathBuf::from)
+}
+
+/// Asks which file to open; None when the user cancels.
+pub fn pick_open<R: Runtime>(app: &AppHandle<R>, kind: FileKind) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("XINGHE_E2E_OPEN") {
+        return Some(PathBuf::from(path));
+    }
+    let (name, extensions) = kind.filter();
+    app.dialog().file().set_title("选择文件").add_filter(name, extensions).blocking_pick_file()?.into_path().ok()
+}
+
+/// Asks where to save, suggesting `file_name`; None when the user cancels.
+pub fn pick_save<R: Runtime>(app: &AppHandle<R>, kind: FileKind, file_name: &str) -> Option<PathBuf> {
+    if let Some(dir) = test_save_dir() {
+        return Some(dir.join(file_name));
+    }
+    let (name, extensions) = kind.filter();
+    app.dialog()
+        .file()
+        .set_title("保存到")
+        .set_file_name(file_name)
+        .add_filter(name, extensions)
+        .blocking_save_file()?
+        .into_path()
+        .ok()
+}
+
+/// Opens a file we just wrote in the system's viewer (PDF reader, Excel).
+pub fn open_in_viewer<R: Runtime>(app: &AppHandle<R>, path: &std::path::Path) -> Result<(), String> {
+    if test_save_dir().is_some() {
+        return Ok(());
+    }
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| format!("无法打开 {}：{e}", path.display()))
+}
