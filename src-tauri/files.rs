@@ -21,13 +21,20 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn filter(self) -> (&'static str, &'static [&'static str]) {
+    /// The file types offered, the first being the default.
+    fn filters(self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
-            FileKind::Register => ("Excel / CSV", &["xlsx", "xls", "ods", "csv"]),
-            FileKind::Pdf => ("PDF", &["pdf"]),
-            FileKind::Xlsx => ("Excel", &["xlsx"]),
-            FileKind::Csv => ("CSV", &["csv"]),
+            FileKind::Register => &[("Excel / CSV", &["xlsx", "xls", "ods", "csv"])],
+            FileKind::Pdf => &[("PDF", &["pdf"])],
+            // Exports can be either; .xlsx first because only it keeps 18-digit ID numbers
+            // intact when Excel opens the file.
+            FileKind::Xlsx => &[("Excel", &["xlsx"]), ("CSV", &["csv"])],
+            FileKind::Csv => &[("CSV", &["csv"])],
         }
+    }
+
+    fn dialog<R: Runtime>(self, app: &AppHandle<R>) -> tauri_plugin_dialog::FileDialogBuilder<R> {
+        self.filters().iter().fold(app.dialog().file(), |d, (name, extensions)| d.add_filter(*name, extensions))
     }
 }
 
@@ -40,8 +47,7 @@ pub fn pick_open<R: Runtime>(app: &AppHandle<R>, kind: FileKind) -> Option<PathB
     if let Some(path) = std::env::var_os("XINGHE_E2E_OPEN") {
         return Some(PathBuf::from(path));
     }
-    let (name, extensions) = kind.filter();
-    app.dialog().file().set_title("选择文件").add_filter(name, extensions).blocking_pick_file()?.into_path().ok()
+    kind.dialog(app).set_title("选择文件").blocking_pick_file()?.into_path().ok()
 }
 
 /// Asks where to save, suggesting `file_name`; None when the user cancels.
@@ -49,15 +55,7 @@ pub fn pick_save<R: Runtime>(app: &AppHandle<R>, kind: FileKind, file_name: &str
     if let Some(dir) = test_save_dir() {
         return Some(dir.join(file_name));
     }
-    let (name, extensions) = kind.filter();
-    app.dialog()
-        .file()
-        .set_title("保存到")
-        .set_file_name(file_name)
-        .add_filter(name, extensions)
-        .blocking_save_file()?
-        .into_path()
-        .ok()
+    kind.dialog(app).set_title("保存到").set_file_name(file_name).blocking_save_file()?.into_path().ok()
 }
 
 /// Opens a file we just wrote in the system's viewer (PDF reader, Excel).

@@ -67,6 +67,12 @@ pub fn screenshot_dir() -> PathBuf {
 impl App {
     /// Starts the app on `db` and opens a WebDriver session on its main window.
     pub async fn launch(db: &Path) -> App {
+        App::launch_with_env(db, &[]).await
+    }
+
+    /// Like `launch`, with extra environment for the app (e.g. the dialog test seam
+    /// XINGHE_E2E_OPEN / XINGHE_E2E_SAVE_DIR, see src-tauri/files.rs).
+    pub async fn launch_with_env(db: &Path, env: &[(&str, &Path)]) -> App {
         require_tools();
         let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
         let (port, native_port) = (free_port(), free_port());
@@ -74,6 +80,7 @@ impl App {
             Command::new("tauri-driver")
                 .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("XINGHE_DB", db)
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()

@@ -125,3 +125,73 @@ async fn the_window_is_chinese_first_switches_to_english_and_loads_the_bundled_f
     app.screenshot("06-settings").await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_imports_its_register_exports_the_rejected_rows_and_prints_the_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let saved = dir.path().join("saved");
+    std::fs::create_dir_all(&saved).unwrap();
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+    }
+    // The register as Chinese Excel saves it: GB18030 (GBK plus 4-byte characters such as 𠇔),
+    // a title line, a bad check character.
+    let csv = "浏河社区居民登记表\n\
+               姓名,公民身份号码,所属网格,住址,关系,手机号码,人员类别\n\
+               孔喆,430105196401060595,第一网格,1栋1单元101,户主,13800000001,独居老人\n\
+               郝堃,,第一网格,1栋1单元101,配偶,,\n\
+               曹𠇔,430105197204082031,第一网格,1栋1单元102,户主,,\n";
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(csv);
+    assert!(!unmappable);
+    let register = dir.path().join("登记表.csv");
+    std::fs::write(&register, &bytes).unwrap();
+
+    let app = App::launch_with_env(&db, &[("XINGHE_E2E_OPEN", &register), ("XINGHE_E2E_SAVE_DIR", &saved)]).await;
+    app.click("a[data-nav=\"import\"]").await;
+    app.click("#import-choose").await;
+    app.wait_for_text("#import-preview", "孔喆").await;
+    app.wait_for_text("#import-preview", "曹𠇔").await;
+    let errors = app.wait_for_text("#import-errors", "校验位").await;
+    assert!(errors.text().await.unwrap().contains('5'), "the rejected row is named by its Excel row (5)");
+    app.screenshot("07-import-preview").await;
+    app.click("#import-run").await;
+    let report = app.wait_for_text("#import-report", "2").await;
+    app.element("#import-export-rejected").await;
+    app.screenshot("08-import-report").await;
+    let text = report.text().await.unwrap();
+    assert!(text.contains('1'), "one household created, one row rejected: {text}");
+    app.click("#import-export-rejected").await;
+    let rejected_file = wait_for_file(&saved, ".xlsx").await;
+    assert!(rejected_file.file_name().unwrap().to_string_lossy().contains("未导入"));
+
+    app.type_into("#search-input", "kz").await;
+    app.wait_for_text(".search-hit", "孔喆").await;
+
+    app.click("a[data-nav=\"households\"]").await;
+    app.click("#print-roster").await;
+    app.click("#roster-print").await;
+    let pdf = wait_for_file(&saved, ".pdf").await;
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout;
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains("孔喆") && text.contains("郝堃"), "the roster lists the imported people: {text}");
+    assert!(text.contains("浏河社区"));
+    app.close().await;
+}
+
+/// Waits for the app to finish writing a file with this ending in `dir`.
+async fn wait_for_file(dir: &std::path::Path, ending: &str) -> std::path::PathBuf {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.to_string_lossy().ends_with(ending));
+        if let Some(path) = found {
+            return path;
+        }
+        assert!(std::time::Instant::now() < deadline, "no {ending} file was saved in {}", dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

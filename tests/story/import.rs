@@ -405,3 +405,19 @@ fn files_written_by_libreoffice_import_the_same() {
         assert_eq!(ledger.search("曹𠇔").unwrap()[0].age, Some(76), "{format}: the date cell survives");
     }
 }
+
+/// Found by the import benchmark: a new person with their own ID number, who shares a name
+/// with a registered member of the household, overwrote that member's ID number.
+#[test]
+fn a_namesake_with_another_id_number_is_a_different_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = ledger(dir.path());
+    let file = dir.path().join("a.csv");
+    std::fs::write(&file, "姓名,身份证号,地址,关系\n王芳,430105196401060595,1栋1单元101,户主\n").unwrap();
+    import(&mut ledger, &file);
+    std::fs::write(&file, "姓名,身份证号,地址,关系\n王芳,430105197204082036,1栋1单元101,女\n").unwrap();
+    let report = import(&mut ledger, &file);
+    assert_eq!((report.residents_created, report.residents_updated), (1, 0));
+    assert_eq!(ledger.search("0595").unwrap().len(), 1, "the first 王芳 keeps her ID number");
+    assert_eq!(ledger.stats().unwrap().residents, 2);
+}

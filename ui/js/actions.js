@@ -101,3 +101,87 @@ export function highlightResident(householdId, residentId) {
   const same = current?.id === householdId;
   setState({ household: { ...(same ? current : {}), id: householdId, highlight: residentId, detail: same ? current.detail : null } });
 }
+
+/** The import page's state: the chosen file, the user's column corrections, the dry-run preview, the run and its result. */
+export const emptyImport = () => ({
+  path: null,
+  sheet: null,
+  sheets: [],
+  corrections: [],
+  preview: null,
+  loading: false,
+  error: null,
+  running: false,
+  progress: null,
+  runError: null,
+  result: null,
+});
+
+const setImport = (patch) => setState({ importer: { ...getState().importer, ...patch } });
+const importOptions = ({ sheet, corrections }, dryRun) => ({ sheet, columns: corrections, dry_run: dryRun });
+
+let previewSeq = 0;
+
+/** Re-runs the dry run for the current file, sheet and corrections; only the newest answer is kept. */
+export async function previewImport() {
+  const current = getState().importer;
+  if (!current.path) return;
+  previewSeq += 1;
+  const mine = previewSeq;
+  setImport({ loading: true, error: null });
+  try {
+    const preview = await api.previewImport(current.path, importOptions(current, true));
+    if (mine !== previewSeq) return;
+    setImport({ preview, sheets: preview.report.sheets ?? [], loading: false, error: null });
+  } catch (error) {
+    if (mine !== previewSeq) return;
+    setImport({ loading: false, error });
+  }
+}
+
+/** Asks for a register file; a cancelled dialog changes nothing. Resolves true when a file was chosen. */
+export async function chooseImportFile() {
+  if (getState().importer.running) return false;
+  let path;
+  try {
+    path = await api.pickOpenFile('register');
+  } catch (error) {
+    reportError(error);
+    return false;
+  }
+  if (!path) return false;
+  previewSeq += 1;
+  setState({ importer: { ...emptyImport(), path } });
+  await previewImport();
+  return true;
+}
+
+/** Another sheet of the workbook: its columns are other columns, so earlier corrections are dropped. */
+export function setImportSheet(sheet) {
+  setImport({ sheet, corrections: [] });
+  return previewImport();
+}
+
+/** The user's meaning for column `index` (`field` null = do not import); the latest choice comes last. */
+export function setImportColumn(index, field) {
+  const corrections = [...getState().importer.corrections.filter((c) => c.index !== index), { index, field }];
+  setImport({ corrections });
+  return previewImport();
+}
+
+/** Imports the previewed file for real; afterwards the stats strip and the places are reloaded. */
+export async function runImport() {
+  const current = getState().importer;
+  if (!current.path || current.running) return;
+  setImport({ running: true, progress: null, runError: null });
+  const onProgress = (progress) => {
+    if (getState().importer.running) setImport({ progress });
+  };
+  try {
+    const result = await api.importFile(current.path, importOptions(current, false), onProgress);
+    setImport({ running: false, result });
+    await Promise.all([refreshStats(), loadHierarchy()]);
+  } catch (error) {
+    setImport({ running: false, runError: error });
+  }
+}

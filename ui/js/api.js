@@ -49,3 +49,21 @@ export const saveResident = (input) => call('save_resident', { input });
 export const moveOutResident = (id, date = null) => call('move_out_resident', { id, date });
 export const markDeceased = (id, date) => call('mark_deceased', { id, date });
 export const search = (query) => call('search', { query });
+
+// Files: dialogs and the system viewer run in Rust; `kind` is register | pdf | xlsx | csv. Cancelled dialogs give null.
+export const pickOpenFile = (kind) => call('pick_open_file', { kind });
+export const pickSaveFile = (kind, fileName) => call('pick_save_file', { kind, fileName });
+export const openFile = (path) => call('open_file', { path });
+export const previewImport = (path, options) => call('preview_import', { path, options });
+
+/** Imports for real; `onProgress({ done, total })` is called while rows are written. */
+export function importFile(path, options, onProgress) {
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = onProgress ?? (() => {});
+  return call('import_file', { path, options, onProgress: channel });
+}
+
+export const exportRejectedRows = (out, headers, rows) => call('export_rejected_rows', { out, headers, rows });
+export const exportResidents = (filter, out) => call('export_residents', { filter, out });
+export const exportHouseholds = (filter, out) => call('export_households', { filter, out });
+export const printRoster = (out, grid, unmasked) => call('print_roster', { out, grid, unmasked });

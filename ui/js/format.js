@@ -27,3 +27,17 @@ export function careText(need) {
 }
 
 export const ageText = (age) => (age === null || age === undefined ? null : t('common.age', { age }));
+
+/** Today on this computer as YYYY-MM-DD (for suggested file names). */
+export function localToday(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A suggested file name without the characters Windows forbids in names (\ / : * ? " < > |). */
+export function safeFileName(name) {
+  return String(name).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim();
+}
+
+/** The last part of a path (Windows or Unix separators). */
+export const fileNameOf = (path) => String(path ?? '').split(/[\\/]/).pop();

@@ -3,7 +3,7 @@ import { html, setHtml } from './html.js';
 import { getLang, otherLang, setLang, t } from './i18n.js';
 import { setState, subscribe } from './store.js';
 import * as api from './api.js';
-import { emptyFilter, loadBasics } from './actions.js';
+import { emptyFilter, emptyImport, loadBasics } from './actions.js';
 import { HOUSEHOLDS, parseHash, replaceRoute, sameRoute } from './router.js';
 import { errorText } from './components/errors.js';
 import { mountLayout } from './views/layout.js';
@@ -11,8 +11,9 @@ import * as welcome from './views/welcome.js';
 import * as households from './views/households.js';
 import * as household from './views/household.js';
 import * as settings from './views/settings.js';
+import * as importer from './views/import.js';
 
-const VIEWS = { welcome, households, household, settings };
+const VIEWS = { welcome, households, household, settings, import: importer };
 const appRoot = document.getElementById('app');
 
 /** What is on screen now: the shell (null on the welcome screen), the mounted view, and for which route/language. */
@@ -88,6 +89,7 @@ async function start() {
     hierarchy: null,
     households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
     household: null,
+    importer: emptyImport(),
   });
   subscribe(render);
   window.addEventListener('hashchange', () => setState({ route: parseHash(location.hash) }));

@@ -1,4 +1,4 @@
-// Hash routes: #/welcome, #/households, #/household/ID, #/settings.
+// Hash routes: #/welcome, #/households, #/household/ID, #/import, #/settings.
 export const HOUSEHOLDS = '#/households';
 
 /** Parses a location hash into `{ name, id? }`; anything unknown is the households list. */
@@ -9,6 +9,8 @@ export function parseHash(hash) {
       return { name: 'welcome' };
     case 'settings':
       return { name: 'settings' };
+    case 'import':
+      return { name: 'import' };
     case 'household':
       if (/^\d+$/.test(parts[1] || '')) return { name: 'household', id: Number(parts[1]) };
       return { name: 'households' };

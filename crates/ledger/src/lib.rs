@@ -14,8 +14,10 @@ pub mod import;
 pub mod ledger;
 pub mod model;
 pub mod names;
+pub mod pdf;
 pub mod phone;
 pub mod residents;
+pub mod roster;
 pub mod search;
 pub mod text;
 

@@ -5,12 +5,12 @@ use crate::error::{Error, Result};
 use crate::households::{format_address, HOUSEHOLD_ORDER};
 use crate::idcard::mask_id_number;
 use crate::ledger::{Ledger, CURRENT};
-use crate::model::{age_from, CareNeed, AGED_YEARS, HEAD_RELATION};
+use crate::model::{age_from, CareNeed, HouseholdFilter, AGED_YEARS, HEAD_RELATION};
 use crate::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
 use crate::phone::mask_phone;
 use crate::residents::care_needs_of;
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension, Row as SqlRow};
+use rusqlite::{params_from_iter, OptionalExtension, Row as SqlRow};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +82,9 @@ fn place_from_row(row: &SqlRow, first: usize) -> rusqlite::Result<RosterPlace> {
     Ok(RosterPlace {
         id: row.get(first)?,
         name: row.get(first + 1)?,
-        head: head_name.map(|name| Ok::<_, rusqlite::Error>(RosterHead { name, phone: row.get(first + 3)? })).transpose()?,
+        head: head_name
+            .map(|name| Ok::<_, rusqlite::Error>(RosterHead { name, phone: row.get(first + 3)? }))
+            .transpose()?,
     })
 }
 
@@ -91,10 +93,9 @@ impl Ledger {
     /// named as staff type it; an unknown grid name is refused with the names that exist.
     pub fn roster(&self, grid: Option<&str>) -> Result<Roster> {
         let grid = grid.map(str::trim).filter(|g| !g.is_empty());
-        let grid_id = match grid {
-            Some(name) => Some(self.grid_id_by_name(name)?),
-            None => None,
-        };
+        let grid_id = grid.map(|name| self.grid_id_by_name(name)).transpose()?;
+        // The household list's own conditions, so the roster holds exactly the households it shows.
+        let (where_sql, values) = self.household_conditions(&HouseholdFilter { grid_id, ..Default::default() });
         let sql = format!(
             "SELECT h.id, h.room, h.phone, {}, {}, {},
                     r.id, r.name, r.relation, r.sex, r.birth_date, r.id_number, r.phone, r.political_status
@@ -103,7 +104,7 @@ impl Ledger {
              LEFT JOIN residents gr ON gr.id = g.head_resident_id
              LEFT JOIN residents br ON br.id = b.head_resident_id
              LEFT JOIN residents ur ON ur.id = u.head_resident_id
-             WHERE {CURRENT} AND h.moved_out_on IS NULL AND (?1 IS NULL OR g.id = ?1)
+             WHERE ({where_sql}) AND {CURRENT}
              ORDER BY {HOUSEHOLD_ORDER}, h.id, r.relation <> '{HEAD_RELATION}', r.birth_date, r.id",
             place_columns("g"),
             place_columns("b"),
@@ -111,12 +112,13 @@ impl Ledger {
         );
         let today = self.today();
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([grid_id])?;
+        let mut rows = stmt.query(params_from_iter(values.iter()))?;
         let mut households: Vec<RosterHousehold> = Vec::new();
         while let Some(row) = rows.next()? {
             let household_id: i64 = row.get(0)?;
             if households.last().is_none_or(|h| h.id != household_id) {
-                let (grid, building, unit) = (place_from_row(row, 3)?, place_from_row(row, 7)?, place_from_row(row, 11)?);
+                let (grid, building, unit) =
+                    (place_from_row(row, 3)?, place_from_row(row, 7)?, place_from_row(row, 11)?);
                 households.push(RosterHousehold {
                     id: household_id,
                     address: format_address(&building.name, &unit.name, &row.get::<_, String>(1)?),
@@ -148,15 +150,16 @@ impl Ledger {
         })
     }
 
-    fn grid_id_by_name(&self, name: &str) -> Result<i64> {
+    /// The id of the grid named `name`; an unknown name is refused, listing the grids that exist.
+    pub fn grid_id_by_name(&self, name: &str) -> Result<i64> {
+        let name = name.trim();
         let id = self.conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         if let Some(id) = id {
             return Ok(id);
         }
         let mut stmt = self.conn.prepare("SELECT name FROM grids ORDER BY id")?;
         let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let known = if names.is_empty() { "尚未设置任何网格".to_string() } else { format!("现有网格：{}", names.join("、")) };
-        Err(Error::invalid("grid", format!("没有名为“{name}”的网格（{known}）")))
+        Err(Error::invalid("grid", format!("没有名为“{name}”的网格（现有：{}）", names.join("、"))))
     }
 }
 
@@ -172,19 +175,21 @@ pub fn render(roster: &Roster, options: &RosterOptions) -> Result<PrintedPdf> {
     pdf::render(&sheet(roster, options))
 }
 
-/// Widths are millimetres on an A4 portrait page (186 mm between the margins).
+/// Widths are millimetres of the 186 mm between an A4 portrait page's margins, measured so
+/// that a full 18-digit ID number, a landline, "中共党员（离退休）" and "高龄、残疾（肢体二级）"
+/// each fit on one line.
 fn columns() -> Vec<Column> {
     let center = |title, width| Column::new(title, width).align(Align::Center);
     vec![
         center("序号", 9.0).max_lines(1),
-        Column::new("姓名", 17.0),
-        center("与户主关系", 15.0),
-        center("性别", 8.0),
-        center("年龄", 8.0),
-        Column::new("身份证号", 33.0),
+        Column::new("姓名", 16.0),
+        center("与户主关系", 18.0),
+        center("性别", 8.5),
+        center("年龄", 8.5),
+        Column::new("身份证号", 34.0),
         Column::new("联系电话", 24.0),
-        Column::new("政治面貌", 24.0),
-        Column::new("关爱标记", 48.0),
+        Column::new("政治面貌", 31.0),
+        Column::new("关爱标记", 37.0),
     ]
 }
 

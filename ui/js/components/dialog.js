@@ -6,9 +6,13 @@ import { field, textInput } from './fields.js';
 
 let counter = 0;
 
+/** Returned by a form dialog's `onSubmit` to leave the dialog open without an error (e.g. a file dialog was cancelled). */
+export const KEEP_OPEN = Symbol('keep the dialog open');
+
 /**
  * Opens a modal form. `onSubmit(form)` may throw `{ kind, message, fields }`: the dialog then shows the
- * errors and stays open with the typed values. Resolves with onSubmit's result, or null when cancelled.
+ * errors and stays open with the typed values; returning KEEP_OPEN also keeps it open.
+ * Resolves with onSubmit's result, or null when cancelled.
  */
 export function openFormDialog({ title, body, submitId, cancelId, submitLabel, tone = 'primary', wide = false, onReady, onSubmit }) {
   counter += 1;
@@ -61,7 +65,7 @@ export function openFormDialog({ title, body, submitId, cancelId, submitLabel, t
       clearErrors(form);
       try {
         const result = await onSubmit(form);
-        finish(result ?? true);
+        if (result !== KEEP_OPEN) finish(result ?? true);
       } catch (error) {
         showErrors(form, error);
       } finally {
@@ -99,5 +103,35 @@ export function confirmAction({ title, message, confirmLabel, tone = 'danger', d
       await onConfirm({ date: value === '' ? null : value });
       return true;
     },
+  });
+}
+
+/** A message with one button (e.g. a warning after a job is done). `body` is Html. Resolves when closed. */
+export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'primary' }) {
+  counter += 1;
+  const titleId = `dialog-title-${counter}`;
+  const opener = document.activeElement;
+  const dialog = document.createElement('dialog');
+  dialog.className = 'dialog';
+  dialog.setAttribute('aria-labelledby', titleId);
+  setHtml(dialog, html`<div class="dialog-form">
+    <h2 class="dialog-title" id="${titleId}">${title}</h2>
+    <div class="dialog-body">${body}</div>
+    <div class="dialog-footer">
+      <div class="dialog-actions">
+        <button type="button" class="button button-${tone}" id="${okId}">${okLabel ?? t('action.ok')}</button>
+      </div>
+    </div>
+  </div>`);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(true);
+    });
+    dialog.querySelector(`[id="${okId}"]`).addEventListener('click', () => dialog.close());
+    dialog.showModal();
+    dialog.querySelector(`[id="${okId}"]`).focus();
   });
 }

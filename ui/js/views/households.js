@@ -1,13 +1,17 @@
-// Households list (#/households): filters, the households table with badges, paging, and 新增住户.
+// Households list (#/households): filters, the households table with badges, paging, 新增住户, export and 打印花名册.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
+import * as api from '../api.js';
 import { getState } from '../store.js';
 import { loadHouseholds, PAGE_SIZE } from '../actions.js';
 import { householdHref, navigate } from '../router.js';
-import { orDash } from '../format.js';
+import { localToday, orDash, safeFileName } from '../format.js';
 import { agedBadge, badgeList, careBadge, movedOutBadge, partyBadge } from '../components/badges.js';
+import { reportError } from '../components/errors.js';
 import { selectInput } from '../components/fields.js';
+import { toast } from '../components/toast.js';
 import { openHouseholdForm } from './household-form.js';
+import { openRosterDialog } from './roster-dialog.js';
 
 const idOrNull = (value) => (value === '' ? null : Number(value));
 
@@ -54,6 +58,37 @@ function rowMarkup(row) {
   </tr>`;
 }
 
+/** The list's filter without its paging: every row the filters select. */
+function exportFilter() {
+  const { limit, ...filter } = getState().households.filter;
+  return { ...filter, offset: 0 };
+}
+
+/** 导出居民 / 导出住户: asks where to save (.xlsx suggested; the dialog also allows .csv), then writes the filtered rows. */
+const EXPORTS = {
+  'export-residents': { run: api.exportResidents, fileName: 'export.residentsFile' },
+  'export-households': { run: api.exportHouseholds, fileName: 'export.householdsFile' },
+};
+
+async function exportList(button) {
+  const { run, fileName } = EXPORTS[button.id];
+  const filter = exportFilter();
+  const community = getState().app?.community_name ?? '';
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const out = await api.pickSaveFile('xlsx', safeFileName(t(fileName, { community, date: localToday() })));
+    if (!out) return;
+    const count = await run(filter, out);
+    toast(t('export.done', { count, path: out }));
+  } catch (error) {
+    reportError(error);
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
 const isPlain = (f) => !f.grid_id && !f.building_id && !f.care && !f.aged_80_plus && !f.party_member;
 
 function resultsMarkup(list) {
@@ -84,7 +119,12 @@ function resultsMarkup(list) {
 export function mount(root, state) {
   setHtml(root, html`<div class="page-head">
       <h1 class="page-title" tabindex="-1">${t('households.title')}</h1>
-      <button type="button" class="button button-primary" id="add-household">${t('households.add')}</button>
+      <div class="page-actions">
+        <button type="button" class="button" id="export-residents">${t('export.residents')}</button>
+        <button type="button" class="button" id="export-households">${t('export.households')}</button>
+        <button type="button" class="button" id="print-roster">${t('roster.open')}</button>
+        <button type="button" class="button button-primary" id="add-household">${t('households.add')}</button>
+      </div>
     </div>
     <form class="card filters" id="households-filters" aria-label="${t('households.filters')}" novalidate></form>
     <section class="card" id="households-results"></section>`);
@@ -115,6 +155,13 @@ export function mount(root, state) {
     const { filter } = getState().households;
     const id = await openHouseholdForm({ gridId: filter.grid_id, buildingId: filter.building_id });
     if (id !== null) navigate(householdHref(id));
+  });
+  for (const id of Object.keys(EXPORTS)) {
+    const button = root.querySelector(`#${id}`);
+    button.addEventListener('click', () => exportList(button));
+  }
+  root.querySelector('#print-roster').addEventListener('click', () => {
+    openRosterDialog({ gridId: getState().households.filter.grid_id });
   });
 
   loadHouseholds();

@@ -13,7 +13,8 @@ const STATS = [
 ];
 
 function navFor(route) {
-  return route?.name === 'settings' ? 'settings' : 'households';
+  if (route?.name === 'settings' || route?.name === 'import') return route.name;
+  return 'households';
 }
 
 function statsMarkup(stats) {
@@ -42,6 +43,7 @@ export function mountLayout(root, state, { onToggleLang }) {
     <div class="app-body">
       <nav class="app-nav" aria-label="${t('nav.label')}">
         <a class="nav-link" data-nav="households" href="#/households">${t('nav.households')}</a>
+        <a class="nav-link" data-nav="import" href="#/import">${t('nav.import')}</a>
         <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
       </nav>
       <main class="app-main">

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::pdf::MISSING_MARK;
+use xinghe_ledger::roster::{self, RosterOptions};
 use xinghe_ledger::{Error, Ledger};
 
 #[derive(Parser)]
@@ -69,6 +71,27 @@ enum Command {
         /// 只导出这个网格，例如 第一网格
         #[arg(long)]
         grid: Option<String>,
+    },
+    /// 打印：生成 PDF 文件
+    Print {
+        #[command(subcommand)]
+        what: Print,
+    },
+}
+
+#[derive(Subcommand)]
+enum Print {
+    /// 居民花名册：在册居民按网格、楼栋、单元、户分组
+    Roster {
+        /// 输出的 PDF 文件
+        #[arg(long)]
+        out: PathBuf,
+        /// 只打印这个网格，例如 第一网格
+        #[arg(long)]
+        grid: Option<String>,
+        /// 打印完整的身份证号和电话（默认隐去中间位）
+        #[arg(long)]
+        unmasked: bool,
     },
 }
 
@@ -204,6 +227,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExportWhat::Households => (ledger.export_households(&filter, &out)?, "户"),
             };
             println!("已导出 {count} {noun}到 {}", out.display());
+        }
+        Command::Print { what: Print::Roster { out, grid, unmasked } } => {
+            let roster = ledger.roster(grid.as_deref())?;
+            let options = RosterOptions { unmasked, printed_at: chrono::Local::now().naive_local() };
+            let printed = roster::render(&roster, &options)?;
+            printed.save(&out)?;
+            println!(
+                "已生成居民花名册 {}：{} 页，{} 户 {} 人",
+                out.display(),
+                printed.pages,
+                roster.households.len(),
+                roster.residents()
+            );
+            if !printed.missing_characters.is_empty() {
+                let missing: Vec<String> = printed.missing_characters.iter().map(char::to_string).collect();
+                eprintln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -309,12 +309,17 @@ fn write_row(
     if let Some((_, Some(died_on))) = &by_id {
         return Err(Error::Refused(format!("该身份证号登记的居民已于 {died_on} 去世，请核对后在程序中处理")));
     }
+    // Name + address identifies a person only where an ID number cannot: the row has none,
+    // or the registered namesake has none. Two ID numbers that differ are two people.
     let matched = match by_id {
         Some((id, _)) => Some(id),
         None => conn
             .query_row(
-                &format!("SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.name = ?2 AND {CURRENT} ORDER BY r.id LIMIT 1"),
-                params![household, valid.name],
+                &format!(
+                    "SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.name = ?2 AND {CURRENT}
+                     AND (?3 IS NULL OR r.id_number IS NULL) ORDER BY r.id LIMIT 1"
+                ),
+                params![household, valid.name, valid.id_number.as_ref().map(|i| i.as_str())],
                 |r| r.get(0),
             )
             .optional()?,

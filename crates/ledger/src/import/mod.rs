@@ -126,15 +126,19 @@ impl Ledger {
             self.changed();
         }
         report.rejected.sort_by_key(|i| i.row);
-        report.rejected_rows = report
-            .rejected
-            .iter()
-            .map(|i| RejectedRow {
-                row_number: i.row,
-                cells: cells.get(&i.row).cloned().unwrap_or_default(),
-                reason: i.reason.clone(),
-            })
-            .collect();
+        // One row may fail on several fields: it is one row to fix, with all its reasons.
+        let mut rejected_rows: Vec<RejectedRow> = Vec::new();
+        for issue in &report.rejected {
+            match rejected_rows.last_mut().filter(|r| r.row_number == issue.row) {
+                Some(row) => row.reason = format!("{}；{}", row.reason, issue.reason),
+                None => rejected_rows.push(RejectedRow {
+                    row_number: issue.row,
+                    cells: cells.get(&issue.row).cloned().unwrap_or_default(),
+                    reason: issue.reason.clone(),
+                }),
+            }
+        }
+        report.rejected_rows = rejected_rows;
         Ok(report)
     }
 }
@@ -144,6 +148,7 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
     let (header_position, mut map) = columns::find_header(&table).ok_or_else(|| {
         Error::invalid("file", format!("在工作表“{}”的前 30 行中找不到表头：表头行应包含“姓名”等列", table.sheet))
     })?;
+    let unrecognised = map.unknown_headers();
     map.apply(&options.columns);
     if map.column_of(Field::Name).is_none() {
         return Err(Error::invalid("columns", "没有对应“姓名”的列，无法导入"));
@@ -152,7 +157,8 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
         sheet: table.sheet.clone(),
         sheets: table.sheets.clone(),
         header_row: map.header_row,
-        unknown_columns: map.unknown_headers(),
+        // What the importer did not recognise and the user did not map: ignored columns.
+        unknown_columns: unrecognised.into_iter().filter(|h| map.unknown_headers().contains(h)).collect(),
         headers: map.columns.iter().map(|c| c.header.clone()).collect(),
         columns: map.columns.clone(),
         dry_run: options.dry_run,

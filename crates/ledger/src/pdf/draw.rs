@@ -8,8 +8,8 @@ use super::{Align, Column, Orientation, PrintedPdf, Row, Sheet};
 use crate::error::Result;
 use chrono::{Datelike, NaiveDateTime, Offset, TimeZone, Timelike};
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, TextItem, TextMatrix, WindingOrder,
+    Codepoint, Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, WindingOrder,
 };
 use std::path::PathBuf;
 
@@ -68,10 +68,8 @@ pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<Printed
     let header_height = cells_height(&header, 0.0);
     let min_height = sheet.min_row_height_mm * MM;
     let rows: Vec<FittedRow> = sheet.rows.iter().map(|row| fit_row(&mut fonts, &frame, row, min_height)).collect();
-    let boxes: Vec<RowBox> = rows
-        .iter()
-        .map(|r| RowBox { group: matches!(r.row, Fitted::Group { .. }), height: r.height })
-        .collect();
+    let boxes: Vec<RowBox> =
+        rows.iter().map(|r| RowBox { group: matches!(r.row, Fitted::Group { .. }), height: r.height }).collect();
     let body_top = frame.table_top + header_height;
     let slots = paginate(&boxes, frame.body_bottom - body_top);
 
@@ -193,7 +191,8 @@ fn fit_row(fonts: &mut Fonts, frame: &Frame, row: &Row, min_height: f32) -> Fitt
             FittedRow { row: Fitted::Group { level: *level, line }, height: cells_height(&[], 0.0) }
         }
         Row::Data(cells) => {
-            let texts = (0..frame.max_lines.len()).map(|i| (cells.get(i).map_or("", String::as_str), frame.max_lines[i]));
+            let texts =
+                (0..frame.max_lines.len()).map(|i| (cells.get(i).map_or("", String::as_str), frame.max_lines[i]));
             let cells = fit_cells(fonts, frame, texts);
             let height = cells_height(&cells, min_height);
             FittedRow { row: Fitted::Data(cells), height }
@@ -223,8 +222,11 @@ impl PageOps {
         PageOps { height: frame.height, fills: Vec::new(), rules: Vec::new(), text: Vec::new(), font: None }
     }
 
+    /// Page coordinates from the bottom-left corner, rounded to 1/100 pt: finer is invisible
+    /// and only makes the content streams longer and less compressible.
     fn point(&self, x: f32, y: f32) -> Point {
-        Point { x: Pt(x), y: Pt(self.height - y) }
+        let round = |v: f32| (v * 100.0).round() / 100.0;
+        Point { x: Pt(round(x)), y: Pt(round(self.height - y)) }
     }
 
     /// Draws one line of text whose line box starts at `top`, aligned within `span`.
@@ -247,7 +249,10 @@ impl PageOps {
             let at = self.point(x, baseline);
             self.text.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(at.x, at.y) });
             x += fonts.width(&run) * size;
-            self.text.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+            // Glyph ids we already resolved, each carrying its text for copying out: printpdf
+            // would otherwise look every character up in the font's cmap twice more.
+            let glyphs = run.chars().map(|c| Codepoint::with_cid(fonts.glyph(c).id, 0.0, c.to_string())).collect();
+            self.text.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
         }
     }
 
@@ -285,10 +290,12 @@ impl PageOps {
     }
 }
 
-/// Face i of `Fonts` is registered under a fixed resource name, so identical sheets give
-/// identical content streams (and names never clash with the built-in fonts' F1–F14).
+/// Face i of `Fonts` is registered under a fixed name, so identical sheets give identical
+/// content streams. printpdf takes the name's first six characters as the subset tag, which
+/// readers only recognise as six capital letters ("XHFAAA+NotoSansCJKsc-Regular").
 fn face_id(face: usize) -> FontId {
-    FontId(format!("CJK{face}"))
+    let letter = |n: usize| char::from(b'A' + (n % 26) as u8);
+    FontId(format!("XHF{}{}{}", letter(face / 676), letter(face / 26), letter(face)))
 }
 
 fn face_handle(face: usize) -> PdfFontHandle {
@@ -367,7 +374,8 @@ impl<'a> TableOps<'a> {
             let run_ends = spans || self.rows.get(index + 1).is_none_or(|next| next.2);
             if let (Some(start), true) = (run_start, run_ends) {
                 let end = if spans { top } else { bottom };
-                for &x in &self.frame.column_x[1..self.frame.column_x.len() - 1] {
+                let inner = self.frame.column_x.len().saturating_sub(2);
+                for &x in self.frame.column_x.iter().skip(1).take(inner) {
                     page.rule((x, start), (x, end));
                 }
                 run_start = None;
@@ -408,9 +416,18 @@ fn save(sheet: &Sheet, fonts: Fonts, pages: Vec<PdfPage>, total: usize) -> Resul
     doc.with_pages(pages);
     let mut warnings = Vec::new();
     let options = PdfSaveOptions { subset_fonts: true, optimize: true, secure: true, image_optimization: None };
-    let bytes = doc.save(&options, &mut warnings);
+    let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
     for warning in warnings.iter().filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info) {
         tracing::warn!(?warning, "PDF writer");
     }
+    // printpdf always writes a GTS_PDFXVersion key, which makes readers take the file for a
+    // PDF/X prepress document; an office print claims no such conformance.
+    if let Ok(info) = pdf.trailer.get(b"Info").and_then(|i| i.as_reference()).and_then(|id| pdf.get_dictionary_mut(id))
+    {
+        info.remove(b"GTS_PDFXVersion");
+    }
+    pdf.compress();
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes)?;
     Ok(PrintedPdf { bytes, missing_characters: fonts.missing(), pages: total })
 }

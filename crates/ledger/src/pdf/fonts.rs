@@ -19,7 +19,7 @@ const PREFERRED_FILES: &[&str] =
     &["simsun.ttc", "simsunb.ttf", "simsun-extb.ttf", "simsun-extg.ttf", "msyh.ttc", "pingfang.ttc"];
 
 /// Where Windows, macOS and Linux keep fonts.
-pub fn system_font_dirs() -> Vec<PathBuf> {
+pub(crate) fn system_font_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> =
         ["C:\\Windows\\Fonts", "/System/Library/Fonts", "/Library/Fonts", "/usr/share/fonts", "/usr/local/share/fonts"]
             .into_iter()
@@ -47,6 +47,8 @@ fn bundled() -> Result<Arc<ParsedFont>> {
 pub(crate) struct Glyph {
     /// Index into `Fonts::faces`.
     pub face: usize,
+    /// Glyph id in that face.
+    pub id: u16,
     /// Horizontal advance in em.
     pub advance: f32,
 }
@@ -87,7 +89,10 @@ impl Fonts {
         for (index, face) in self.faces.iter().enumerate() {
             if let Some(gid) = face.lookup_glyph_index(c as u32).filter(|&gid| gid != 0) {
                 let em = f32::from(face.pdf_font_metrics.units_per_em.max(1));
-                self.glyphs.insert(c, Glyph { face: index, advance: f32::from(face.get_horizontal_advance(gid)) / em });
+                self.glyphs.insert(
+                    c,
+                    Glyph { face: index, id: gid, advance: f32::from(face.get_horizontal_advance(gid)) / em },
+                );
                 return true;
             }
         }
@@ -159,7 +164,11 @@ fn font_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
     }
     let rank = |path: &PathBuf| {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-        PREFERRED_FILES.iter().position(|p| *p == name).unwrap_or(PREFERRED_FILES.len())
+        let preferred = PREFERRED_FILES.iter().position(|p| *p == name).unwrap_or(PREFERRED_FILES.len());
+        // A regular face matches the table's text; bold or italic would stand out.
+        let styled =
+            ["bold", "italic", "oblique", "light", "black", "thin", "condensed"].iter().any(|s| name.contains(s));
+        (preferred, styled)
     };
     found.sort_by_key(|path| (rank(path), path.clone()));
     found.dedup();
@@ -192,6 +201,20 @@ mod tests {
     }
 
     #[test]
+    fn a_character_the_bundled_font_lacks_comes_from_a_system_font() {
+        // Georgian Ⴀ is not in Noto Sans CJK; DejaVu Sans, installed on most Linux desktops, has it.
+        let dejavu = PathBuf::from("/usr/share/fonts/truetype/dejavu");
+        if !dejavu.join("DejaVuSans.ttf").exists() {
+            eprintln!("skipped: DejaVu Sans is not installed");
+            return;
+        }
+        let mut fonts = Fonts::load("张Ⴀ".chars(), &[dejavu]).unwrap();
+        assert!(fonts.missing().is_empty());
+        assert_eq!(fonts.faces().len(), 2);
+        assert_eq!(fonts.runs("张Ⴀ三"), [(0, "张".into()), (1, "Ⴀ".into()), (0, "三".into())]);
+    }
+
+    #[test]
     fn full_width_characters_are_one_em_and_digits_narrower() {
         let mut fonts = Fonts::load("张0".chars(), &[]).unwrap();
         assert!((fonts.width("张") - 1.0).abs() < 0.01);
@@ -199,15 +222,15 @@ mod tests {
     }
 
     #[test]
-    fn preferred_cjk_files_come_first() {
+    fn preferred_cjk_files_come_first_and_regular_faces_before_styled_ones() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["arial.ttf", "SimSun-ExtB.ttf", "notes.txt", "msyh.ttc"] {
+        for name in ["arial.ttf", "SimSun-ExtB.ttf", "notes.txt", "msyh.ttc", "Arial-Bold.ttf"] {
             std::fs::write(dir.path().join(name), b"").unwrap();
         }
         let names: Vec<String> = font_files(&[dir.path().to_path_buf()])
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["SimSun-ExtB.ttf", "msyh.ttc", "arial.ttf"]);
+        assert_eq!(names, ["SimSun-ExtB.ttf", "msyh.ttc", "arial.ttf", "Arial-Bold.ttf"]);
     }
 }

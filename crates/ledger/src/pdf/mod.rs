@@ -4,8 +4,10 @@
 //! and sign-in sheets and attendance grids are all a [`Sheet`].
 
 mod draw;
-pub mod fonts;
+mod fonts;
 mod layout;
+
+pub use fonts::MISSING_MARK;
 
 use crate::error::Result;
 use chrono::NaiveDateTime;

@@ -1,0 +1,75 @@
+// 打印花名册: choose a grid (or all) and whether to show full numbers, save the PDF, open it in the system viewer.
+import { html } from '../html.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { getState } from '../store.js';
+import { loadHierarchy } from '../actions.js';
+import { localToday, safeFileName } from '../format.js';
+import { KEEP_OPEN, openFormDialog, showNotice } from '../components/dialog.js';
+import { errorText } from '../components/errors.js';
+import { field, selectInput } from '../components/fields.js';
+import { toast } from '../components/toast.js';
+
+/** The characters one by one (whole code points, so 𠇔 stays one character), spaced for reading. */
+const spaced = (text) => [...String(text)].filter((c) => c.trim() !== '').join(' ');
+
+/**
+ * Opens the dialog; `gridId` (the grid the list is filtered on, if any) is preselected.
+ * Resolves with `{ path, pages, missing_characters }` once the PDF is written, or null when cancelled.
+ */
+export async function openRosterDialog({ gridId = null } = {}) {
+  if (!getState().hierarchy) await loadHierarchy();
+  const grids = getState().hierarchy?.grids ?? [];
+  const current = grids.find((g) => g.id === gridId);
+
+  const body = html`${field({ id: 'roster-grid', label: t('roster.grid'), field: 'grid',
+      control: selectInput({ id: 'roster-grid', blank: t('households.allGrids'), value: current?.name ?? '',
+        choices: grids.map((g) => ({ value: g.name, label: g.name })) }) })}
+    <div class="field roster-unmasked">
+      <label class="check" for="roster-unmasked">
+        <input type="checkbox" id="roster-unmasked" aria-describedby="roster-unmasked-hint"> <span>${t('roster.unmasked')}</span>
+      </label>
+      <p class="field-hint" id="roster-unmasked-hint">${t('roster.unmaskedHint')}</p>
+    </div>
+    <p class="section-note roster-note">${t('roster.note')}</p>
+    <p class="dialog-busy" role="status" hidden>${t('roster.busy')}</p>`;
+
+  const printed = await openFormDialog({
+    title: t('roster.title'),
+    body,
+    submitId: 'roster-print',
+    cancelId: 'roster-cancel',
+    submitLabel: t('roster.print'),
+    onSubmit: async (form) => {
+      const grid = form.querySelector('#roster-grid').value;
+      const unmasked = form.querySelector('#roster-unmasked').checked;
+      const out = await api.pickSaveFile('pdf', safeFileName(t('roster.fileName', { date: localToday() })));
+      if (!out) return KEEP_OPEN;
+      const busy = form.querySelector('.dialog-busy');
+      busy.hidden = false;
+      try {
+        return await api.printRoster(out, grid === '' ? null : grid, unmasked);
+      } finally {
+        busy.hidden = true;
+      }
+    },
+  });
+  if (!printed || typeof printed !== 'object') return null;
+
+  try {
+    await api.openFile(printed.path);
+    toast(t('roster.done', { pages: printed.pages }));
+  } catch (error) {
+    toast(t('roster.notOpened', { pages: printed.pages, message: errorText(error) }), 'error');
+  }
+  if (printed.missing_characters) {
+    await showNotice({
+      title: t('roster.missingTitle'),
+      body: html`<p class="dialog-message" id="roster-missing">${t('roster.missing')}<span class="missing-chars" lang="zh-CN">${spaced(printed.missing_characters)}</span></p>
+        <p class="field-hint">${t('roster.missingHint')}</p>`,
+      okLabel: t('action.gotIt'),
+      okId: 'roster-missing-ok',
+    });
+  }
+  return printed;
+}
