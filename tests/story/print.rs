@@ -53,6 +53,8 @@ fn office(dir: &Path) -> Ledger {
     ledger.save_resident(&ResidentInput { birth_date: Some("1941-03-05".into()), ..person("马英䶮", "配偶") }).unwrap();
     ledger.save_resident(&person("郝堃", "子")).unwrap();
     ledger.save_resident(&person("孔喆", "女")).unwrap();
+    ledger.save_resident(&person("刘龑", "孙子")).unwrap();
+    ledger.save_resident(&person("武曌", "孙女")).unwrap();
     let gone = ledger.save_resident(&person("钱已故", "父亲")).unwrap();
     ledger.mark_deceased(gone, None).unwrap();
     let moved = ledger.save_resident(&person("孙迁出", "其他")).unwrap();
@@ -108,7 +110,7 @@ fn the_roster_prints_every_current_resident_masked_in_one_subset_font() {
     assert_eq!(pages_text.len(), pages);
     let all = pages_text.concat();
     assert!(all.contains("浏河社区居民花名册") && all.contains("打印时间：2026-11-2814:30"));
-    for name in ["曹𠇔", "马英䶮", "郝堃", "孔喆"] {
+    for name in ["曹𠇔", "马英䶮", "郝堃", "孔喆", "刘龑", "武曌"] {
         assert!(all.contains(name), "{name} is not in the text");
     }
     assert!(!all.contains("钱已故") && !all.contains("孙迁出"));

@@ -6,6 +6,7 @@ use crate::households::{format_address, HOUSEHOLD_ORDER};
 use crate::ledger::{Ledger, CURRENT};
 use crate::model::{CareNeed, HouseholdFilter, GRADE_LABELS, HEAD_RELATION, OTHER_CARE_KIND};
 use crate::residents::care_needs_of;
+use crate::residents::MEMBER_ORDER;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::params_from_iter;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
@@ -166,7 +167,7 @@ impl Ledger {
                     r.relation, r.political_status, r.is_volunteer, r.notes
              FROM {PLACES} JOIN residents r ON r.household_id = h.id
              WHERE ({where_sql}) AND {CURRENT}
-             ORDER BY {HOUSEHOLD_ORDER}, h.id, r.relation <> '{HEAD_RELATION}', r.birth_date, r.id"
+             ORDER BY {HOUSEHOLD_ORDER}, h.id, {MEMBER_ORDER}"
         ))?;
         let mut query = stmt.query(params_from_iter(values.iter()))?;
         let mut rows = Vec::new();

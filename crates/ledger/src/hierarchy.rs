@@ -6,7 +6,7 @@ use crate::model::{BuildingInput, BuildingNode, GridInput, GridNode, Head, HeadI
 use crate::phone::{mask_phone, Phone};
 use crate::text::non_blank;
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, Row};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 /// Columns that every place table shares, read into a `Head`.
 const HEAD_COLUMNS: &str = "t.head_resident_id, hr.name, hr.phone, t.head_name, t.head_phone";
@@ -120,6 +120,18 @@ impl Ledger {
         }
         self.changed();
         Ok(id)
+    }
+
+    /// The id of the grid with this name; the message lists the grids there are.
+    pub fn grid_id_by_name(&self, name: &str) -> Result<i64> {
+        let name = name.trim();
+        let id = self.conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        if let Some(id) = id {
+            return Ok(id);
+        }
+        let mut stmt = self.conn.prepare("SELECT name FROM grids ORDER BY id")?;
+        let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Err(Error::invalid("grid", format!("没有名为“{name}”的网格（现有：{}）", names.join("、"))))
     }
 
     /// The whole tree, in natural order (2栋 before 10栋).

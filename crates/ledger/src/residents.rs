@@ -9,6 +9,9 @@ use crate::names::pinyin_keys;
 use crate::phone::mask_phone;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+/// Members of one household as they are listed everywhere: 户主 first, then oldest first.
+pub(crate) const MEMBER_ORDER: &str = "r.relation <> '户主', r.birth_date, r.id";
+
 const RESIDENT_COLUMNS: &str = "id, household_id, name, sex, id_number, birth_date, phone, relation, political_status,
      is_volunteer, notes, moved_out_on, died_on";
 

@@ -1,7 +1,7 @@
 //! The printed resident roster (居民花名册): current residents in address order, grouped by
 //! 网格 → 楼栋 → 单元 → 户 with each place's head, as a printable [`Sheet`].
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::households::{format_address, HOUSEHOLD_ORDER};
 use crate::idcard::mask_id_number;
 use crate::ledger::{Ledger, CURRENT};
@@ -9,8 +9,9 @@ use crate::model::{age_from, CareNeed, HouseholdFilter, AGED_YEARS, HEAD_RELATIO
 use crate::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
 use crate::phone::mask_phone;
 use crate::residents::care_needs_of;
+use crate::residents::MEMBER_ORDER;
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params_from_iter, OptionalExtension, Row as SqlRow};
+use rusqlite::{params_from_iter, Row as SqlRow};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,8 +90,8 @@ fn place_from_row(row: &SqlRow, first: usize) -> rusqlite::Result<RosterPlace> {
 }
 
 impl Ledger {
-    /// Current residents (not moved out, not deceased) of the whole community or of one grid,
-    /// named as staff type it; an unknown grid name is refused with the names that exist.
+    /// Current residents (not moved out, not deceased) of the whole community, or of the grid
+    /// with this name; an unknown grid name is refused with the names that exist.
     pub fn roster(&self, grid: Option<&str>) -> Result<Roster> {
         let grid = grid.map(str::trim).filter(|g| !g.is_empty());
         let grid_id = grid.map(|name| self.grid_id_by_name(name)).transpose()?;
@@ -105,7 +106,7 @@ impl Ledger {
              LEFT JOIN residents br ON br.id = b.head_resident_id
              LEFT JOIN residents ur ON ur.id = u.head_resident_id
              WHERE ({where_sql}) AND {CURRENT}
-             ORDER BY {HOUSEHOLD_ORDER}, h.id, r.relation <> '{HEAD_RELATION}', r.birth_date, r.id",
+             ORDER BY {HOUSEHOLD_ORDER}, h.id, {MEMBER_ORDER}",
             place_columns("g"),
             place_columns("b"),
             place_columns("u"),
@@ -149,18 +150,6 @@ impl Ledger {
             households,
         })
     }
-
-    /// The id of the grid named `name`; an unknown name is refused, listing the grids that exist.
-    pub fn grid_id_by_name(&self, name: &str) -> Result<i64> {
-        let name = name.trim();
-        let id = self.conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
-        if let Some(id) = id {
-            return Ok(id);
-        }
-        let mut stmt = self.conn.prepare("SELECT name FROM grids ORDER BY id")?;
-        let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Err(Error::invalid("grid", format!("没有名为“{name}”的网格（现有：{}）", names.join("、"))))
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +182,8 @@ fn columns() -> Vec<Column> {
     ]
 }
 
+/// The roster as a printable sheet: a heading row whenever the grid, building or unit
+/// changes and one for every household, then its members, numbered through the roster.
 pub fn sheet(roster: &Roster, options: &RosterOptions) -> Sheet {
     let hide = |value: &Option<String>, mask: fn(&str) -> String| {
         value.as_deref().map(|v| if options.unmasked { v.to_string() } else { mask(v) }).unwrap_or_default()
@@ -268,4 +259,106 @@ pub fn sheet(roster: &Roster, options: &RosterOptions) -> Sheet {
 fn care_marks(member: &RosterMember) -> String {
     let aged = member.age.is_some_and(|a| a >= AGED_YEARS).then(|| "高龄".to_string());
     aged.into_iter().chain(member.care_needs.iter().map(CareNeed::display)).collect::<Vec<_>>().join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(id: i64, name: &str) -> RosterPlace {
+        RosterPlace { id, name: name.into(), head: None }
+    }
+
+    fn household(building: (i64, &str), unit: (i64, &str), room: &str, members: &[(&str, &str)]) -> RosterHousehold {
+        RosterHousehold {
+            id: 0,
+            grid: RosterPlace {
+                head: Some(RosterHead { name: "周丽华".into(), phone: Some("13800001111".into()) }),
+                ..place(1, "第一网格")
+            },
+            building: place(building.0, building.1),
+            unit: place(unit.0, unit.1),
+            address: format!("{}{}{room}", building.1, unit.1),
+            phone: None,
+            members: members
+                .iter()
+                .map(|(name, relation)| RosterMember {
+                    name: name.to_string(),
+                    relation: relation.to_string(),
+                    sex: None,
+                    age: Some(81),
+                    id_number: Some("43010519491231002X".into()),
+                    phone: None,
+                    political_status: "群众".into(),
+                    care_needs: vec![CareNeed { kind: "独居".into(), ..Default::default() }],
+                })
+                .collect(),
+        }
+    }
+
+    fn options(unmasked: bool) -> RosterOptions {
+        let printed_at = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        RosterOptions { unmasked, printed_at }
+    }
+
+    #[test]
+    fn headings_appear_when_the_place_changes_and_members_are_numbered_through() {
+        let roster = Roster {
+            community_name: "浏河社区".into(),
+            grid: None,
+            today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            households: vec![
+                household((1, "8栋"), (1, "2单元"), "301", &[("张三", "户主"), ("李四", "配偶")]),
+                household((1, "8栋"), (1, "2单元"), "302", &[("王五", "户主")]),
+                household((2, "9栋"), (2, "1单元"), "101", &[("赵六", "子")]),
+            ],
+        };
+        let sheet = sheet(&roster, &options(false));
+        let shape: Vec<String> = sheet
+            .rows
+            .iter()
+            .map(|row| match row {
+                Row::Group { level, text } => format!("{level}:{text}"),
+                Row::Data(cells) => format!("{}.{}", cells[0], cells[1]),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                "0:第一网格　网格长：周丽华 138****1111",
+                "1:8栋　楼栋长：未设",
+                "2:2单元　单元长：未设",
+                "3:8栋2单元301　户主：张三",
+                "1.张三",
+                "2.李四",
+                "3:8栋2单元302　户主：王五",
+                "3.王五",
+                "1:9栋　楼栋长：未设",
+                "2:1单元　单元长：未设",
+                "3:9栋1单元101　户主：未登记",
+                "4.赵六",
+            ]
+        );
+        assert_eq!(sheet.title, "浏河社区 居民花名册");
+        assert!(sheet.subtitle.contains("共 3 户 4 人"));
+        let Row::Data(cells) = &sheet.rows[4] else { unreachable!() };
+        assert_eq!(cells[5], "430105********002X");
+        assert_eq!(cells[8], "高龄、独居");
+    }
+
+    #[test]
+    fn unmasked_keeps_numbers_whole() {
+        let roster = Roster {
+            community_name: String::new(),
+            grid: Some("第一网格".into()),
+            today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            households: vec![household((1, "8栋"), (1, "2单元"), "301", &[("张三", "户主")])],
+        };
+        let sheet = sheet(&roster, &options(true));
+        assert_eq!(sheet.title, "居民花名册");
+        assert!(sheet.subtitle.starts_with("第一网格") && sheet.subtitle.contains("妥善保管"));
+        assert_eq!(sheet.rows[0], Row::Group { level: 0, text: "第一网格　网格长：周丽华 13800001111".into() });
+        let Row::Data(cells) = &sheet.rows[4] else { unreachable!() };
+        assert_eq!(cells[5], "43010519491231002X");
+    }
 }

@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Export { what, out, grid } => {
             let filter = HouseholdFilter {
-                grid_id: grid.map(|name| grid_id(&ledger, &name)).transpose()?,
+                grid_id: grid.map(|name| ledger.grid_id_by_name(&name)).transpose()?,
                 ..Default::default()
             };
             let (count, noun) = match what {
@@ -230,7 +230,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Print { what: Print::Roster { out, grid, unmasked } } => {
             let roster = ledger.roster(grid.as_deref())?;
-            let options = RosterOptions { unmasked, printed_at: chrono::Local::now().naive_local() };
+            let options = RosterOptions { unmasked, printed_at: xinghe_ledger::dates::local_now() };
             let printed = roster::render(&roster, &options)?;
             printed.save(&out)?;
             println!(
@@ -247,12 +247,4 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn grid_id(ledger: &Ledger, name: &str) -> Result<i64, Error> {
-    let grids = ledger.hierarchy()?.grids;
-    grids.iter().find(|g| g.name == name.trim()).map(|g| g.id).ok_or_else(|| {
-        let known: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
-        Error::invalid("grid", format!("没有名为“{name}”的网格（现有：{}）", known.join("、")))
-    })
 }

@@ -4,7 +4,7 @@
 
 use super::fonts::Fonts;
 use super::layout::{fit_lines, paginate, RowBox, Slot};
-use super::{Align, Column, Orientation, PrintedPdf, Row, Sheet};
+use super::{Align, Orientation, PrintedPdf, Row, Sheet};
 use crate::error::Result;
 use chrono::{Datelike, NaiveDateTime, Offset, TimeZone, Timelike};
 use printpdf::{
@@ -35,10 +35,8 @@ fn line_height(size: f32) -> f32 {
     size * LEADING
 }
 
-/// Strings the frame prints besides the sheet's own text.
-fn frame_text(sheet: &Sheet) -> String {
-    format!("{}打印时间：0123456789-: 第页/共{CONTINUED}…", sheet.printed_at.format("%Y"))
-}
+/// Characters the frame prints besides the sheet's own text (print time, page numbers).
+const FRAME_TEXT: &str = "打印时间：0123456789-: 第页/共（续）…";
 
 /// A row after its text has been fitted to the column widths.
 enum Fitted {
@@ -56,7 +54,7 @@ pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<Printed
         Row::Group { text, .. } => vec![text.as_str()],
         Row::Data(cells) => cells.iter().map(String::as_str).collect(),
     });
-    let chars: String = [sheet.title.as_str(), &sheet.subtitle, &frame_text(sheet)]
+    let chars: String = [sheet.title.as_str(), &sheet.subtitle, FRAME_TEXT]
         .into_iter()
         .chain(sheet.columns.iter().map(|c| c.title.as_str()))
         .chain(texts)
@@ -79,7 +77,7 @@ pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<Printed
         let mut page = PageOps::new(&frame);
         frame.draw_title_block(&mut page, &mut fonts, sheet);
         let mut table = TableOps::new(&frame, frame.table_top);
-        table.data_row(&mut page, &mut fonts, &header, header_height, Align::Center, Some(HEADER_SHADE));
+        table.cells_row(&mut page, &mut fonts, &header, header_height, true);
         for slot in page_slots {
             let (row, continued) = match *slot {
                 Slot::Row(i) => (&rows[i], false),
@@ -90,7 +88,7 @@ pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<Printed
                     let text = if continued { continued_line(&mut fonts, &frame, *level, line) } else { line.clone() };
                     table.group_row(&mut page, &mut fonts, *level, &text, row.height);
                 }
-                Fitted::Data(cells) => table.data_row(&mut page, &mut fonts, cells, row.height, Align::Left, None),
+                Fitted::Data(cells) => table.cells_row(&mut page, &mut fonts, cells, row.height, false),
             }
         }
         table.rules(&mut page);
@@ -99,7 +97,7 @@ pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<Printed
         page.text_in(&mut fonts, (frame.left, frame.right), footer_top, SMALL_SIZE, &footer, Align::Center);
         pages.push(page.finish(&frame));
     }
-    save(sheet, fonts, pages, total)
+    save(sheet, fonts, pages)
 }
 
 /// Page size and the fixed vertical bands of every page, in points from the top-left corner.
@@ -136,7 +134,7 @@ impl Frame {
             left,
             right,
             column_x,
-            aligns: sheet.columns.iter().map(|c: &Column| c.align).collect(),
+            aligns: sheet.columns.iter().map(|c| c.align).collect(),
             max_lines: sheet.columns.iter().map(|c| c.max_lines).collect(),
             table_top,
             body_bottom,
@@ -316,23 +314,16 @@ impl<'a> TableOps<'a> {
         TableOps { frame, rows: Vec::new(), top, bottom: top }
     }
 
-    fn data_row(
-        &mut self,
-        page: &mut PageOps,
-        fonts: &mut Fonts,
-        cells: &[Vec<String>],
-        height: f32,
-        default_align: Align,
-        shade: Option<f32>,
-    ) {
+    /// A row of cells: the shaded, centred header row or a data row in the columns' alignment.
+    fn cells_row(&mut self, page: &mut PageOps, fonts: &mut Fonts, cells: &[Vec<String>], height: f32, header: bool) {
         let frame = self.frame;
         let top = self.bottom;
-        if let Some(grey) = shade {
-            page.fill(frame.left, top, frame.right - frame.left, height, grey);
+        if header {
+            page.fill(frame.left, top, frame.right - frame.left, height, HEADER_SHADE);
         }
         let line = line_height(TEXT_SIZE);
         for (i, lines) in cells.iter().enumerate() {
-            let align = if shade.is_some() { default_align } else { frame.aligns[i] };
+            let align = if header { Align::Center } else { frame.aligns[i] };
             let span = (frame.column_x[i] + PAD_X, frame.column_x[i + 1] - PAD_X);
             let first = top + (height - lines.len() as f32 * line) / 2.0;
             for (n, text) in lines.iter().enumerate() {
@@ -403,7 +394,8 @@ fn pdf_date(at: NaiveDateTime) -> printpdf::DateTime {
     }
 }
 
-fn save(sheet: &Sheet, fonts: Fonts, pages: Vec<PdfPage>, total: usize) -> Result<PrintedPdf> {
+fn save(sheet: &Sheet, fonts: Fonts, pages: Vec<PdfPage>) -> Result<PrintedPdf> {
+    let total = pages.len();
     let mut doc = PdfDocument::new(&sheet.title);
     let info = &mut doc.metadata.info;
     let date = pdf_date(sheet.printed_at);

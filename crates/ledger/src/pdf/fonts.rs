@@ -71,7 +71,7 @@ impl Fonts {
         if !wanted.is_empty() {
             for path in font_files(fallback_dirs) {
                 let Some(face) = read_face(&path) else { continue };
-                if wanted.iter().any(|&c| face.lookup_glyph_index(c as u32).is_some()) {
+                if wanted.iter().any(|&c| glyph_id(&face, c).is_some()) {
                     tracing::info!(font = %path.display(), "using a system font for characters the bundled font lacks");
                     fonts.faces.push(Arc::new(face));
                     wanted.retain(|&c| !fonts.resolve_in_loaded(c));
@@ -87,7 +87,7 @@ impl Fonts {
 
     fn resolve_in_loaded(&mut self, c: char) -> bool {
         for (index, face) in self.faces.iter().enumerate() {
-            if let Some(gid) = face.lookup_glyph_index(c as u32).filter(|&gid| gid != 0) {
+            if let Some(gid) = glyph_id(face, c) {
                 let em = f32::from(face.pdf_font_metrics.units_per_em.max(1));
                 self.glyphs.insert(
                     c,
@@ -139,6 +139,11 @@ impl Fonts {
     pub fn missing(&self) -> Vec<char> {
         self.missing.iter().copied().collect()
     }
+}
+
+/// Glyph 0 is .notdef, the empty box a font draws for a character it lacks.
+fn glyph_id(face: &ParsedFont, c: char) -> Option<u16> {
+    face.lookup_glyph_index(c as u32).filter(|&gid| gid != 0)
 }
 
 /// Font files under `dirs` (a few levels deep), preferred CJK files first.

@@ -12,7 +12,8 @@ const NO_LINE_END: &str = "（《「『【〔([";
 /// a run of Latin letters and digits (an ID number, a phone) or next to bracketing punctuation.
 fn may_break(a: char, b: char) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '*' || c == '-';
-    !(word(a) && word(b)) && !NO_LINE_START.contains(b) && !NO_LINE_END.contains(a)
+    let inside_word = word(a) && word(b);
+    !(inside_word || NO_LINE_START.contains(b) || NO_LINE_END.contains(a))
 }
 
 /// Splits `text` into at most `max_lines` lines no wider than `width` (in the unit `advance`
@@ -170,7 +171,7 @@ mod tests {
     }
 
     fn rows_of(page: &[Slot]) -> Vec<usize> {
-        page.iter().map(|s| if let Slot::Row(i) | Slot::Continued(i) = s { *i } else { unreachable!() }).collect()
+        page.iter().map(|(Slot::Row(i) | Slot::Continued(i))| *i).collect()
     }
 
     #[test]
