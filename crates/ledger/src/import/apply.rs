@@ -11,7 +11,7 @@ use crate::model::{ResidentInput, ValidResident, HEAD_RELATION};
 use crate::phone::Phone;
 use crate::residents::{care_needs_of, write_resident};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use std::collections::HashMap;
 
 const UNASSIGNED_GRID: &str = "未分网格";
@@ -159,23 +159,12 @@ fn household_for(
     let unit = match places.units.get(&unit_key) {
         Some(id) => *id,
         None => {
-            let existing: Option<i64> = conn
-                .query_row(
-                    "SELECT id FROM units WHERE building_id = ?1 AND name = ?2",
-                    params![building, address.unit],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    conn.execute(
-                        "INSERT INTO units(building_id, name) VALUES (?1, ?2)",
-                        params![building, address.unit],
-                    )?;
-                    conn.last_insert_rowid()
-                }
-            };
+            let values = params![building, address.unit];
+            let (id, _) = find_or_insert(
+                conn,
+                ("SELECT id FROM units WHERE building_id = ?1 AND name = ?2", values),
+                ("INSERT INTO units(building_id, name) VALUES (?1, ?2)", values),
+            )?;
             places.units.insert(unit_key, id);
             id
         }
@@ -184,24 +173,20 @@ fn household_for(
     if let Some(id) = places.households.get(&household_key) {
         return Ok(*id);
     }
-    let existing: Option<i64> = conn
-        .query_row(
+    let (id, created) = find_or_insert(
+        conn,
+        (
             "SELECT id FROM households WHERE unit_id = ?1 AND room = ?2 AND moved_out_on IS NULL",
             params![unit, address.room],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            conn.execute(
-                "INSERT INTO households(unit_id, room, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                params![unit, address.room, now],
-            )?;
-            report.households_created += 1;
-            conn.last_insert_rowid()
-        }
-    };
+        ),
+        (
+            "INSERT INTO households(unit_id, room, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+            params![unit, address.room, now],
+        ),
+    )?;
+    if created {
+        report.households_created += 1;
+    }
     places.households.insert(household_key, id);
     Ok(id)
 }
@@ -210,17 +195,24 @@ fn grid_id(conn: &Connection, places: &mut Places, name: &str) -> Result<i64> {
     if let Some(id) = places.grids.get(name) {
         return Ok(*id);
     }
-    let existing: Option<i64> =
-        conn.query_row("SELECT id FROM grids WHERE name = ?1", [name], |r| r.get(0)).optional()?;
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            conn.execute("INSERT INTO grids(name) VALUES (?1)", [name])?;
-            conn.last_insert_rowid()
-        }
-    };
+    let find = ("SELECT id FROM grids WHERE name = ?1", params![name]);
+    let (id, _) = find_or_insert(conn, find, ("INSERT INTO grids(name) VALUES (?1)", params![name]))?;
     places.grids.insert(name.to_string(), id);
     Ok(id)
+}
+
+/// The id of the row `find` selects, or of the row `insert` creates (then `true`).
+fn find_or_insert(
+    conn: &Connection,
+    (find, find_values): (&str, &[&dyn ToSql]),
+    (insert, insert_values): (&str, &[&dyn ToSql]),
+) -> Result<(i64, bool)> {
+    let found: Option<i64> = conn.prepare_cached(find)?.query_row(find_values, |r| r.get(0)).optional()?;
+    if let Some(id) = found {
+        return Ok((id, false));
+    }
+    conn.prepare_cached(insert)?.execute(insert_values)?;
+    Ok((conn.last_insert_rowid(), true))
 }
 
 /// A stored resident as a validated value, to merge the file's values into.
