@@ -2,6 +2,7 @@
 //! storage (one SQLite file), search and the demo community. It never depends on tauri, so it
 //! builds, tests and benchmarks without a webview and also serves `xinghe-cli`.
 
+pub mod activities;
 pub mod dates;
 pub mod db;
 pub mod demo;

@@ -5,7 +5,7 @@
 use super::fonts::Fonts;
 use super::layout::{fit_lines, paginate, RowBox, Slot};
 use super::{Align, Orientation, PrintedPdf, Row, Sheet};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDateTime, Offset, TimeZone, Timelike};
 use printpdf::{
     Codepoint, Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
@@ -49,55 +49,94 @@ struct FittedRow {
     height: f32,
 }
 
-pub(super) fn render(sheet: &Sheet, fallback_dirs: &[PathBuf]) -> Result<PrintedPdf> {
+/// Millimetres between the side margins of an A4 page in this orientation.
+pub(super) fn table_width_mm(orientation: Orientation) -> f32 {
+    (page_size(orientation).0 - 2.0 * MARGIN) / MM
+}
+
+fn page_size(orientation: Orientation) -> (f32, f32) {
+    match orientation {
+        Orientation::Portrait => A4,
+        Orientation::Landscape => (A4.1, A4.0),
+    }
+}
+
+/// One sheet measured and cut into pages, before anything is drawn.
+struct LaidOut<'a> {
+    sheet: &'a Sheet,
+    frame: Frame,
+    header: Vec<Vec<String>>,
+    header_height: f32,
+    rows: Vec<FittedRow>,
+    pages: Vec<Vec<Slot>>,
+}
+
+pub(super) fn render(sheets: &[Sheet], fallback_dirs: &[PathBuf]) -> Result<PrintedPdf> {
+    let Some(first) = sheets.first() else {
+        return Err(Error::Refused("没有可打印的内容".into()));
+    };
+    let mut fonts = Fonts::load(sheets.iter().flat_map(sheet_chars).flat_map(str::chars), fallback_dirs)?;
+    // Every sheet is laid out before any page is drawn: each footer needs the file's page count.
+    let laid: Vec<LaidOut> = sheets.iter().map(|sheet| lay_out(&mut fonts, sheet)).collect();
+    let total: usize = laid.iter().map(|l| l.pages.len()).sum();
+    let mut pages = Vec::with_capacity(total);
+    for sheet in &laid {
+        for page_slots in &sheet.pages {
+            pages.push(draw_page(&mut fonts, sheet, page_slots, pages.len() + 1, total));
+        }
+    }
+    save(first, fonts, pages)
+}
+
+/// Every piece of text the sheet prints, so the fonts are resolved once, up front.
+fn sheet_chars(sheet: &Sheet) -> impl Iterator<Item = &str> {
     let texts = sheet.rows.iter().flat_map(|row| match row {
-        Row::Group { text, .. } => vec![text.as_str()],
-        Row::Data(cells) => cells.iter().map(String::as_str).collect(),
+        Row::Group { text, .. } => std::slice::from_ref(text),
+        Row::Data(cells) => cells.as_slice(),
     });
-    let chars: String = [sheet.title.as_str(), &sheet.subtitle, FRAME_TEXT]
+    [sheet.title.as_str(), &sheet.subtitle, FRAME_TEXT]
         .into_iter()
         .chain(sheet.columns.iter().map(|c| c.title.as_str()))
-        .chain(texts)
-        .collect();
-    let mut fonts = Fonts::load(chars.chars(), fallback_dirs)?;
-    let frame = Frame::new(sheet);
+        .chain(texts.map(String::as_str))
+}
 
-    let header = fit_cells(&mut fonts, &frame, sheet.columns.iter().map(|c| (c.title.as_str(), 2)));
+fn lay_out<'a>(fonts: &mut Fonts, sheet: &'a Sheet) -> LaidOut<'a> {
+    let frame = Frame::new(sheet);
+    let header = fit_cells(fonts, &frame, sheet.columns.iter().map(|c| (c.title.as_str(), 2)));
     let header_height = cells_height(&header, 0.0);
     let min_height = sheet.min_row_height_mm * MM;
-    let rows: Vec<FittedRow> = sheet.rows.iter().map(|row| fit_row(&mut fonts, &frame, row, min_height)).collect();
+    let rows: Vec<FittedRow> = sheet.rows.iter().map(|row| fit_row(fonts, &frame, row, min_height)).collect();
     let boxes: Vec<RowBox> =
         rows.iter().map(|r| RowBox { group: matches!(r.row, Fitted::Group { .. }), height: r.height }).collect();
     let body_top = frame.table_top + header_height;
-    let slots = paginate(&boxes, frame.body_bottom - body_top);
+    let pages = paginate(&boxes, frame.body_bottom - body_top);
+    LaidOut { sheet, frame, header, header_height, rows, pages }
+}
 
-    let total = slots.len();
-    let mut pages = Vec::with_capacity(total);
-    for (index, page_slots) in slots.iter().enumerate() {
-        let mut page = PageOps::new(&frame);
-        frame.draw_title_block(&mut page, &mut fonts, sheet);
-        let mut table = TableOps::new(&frame, frame.table_top);
-        table.cells_row(&mut page, &mut fonts, &header, header_height, true);
-        for slot in page_slots {
-            let (row, continued) = match *slot {
-                Slot::Row(i) => (&rows[i], false),
-                Slot::Continued(i) => (&rows[i], true),
-            };
-            match &row.row {
-                Fitted::Group { level, line } => {
-                    let text = if continued { continued_line(&mut fonts, &frame, *level, line) } else { line.clone() };
-                    table.group_row(&mut page, &mut fonts, *level, &text, row.height);
-                }
-                Fitted::Data(cells) => table.cells_row(&mut page, &mut fonts, cells, row.height, false),
+fn draw_page(fonts: &mut Fonts, laid: &LaidOut, slots: &[Slot], number: usize, total: usize) -> PdfPage {
+    let frame = &laid.frame;
+    let mut page = PageOps::new(frame);
+    frame.draw_title_block(&mut page, fonts, laid.sheet);
+    let mut table = TableOps::new(frame, frame.table_top);
+    table.cells_row(&mut page, fonts, &laid.header, laid.header_height, true);
+    for slot in slots {
+        let (row, continued) = match *slot {
+            Slot::Row(i) => (&laid.rows[i], false),
+            Slot::Continued(i) => (&laid.rows[i], true),
+        };
+        match &row.row {
+            Fitted::Group { level, line } => {
+                let text = if continued { continued_line(fonts, frame, *level, line) } else { line.clone() };
+                table.group_row(&mut page, fonts, *level, &text, row.height);
             }
+            Fitted::Data(cells) => table.cells_row(&mut page, fonts, cells, row.height, false),
         }
-        table.rules(&mut page);
-        let footer = format!("第 {} 页 / 共 {total} 页", index + 1);
-        let footer_top = frame.height - MARGIN - line_height(SMALL_SIZE);
-        page.text_in(&mut fonts, (frame.left, frame.right), footer_top, SMALL_SIZE, &footer, Align::Center);
-        pages.push(page.finish(&frame));
     }
-    save(sheet, fonts, pages)
+    table.rules(&mut page);
+    let footer = format!("第 {number} 页 / 共 {total} 页");
+    let footer_top = frame.height - MARGIN - line_height(SMALL_SIZE);
+    page.text_in(fonts, (frame.left, frame.right), footer_top, SMALL_SIZE, &footer, Align::Center);
+    page.finish(frame)
 }
 
 /// Page size and the fixed vertical bands of every page, in points from the top-left corner.
@@ -116,17 +155,15 @@ struct Frame {
 
 impl Frame {
     fn new(sheet: &Sheet) -> Frame {
-        let (width, height) = match sheet.orientation {
-            Orientation::Portrait => A4,
-            Orientation::Landscape => (A4.1, A4.0),
-        };
+        let (width, height) = page_size(sheet.orientation);
         let (left, right) = (MARGIN, width - MARGIN);
         let total: f32 = sheet.columns.iter().map(|c| c.width.max(0.0)).sum::<f32>().max(f32::EPSILON);
         let mut column_x = vec![left];
         for column in &sheet.columns {
             column_x.push(column_x.last().unwrap() + column.width.max(0.0) / total * (right - left));
         }
-        let table_top = MARGIN + line_height(TITLE_SIZE) + line_height(SMALL_SIZE) + 3.0 * MM;
+        let subtitle_lines = sheet.subtitle.lines().count().max(1) as f32;
+        let table_top = MARGIN + line_height(TITLE_SIZE) + subtitle_lines * line_height(SMALL_SIZE) + 3.0 * MM;
         let body_bottom = height - MARGIN - line_height(SMALL_SIZE) - 2.0 * MM;
         Frame {
             width,
@@ -153,12 +190,18 @@ impl Frame {
         let span = (self.left, self.right);
         let title = fit_one_line(fonts, &sheet.title, self.right - self.left, TITLE_SIZE);
         page.text_in(fonts, span, MARGIN, TITLE_SIZE, &title, Align::Center);
-        let top = MARGIN + line_height(TITLE_SIZE);
         let time = format!("打印时间：{}", sheet.printed_at.format("%Y-%m-%d %H:%M"));
-        page.text_in(fonts, span, top, SMALL_SIZE, &time, Align::Right);
-        let room = self.right - self.left - (fonts.width(&time) + 2.0) * SMALL_SIZE;
-        let subtitle = fit_one_line(fonts, &sheet.subtitle, room, SMALL_SIZE);
-        page.text_in(fonts, span, top, SMALL_SIZE, &subtitle, Align::Left);
+        let lines: Vec<&str> = if sheet.subtitle.is_empty() { vec![""] } else { sheet.subtitle.lines().collect() };
+        for (n, line) in lines.iter().enumerate() {
+            let top = MARGIN + line_height(TITLE_SIZE) + n as f32 * line_height(SMALL_SIZE);
+            let mut room = self.right - self.left;
+            if n + 1 == lines.len() {
+                page.text_in(fonts, span, top, SMALL_SIZE, &time, Align::Right);
+                room -= (fonts.width(&time) + 2.0) * SMALL_SIZE;
+            }
+            let line = fit_one_line(fonts, line, room, SMALL_SIZE);
+            page.text_in(fonts, span, top, SMALL_SIZE, &line, Align::Left);
+        }
     }
 }
 

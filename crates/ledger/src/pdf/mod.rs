@@ -1,7 +1,8 @@
 //! Printed tables as PDF: A4 pages (portrait or landscape) in the bundled CJK font, with a
 //! title block, a table whose header row repeats on every page, group heading rows, text that
 //! wraps or ends in "…" inside its cell, and a "第 N 页 / 共 M 页" footer. The roster, sign-up
-//! and sign-in sheets and attendance grids are all a [`Sheet`].
+//! and sign-in sheets and attendance grids are all a [`Sheet`]; a grid too wide for one page is
+//! several sheets printed into one file with [`render_all`].
 
 mod draw;
 mod fonts;
@@ -19,6 +20,13 @@ pub enum Orientation {
     #[default]
     Portrait,
     Landscape,
+}
+
+impl Orientation {
+    /// Millimetres between the side margins: what column widths given in millimetres add up to.
+    pub fn table_width_mm(self) -> f32 {
+        draw::table_width_mm(self)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,7 +75,8 @@ pub enum Row {
 pub struct Sheet {
     pub orientation: Orientation,
     pub title: String,
-    /// A line under the title (scope, counts, masking note); the print time goes opposite it.
+    /// Lines under the title (scope, date and place, counts, masking note), separated by '\n';
+    /// the print time goes opposite the last one.
     pub subtitle: String,
     pub printed_at: NaiveDateTime,
     pub columns: Vec<Column>,
@@ -106,5 +115,26 @@ impl PrintedPdf {
 /// Lays the sheet out and renders it with the bundled font, falling back to system fonts for
 /// characters the bundled font lacks.
 pub fn render(sheet: &Sheet) -> Result<PrintedPdf> {
-    draw::render(sheet, &fonts::system_font_dirs())
+    render_all(std::slice::from_ref(sheet))
+}
+
+/// Several sheets in one file, one after the other, each starting on a new page and with its
+/// own header row; pages are numbered through the whole file. The file takes the first
+/// sheet's title and print time.
+pub fn render_all(sheets: &[Sheet]) -> Result<PrintedPdf> {
+    draw::render(sheets, &fonts::system_font_dirs())
+}
+
+/// A sensitive value as printed: masked (138****1234) unless the print asks for it in full.
+pub fn shown(value: Option<&str>, unmasked: bool, mask: fn(&str) -> String) -> String {
+    value.map(|v| if unmasked { v.to_string() } else { mask(v) }).unwrap_or_default()
+}
+
+/// The subtitle's note on `what` was printed, so whoever holds the paper knows how to keep it.
+pub fn privacy_note(what: &str, unmasked: bool) -> String {
+    if unmasked {
+        format!("含完整{what}，请妥善保管")
+    } else {
+        format!("{what}已隐去中间位")
+    }
 }
