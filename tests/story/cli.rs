@@ -73,3 +73,30 @@ fn bad_arguments_exit_1_without_a_panic() {
     assert_eq!(no_db.status.code(), Some(1));
     assert!(stderr(&no_db).contains("--db"));
 }
+
+#[test]
+fn activities_and_signups_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "150"]).status.success());
+    let activities = stdout_json(&cli(&db, &["activities", "--json"]));
+    let activities = activities.as_array().unwrap();
+    let series: std::collections::HashSet<i64> = activities.iter().filter_map(|a| a["series_id"].as_i64()).collect();
+    assert!(series.len() >= 3, "activities in at least three series");
+    for key in ["id", "title", "date", "series_id", "capacity", "registered", "waitlisted", "attended"] {
+        assert!(activities[0].get(key).is_some(), "{key}");
+    }
+    let full = activities.iter().find(|a| a["waitlisted"].as_u64().unwrap() > 0).expect("a full class with a waitlist");
+    assert_eq!(full["registered"], full["capacity"]);
+    assert!(activities.iter().any(|a| a["attended"].as_u64().unwrap() > 0), "attendance taken for past sessions");
+    assert!(activities.iter().any(|a| a["capacity"].is_null()), "an activity without a limit");
+
+    let id = full["id"].as_i64().unwrap().to_string();
+    let signups = stdout_json(&cli(&db, &["signups", "--activity", &id, "--json"]));
+    let statuses: Vec<&str> = signups.as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert!(statuses.contains(&"registered") && statuses.contains(&"waitlisted"));
+    assert!(signups[0]["name"].is_string());
+    let missing = cli(&db, &["signups", "--activity", "99999", "--json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("未找到活动"), "{}", stderr(&missing));
+}

@@ -2,6 +2,8 @@
 import * as api from './api.js';
 import { getState, setState } from './store.js';
 import { reportError } from './components/errors.js';
+import { localToday } from './format.js';
+import { viewRange } from './activity-model.js';
 
 export const PAGE_SIZE = 50;
 
@@ -49,7 +51,13 @@ export async function loadHierarchy() {
 
 export async function createDatabase(mode, communityName) {
   const app = await api.createDatabase(mode, communityName);
-  setState({ app, households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false } });
+  setState({
+    app,
+    households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
+    activityOptions: null,
+    activities: emptyActivities(),
+    activity: null,
+  });
   await loadBasics();
   return app;
 }
@@ -184,4 +192,83 @@ export async function runImport() {
   } catch (error) {
     setImport({ running: false, runError: error });
   }
+}
+
+/** Today as the core sees it (app_info), or this computer's date before that is known. */
+export const todayDate = () => getState().app?.today ?? localToday();
+
+/** The activities page: list / month / week, the date the calendar shows, the filters and the fetched rows. */
+export const emptyActivities = () => ({
+  view: 'list',
+  anchor: null,
+  series_id: null,
+  line: null,
+  rows: [],
+  range: null,
+  loading: false,
+  loaded: false,
+  error: null,
+});
+
+/** Lines, learning modes and series (for the filters and the activity form). */
+export async function loadActivityOptions() {
+  try {
+    setState({ activityOptions: await api.activityOptions() });
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+let activitiesSeq = 0;
+
+/** Loads the activities the page shows; `patch` changes the view, the calendar's date or a filter. */
+export async function loadActivities(patch = null) {
+  const next = { ...getState().activities, ...(patch ?? {}) };
+  if (!next.anchor) next.anchor = todayDate();
+  const range = viewRange(next.view, next.anchor);
+  activitiesSeq += 1;
+  const mine = activitiesSeq;
+  setState({ activities: { ...next, loading: true } });
+  try {
+    const rows = await api.listActivities({
+      from: range.from,
+      to: range.to,
+      series_id: next.series_id,
+      line: next.line,
+      include_cancelled: true,
+    });
+    if (mine !== activitiesSeq) return;
+    setState({ activities: { ...getState().activities, rows: rows ?? [], range, loading: false, loaded: true, error: null } });
+  } catch (error) {
+    if (mine !== activitiesSeq) return;
+    setState({ activities: { ...getState().activities, loading: false, loaded: true, error } });
+    reportError(error);
+  }
+}
+
+let activitySeq = 0;
+
+/** Loads one activity with its sign-ups; keeps the shown one while reloading the same id. Resolves with the detail. */
+export async function loadActivity(id) {
+  activitySeq += 1;
+  const mine = activitySeq;
+  const current = getState().activity;
+  setState({ activity: { id, detail: current?.id === id ? current.detail : null, loading: true, error: null } });
+  try {
+    const detail = await api.getActivity(id);
+    if (mine !== activitySeq) return null;
+    setState({ activity: { ...getState().activity, detail, loading: false } });
+    return detail;
+  } catch (error) {
+    if (mine !== activitySeq) return null;
+    setState({ activity: { ...getState().activity, loading: false, error } });
+    return null;
+  }
+}
+
+/** Replaces the shown activity's detail after a local change (e.g. one attendance mark). */
+export function patchActivity(id, change) {
+  const current = getState().activity;
+  if (current?.id !== id || !current.detail) return;
+  setState({ activity: { ...current, detail: change(current.detail) } });
 }

@@ -67,3 +67,22 @@ export const exportRejectedRows = (out, headers, rows) => call('export_rejected_
 export const exportResidents = (filter, out) => call('export_residents', { filter, out });
 export const exportHouseholds = (filter, out) => call('export_households', { filter, out });
 export const printRoster = (out, grid, unmasked) => call('print_roster', { out, grid, unmasked });
+
+// Activities, sign-ups, attendance. `attendee` is `{ resident_id }` or `{ guest_name, guest_phone? }`.
+export const activityOptions = () => call('activity_options');
+export const saveSeries = (input) => call('save_series', { input });
+export const listActivities = (filter) => call('list_activities', { filter });
+export const getActivity = (id) => call('get_activity', { id });
+export const saveActivity = (input) => call('save_activity', { input });
+export const createSessions = (input, repeat) => call('create_sessions', { input, repeat });
+export const updateFutureSessions = (id, input) => call('update_future_sessions', { id, input });
+export const cancelActivity = (id) => call('cancel_activity', { id });
+export const signUp = (activityId, attendee) => call('sign_up', { activityId, attendee });
+export const signUpHousehold = (activityId, householdId) => call('sign_up_household', { activityId, householdId });
+export const cancelSignup = (signupId) => call('cancel_signup', { signupId });
+export const markAttendance = (activityId, marks) => call('mark_attendance', { activityId, marks });
+export const markAll = (activityId, present) => call('mark_all', { activityId, present });
+export const addWalkIn = (activityId, attendee) => call('add_walk_in', { activityId, attendee });
+export const residentActivities = (residentId) => call('resident_activities', { residentId });
+export const printActivitySheet = (activityId, kind, out, blankRows = null) => call('print_activity_sheet', { activityId, kind, out, blankRows });
+export const printAttendance = (seriesId, out) => call('print_attendance', { seriesId, out });

@@ -3,7 +3,7 @@ import { html, setHtml } from './html.js';
 import { getLang, otherLang, setLang, t } from './i18n.js';
 import { setState, subscribe } from './store.js';
 import * as api from './api.js';
-import { emptyFilter, emptyImport, loadBasics } from './actions.js';
+import { emptyActivities, emptyFilter, emptyImport, loadBasics } from './actions.js';
 import { HOUSEHOLDS, parseHash, replaceRoute, sameRoute } from './router.js';
 import { errorText } from './components/errors.js';
 import { mountLayout } from './views/layout.js';
@@ -12,8 +12,10 @@ import * as households from './views/households.js';
 import * as household from './views/household.js';
 import * as settings from './views/settings.js';
 import * as importer from './views/import.js';
+import * as activities from './views/activities.js';
+import * as activity from './views/activity.js';
 
-const VIEWS = { welcome, households, household, settings, import: importer };
+const VIEWS = { welcome, households, household, activities, activity, settings, import: importer };
 const appRoot = document.getElementById('app');
 
 /** What is on screen now: the shell (null on the welcome screen), the mounted view, and for which route/language. */
@@ -90,6 +92,9 @@ async function start() {
     households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
     household: null,
     importer: emptyImport(),
+    activityOptions: null,
+    activities: emptyActivities(),
+    activity: null,
   });
   subscribe(render);
   window.addEventListener('hashchange', () => setState({ route: parseHash(location.hash) }));

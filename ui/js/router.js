@@ -1,5 +1,6 @@
-// Hash routes: #/welcome, #/households, #/household/ID, #/import, #/settings.
+// Hash routes: #/welcome, #/households, #/household/ID, #/activities, #/activity/ID, #/import, #/settings.
 export const HOUSEHOLDS = '#/households';
+export const ACTIVITIES = '#/activities';
 
 /** Parses a location hash into `{ name, id? }`; anything unknown is the households list. */
 export function parseHash(hash) {
@@ -14,12 +15,18 @@ export function parseHash(hash) {
     case 'household':
       if (/^\d+$/.test(parts[1] || '')) return { name: 'household', id: Number(parts[1]) };
       return { name: 'households' };
+    case 'activities':
+      return { name: 'activities' };
+    case 'activity':
+      if (/^\d+$/.test(parts[1] || '')) return { name: 'activity', id: Number(parts[1]) };
+      return { name: 'activities' };
     default:
       return { name: 'households' };
   }
 }
 
 export const householdHref = (id) => `#/household/${id}`;
+export const activityHref = (id) => `#/activity/${id}`;
 
 export function navigate(hash) {
   if (location.hash !== hash) location.hash = hash;

@@ -1,6 +1,7 @@
 //! A deterministic, realistic demo community (浏河社区): an old neighbourhood of retirees with
 //! grids, buildings, units and their heads, households of typical shapes, valid ID numbers,
-//! care needs, party members and volunteers. The same seed always gives the same register.
+//! care needs, party members and volunteers, and the party committee's classes with sign-ups,
+//! waitlists and attendance. The same seed always gives the same register.
 
 use crate::error::{Error, Result};
 use crate::idcard::{check_character, IdNumber, Sex};
@@ -183,6 +184,7 @@ impl Ledger {
         let today = self.today();
         let tx = self.conn.transaction()?;
         fill_demo(&tx, households, seed, today)?;
+        fill_activities(&tx, &mut fastrand::Rng::with_seed(seed ^ 0xAC71), today, &Ledger::now_text())?;
         tx.execute(
             "INSERT INTO settings(key, value) VALUES ('community_name', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [DEMO_COMMUNITY],
@@ -298,4 +300,142 @@ fn demo_household(
         }
     }
     Ok(adults)
+}
+
+/// One recurring class of the demo: the series it belongs to and how it runs.
+struct DemoClass {
+    series_id: i64,
+    title: &'static str,
+    line: &'static str,
+    weekday: chrono::Weekday,
+    start: (u32, u32),
+    end: (u32, u32),
+    place: &'static str,
+    organiser: &'static str,
+    capacity: Option<i64>,
+    mode: Option<&'static str>,
+    sessions: u32,
+    /// Who comes: an age range.
+    ages: std::ops::RangeInclusive<u32>,
+    /// Sign-ups per session as a share of the capacity (above 100 fills the waitlist).
+    demand_percent: u32,
+}
+
+const DEMO_CLASSES: &[DemoClass] = &[
+    DemoClass {
+        series_id: 1,
+        title: "红色知识小课堂：红色家书里的家风",
+        line: "银力量·离退休党员",
+        weekday: chrono::Weekday::Tue,
+        start: (9, 0),
+        end: (10, 30),
+        place: "社区党群服务中心二楼",
+        organiser: "周丽华",
+        capacity: Some(30),
+        mode: Some("分享式"),
+        sessions: 10,
+        ages: 55..=90,
+        demand_percent: 80,
+    },
+    DemoClass {
+        series_id: 2,
+        title: "银发YUE 文化课堂·书法",
+        line: "银力量·离退休党员",
+        weekday: chrono::Weekday::Thu,
+        start: (14, 30),
+        end: (16, 0),
+        place: "浏河书屋",
+        organiser: "陈建平",
+        capacity: Some(12),
+        mode: Some("沉浸式"),
+        sessions: 8,
+        ages: 60..=85,
+        demand_percent: 130,
+    },
+    DemoClass {
+        series_id: 3,
+        title: "花儿YUE 青少年实践·非遗剪纸",
+        line: "红引擎·在职党员",
+        weekday: chrono::Weekday::Sat,
+        start: (9, 30),
+        end: (11, 30),
+        place: "社区活动室",
+        organiser: "刘芳",
+        capacity: Some(15),
+        mode: Some("快乐式"),
+        sessions: 6,
+        ages: 6..=16,
+        demand_percent: 90,
+    },
+    DemoClass {
+        series_id: 4,
+        title: "青春FUN 打卡·社区微更新",
+        line: "青动力·两新组织",
+        weekday: chrono::Weekday::Sun,
+        start: (15, 0),
+        end: (17, 0),
+        place: "浏河社区广场",
+        organiser: "谭志勇",
+        capacity: None,
+        mode: None,
+        sessions: 4,
+        ages: 18..=45,
+        demand_percent: 60,
+    },
+];
+
+/// Classes from five weeks ago to a few weeks ahead, with sign-ups (a full class has a
+/// waitlist) and attendance taken for the sessions already held.
+fn fill_activities(tx: &Transaction, rng: &mut fastrand::Rng, today: NaiveDate, now: &str) -> Result<()> {
+    use crate::activities::{sessions::insert_session, signups::insert_signup, Attendee, ValidActivity};
+    use chrono::{Datelike, NaiveTime};
+    let people: Vec<(i64, u32)> = {
+        let mut stmt = tx.prepare("SELECT id, birth_date FROM residents WHERE birth_date IS NOT NULL ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.filter_map(|r| r.ok())
+            .filter_map(|(id, birth)| {
+                Some((id, crate::dates::age_on(NaiveDate::parse_from_str(&birth, "%Y-%m-%d").ok()?, today)))
+            })
+            .collect()
+    };
+    let first_week = today - Duration::weeks(5);
+    for class in DEMO_CLASSES {
+        let offset = (7 + class.weekday.num_days_from_monday() - first_week.weekday().num_days_from_monday()) % 7;
+        let start = first_week + Duration::days(i64::from(offset));
+        let activity = ValidActivity {
+            title: class.title.into(),
+            series_id: Some(class.series_id),
+            line: class.line.into(),
+            date: start,
+            start_time: NaiveTime::from_hms_opt(class.start.0, class.start.1, 0).expect("valid"),
+            end_time: NaiveTime::from_hms_opt(class.end.0, class.end.1, 0).expect("valid"),
+            place: class.place.into(),
+            organiser: class.organiser.into(),
+            capacity: class.capacity,
+            audience: String::new(),
+            description: String::new(),
+            learning_mode: class.mode.map(str::to_string),
+        };
+        let pool: Vec<i64> = people.iter().filter(|(_, age)| class.ages.contains(age)).map(|(id, _)| *id).collect();
+        let mut recurrence = None;
+        for week in 0..class.sessions {
+            let date = start + Duration::weeks(i64::from(week));
+            let id = insert_session(tx, &activity, date, recurrence)?;
+            let recurrence_id = *recurrence.get_or_insert(id);
+            tx.execute("UPDATE activities SET recurrence_id = ?1 WHERE id = ?2", params![recurrence_id, id])?;
+            let wanted = class.capacity.unwrap_or(25) as usize * class.demand_percent as usize / 100;
+            let mut chosen = pool.clone();
+            rng.shuffle(&mut chosen);
+            for resident_id in chosen.into_iter().take(wanted) {
+                let outcome = insert_signup(tx, id, &Attendee::Resident { resident_id }, false, now)?;
+                if date < today && outcome.status == "registered" {
+                    tx.execute(
+                        "UPDATE signups SET attended = ?2 WHERE id = ?1",
+                        params![outcome.signup_id, chance(rng, 85)],
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! builds, tests and benchmarks without a webview and also serves `xinghe-cli`.
 
 pub mod activities;
+pub mod activity_sheets;
 pub mod dates;
 pub mod db;
 pub mod demo;

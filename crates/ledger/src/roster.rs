@@ -185,9 +185,7 @@ fn columns() -> Vec<Column> {
 /// The roster as a printable sheet: a heading row whenever the grid, building or unit
 /// changes and one for every household, then its members, numbered through the roster.
 pub fn sheet(roster: &Roster, options: &RosterOptions) -> Sheet {
-    let hide = |value: &Option<String>, mask: fn(&str) -> String| {
-        value.as_deref().map(|v| if options.unmasked { v.to_string() } else { mask(v) }).unwrap_or_default()
-    };
+    let hide = |value: &Option<String>, mask| pdf::shown(value.as_deref(), options.unmasked, mask);
     let head = |role: &str, place: &RosterPlace| {
         let who = match &place.head {
             Some(head) => format!("{} {}", head.name, hide(&head.phone, mask_phone)).trim_end().to_string(),
@@ -234,11 +232,7 @@ pub fn sheet(roster: &Roster, options: &RosterOptions) -> Sheet {
         previous = Some(household);
     }
     let scope = roster.grid.as_deref().map(|g| format!("{g}　")).unwrap_or_default();
-    let privacy = if options.unmasked {
-        "含完整身份证号和电话，请妥善保管"
-    } else {
-        "身份证号、电话已隐去中间位"
-    };
+    let privacy = pdf::privacy_note("身份证号和电话", options.unmasked);
     Sheet {
         orientation: pdf::Orientation::Portrait,
         title: format!("{} 居民花名册", roster.community_name).trim().to_string(),

@@ -14,7 +14,7 @@ export const KEEP_OPEN = Symbol('keep the dialog open');
  * errors and stays open with the typed values; returning KEEP_OPEN also keeps it open.
  * Resolves with onSubmit's result, or null when cancelled.
  */
-export function openFormDialog({ title, body, submitId, cancelId, submitLabel, tone = 'primary', wide = false, onReady, onSubmit }) {
+export function openFormDialog({ title, body, submitId, cancelId, submitLabel, cancelLabel, tone = 'primary', wide = false, onReady, onSubmit }) {
   counter += 1;
   const titleId = `dialog-title-${counter}`;
   const opener = document.activeElement;
@@ -27,7 +27,7 @@ export function openFormDialog({ title, body, submitId, cancelId, submitLabel, t
     <div class="dialog-footer">
       <p class="form-error" role="alert" tabindex="-1" hidden></p>
       <div class="dialog-actions">
-        <button type="button" class="button" ${cancelId ? html`id="${cancelId}"` : ''} data-dialog-cancel>${t('action.cancel')}</button>
+        <button type="button" class="button" ${cancelId ? html`id="${cancelId}"` : ''} data-dialog-cancel>${cancelLabel ?? t('action.cancel')}</button>
         <button type="submit" class="button button-${tone}" ${submitId ? html`id="${submitId}"` : ''}>${submitLabel ?? t('action.save')}</button>
       </div>
     </div>
@@ -84,7 +84,7 @@ export function openFormDialog({ title, body, submitId, cancelId, submitLabel, t
  * Asks before doing something. With `date`, the dialog has a date input (`#confirm-date`, field key `date`).
  * `onConfirm({ date })` runs the action; its errors are shown in the dialog. Resolves true when done.
  */
-export function confirmAction({ title, message, confirmLabel, tone = 'danger', date = null, onConfirm }) {
+export function confirmAction({ title, message, confirmLabel, cancelLabel, tone = 'danger', date = null, onConfirm }) {
   const body = html`<p class="dialog-message">${message}</p>
     ${date ? field({ id: 'confirm-date', label: date.label, field: 'date', required: date.required, hint: date.hint,
       control: textInput({ id: 'confirm-date', type: 'date', value: date.value ?? '', required: date.required }) }) : ''}`;
@@ -94,6 +94,7 @@ export function confirmAction({ title, message, confirmLabel, tone = 'danger', d
     submitId: 'confirm-ok',
     cancelId: 'confirm-cancel',
     submitLabel: confirmLabel,
+    cancelLabel,
     tone,
     onSubmit: async (form) => {
       const value = form.querySelector('#confirm-date')?.value ?? '';
@@ -106,13 +107,16 @@ export function confirmAction({ title, message, confirmLabel, tone = 'danger', d
   });
 }
 
-/** A message with one button (e.g. a warning after a job is done). `body` is Html. Resolves when closed. */
-export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'primary' }) {
+/**
+ * A message with one button (e.g. a warning after a job is done). `body` is Html; an in-app link (#/…) in it
+ * closes the dialog on its way. Resolves when closed.
+ */
+export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'primary', wide = false }) {
   counter += 1;
   const titleId = `dialog-title-${counter}`;
   const opener = document.activeElement;
   const dialog = document.createElement('dialog');
-  dialog.className = 'dialog';
+  dialog.className = wide ? 'dialog dialog-wide' : 'dialog';
   dialog.setAttribute('aria-labelledby', titleId);
   setHtml(dialog, html`<div class="dialog-form">
     <h2 class="dialog-title" id="${titleId}">${title}</h2>
@@ -131,7 +135,52 @@ export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'p
       resolve(true);
     });
     dialog.querySelector(`[id="${okId}"]`).addEventListener('click', () => dialog.close());
+    dialog.querySelector('.dialog-body').addEventListener('click', (event) => {
+      if (event.target.closest('a[href^="#/"]')) dialog.close();
+    });
     dialog.showModal();
     dialog.querySelector(`[id="${okId}"]`).focus();
+  });
+}
+
+/**
+ * Asks which of a few ways to go on: one large button per choice (`{ id, label, note?, value }`) and 取消.
+ * Resolves with the chosen value, or null when cancelled.
+ */
+export function chooseAction({ title, message, choices, cancelId = 'choice-cancel' }) {
+  counter += 1;
+  const titleId = `dialog-title-${counter}`;
+  const opener = document.activeElement;
+  const dialog = document.createElement('dialog');
+  dialog.className = 'dialog';
+  dialog.setAttribute('aria-labelledby', titleId);
+  setHtml(dialog, html`<div class="dialog-form">
+    <h2 class="dialog-title" id="${titleId}">${title}</h2>
+    <div class="dialog-body">
+      ${message ? html`<p class="dialog-message">${message}</p>` : ''}
+      <div class="choices">${choices.map((c, i) => html`<button type="button" class="button button-big choice" id="${c.id}" data-choice="${i}">
+        <span class="button-big-title">${c.label}</span>${c.note ? html`<span class="button-big-note">${c.note}</span>` : ''}</button>`)}</div>
+    </div>
+    <div class="dialog-footer">
+      <div class="dialog-actions">
+        <button type="button" class="button" id="${cancelId}">${t('action.cancel')}</button>
+      </div>
+    </div>
+  </div>`);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    let result = null;
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(result);
+    });
+    dialog.addEventListener('click', (event) => {
+      const choice = event.target.closest('[data-choice]');
+      if (choice) result = choices[Number(choice.dataset.choice)].value;
+      if (choice || event.target.closest(`[id="${cancelId}"]`)) dialog.close();
+    });
+    dialog.showModal();
+    dialog.querySelector('[data-choice]')?.focus();
   });
 }

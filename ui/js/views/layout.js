@@ -1,4 +1,4 @@
-// The app shell: header (name, community, search, language), left navigation, stats strip and the #view slot.
+// The app shell: header (name, community, search, language), left navigation (台账, 活动, 导入, 设置), stats strip and the #view slot.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import { mountSearch } from './search.js';
@@ -14,6 +14,7 @@ const STATS = [
 
 function navFor(route) {
   if (route?.name === 'settings' || route?.name === 'import') return route.name;
+  if (route?.name === 'activities' || route?.name === 'activity') return 'activities';
   return 'households';
 }
 
@@ -43,6 +44,7 @@ export function mountLayout(root, state, { onToggleLang }) {
     <div class="app-body">
       <nav class="app-nav" aria-label="${t('nav.label')}">
         <a class="nav-link" data-nav="households" href="#/households">${t('nav.households')}</a>
+        <a class="nav-link" data-nav="activities" href="#/activities">${t('nav.activities')}</a>
         <a class="nav-link" data-nav="import" href="#/import">${t('nav.import')}</a>
         <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
       </nav>

@@ -5,13 +5,9 @@ import * as api from '../api.js';
 import { getState } from '../store.js';
 import { loadHierarchy } from '../actions.js';
 import { localToday, safeFileName } from '../format.js';
-import { KEEP_OPEN, openFormDialog, showNotice } from '../components/dialog.js';
-import { errorText } from '../components/errors.js';
+import { KEEP_OPEN, openFormDialog } from '../components/dialog.js';
 import { field, selectInput } from '../components/fields.js';
-import { toast } from '../components/toast.js';
-
-/** The characters one by one (whole code points, so 𠇔 stays one character), spaced for reading. */
-const spaced = (text) => [...String(text)].filter((c) => c.trim() !== '').join(' ');
+import { deliverPrinted } from './print-result.js';
 
 /**
  * Opens the dialog; `gridId` (the grid the list is filtered on, if any) is preselected.
@@ -55,21 +51,5 @@ export async function openRosterDialog({ gridId = null } = {}) {
     },
   });
   if (!printed || typeof printed !== 'object') return null;
-
-  try {
-    await api.openFile(printed.path);
-    toast(t('roster.done', { pages: printed.pages }));
-  } catch (error) {
-    toast(t('roster.notOpened', { pages: printed.pages, message: errorText(error) }), 'error');
-  }
-  if (printed.missing_characters) {
-    await showNotice({
-      title: t('roster.missingTitle'),
-      body: html`<p class="dialog-message" id="roster-missing">${t('roster.missing')}<span class="missing-chars" lang="zh-CN">${spaced(printed.missing_characters)}</span></p>
-        <p class="field-hint">${t('roster.missingHint')}</p>`,
-      okLabel: t('action.gotIt'),
-      okId: 'roster-missing-ok',
-    });
-  }
-  return printed;
+  return deliverPrinted(printed, { missingId: 'roster-missing', hint: t('roster.missingHint') });
 }

@@ -2,9 +2,9 @@
 //! or recurring), sign-ups with capacity and a waitlist, attendance, and the data the printed
 //! sheets are made from.
 
-mod sessions;
+pub(crate) mod sessions;
 
-mod signups;
+pub(crate) mod signups;
 
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};

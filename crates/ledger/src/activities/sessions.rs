@@ -75,7 +75,12 @@ fn write_values(a: &ValidActivity, date: NaiveDate) -> Vec<Value> {
     ]
 }
 
-fn insert_session(conn: &Connection, a: &ValidActivity, date: NaiveDate, recurrence: Option<i64>) -> Result<i64> {
+pub(crate) fn insert_session(
+    conn: &Connection,
+    a: &ValidActivity,
+    date: NaiveDate,
+    recurrence: Option<i64>,
+) -> Result<i64> {
     let mut values = write_values(a, date);
     values.push(recurrence.into());
     let sql = format!(

@@ -101,7 +101,7 @@ fn open_activity(conn: &Connection, activity_id: i64) -> Result<(Option<i64>, St
 }
 
 /// Inserts one sign-up with the status capacity allows (or `registered` for walk-ins).
-fn insert_signup(
+pub(crate) fn insert_signup(
     conn: &Connection,
     activity_id: i64,
     attendee: &Attendee,

@@ -5,6 +5,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
@@ -44,6 +45,21 @@ enum Command {
     /// 按姓名、拼音、电话或身份证后几位搜索居民
     Search {
         query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出活动（含报名、候补、到场人数）
+    Activities {
+        /// 只列出这一天及以后的活动，例如 2026-12-01
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出一场活动的报名名单
+    Signups {
+        #[arg(long)]
+        activity: i64,
         #[arg(long)]
         json: bool,
     },
@@ -169,6 +185,37 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print_json(&report)?;
             } else {
                 print_import_report(&report);
+            }
+        }
+        Command::Activities { from, json } => {
+            let filter = ActivityFilter { from, include_cancelled: true, ..ActivityFilter::default() };
+            let activities = ledger.list_activities(&filter)?;
+            if json {
+                print_json(&activities)?;
+            } else {
+                for a in activities {
+                    let capacity = a.capacity.map(|c| c.to_string()).unwrap_or_else(|| "不限".into());
+                    let cancelled = if a.cancelled_on.is_some() { "（已取消）" } else { "" };
+                    println!(
+                        "{}\t{} {}-{}\t{}{cancelled}\t报名 {}/{capacity}，候补 {}，到场 {}",
+                        a.id, a.date, a.start_time, a.end_time, a.title, a.registered, a.waitlisted, a.attended
+                    );
+                }
+            }
+        }
+        Command::Signups { activity, json } => {
+            let signups = ledger.activity(activity)?.signups;
+            if json {
+                print_json(&signups)?;
+            } else {
+                for s in signups {
+                    let status = match s.status.as_str() {
+                        "registered" => "已报名".to_string(),
+                        "waitlisted" => format!("候补第 {} 位", s.position.unwrap_or_default()),
+                        _ => "已取消".to_string(),
+                    };
+                    println!("{}\t{}\t{status}", s.name, s.address.unwrap_or_default());
+                }
             }
         }
         Command::Stats { json } => {
