@@ -7,6 +7,11 @@ use serde::Serialize;
 use std::path::Path;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
+use xinghe_ledger::activities::{
+    ActivityDetail, ActivityFilter, ActivityInput, ActivityOptions, ActivityRow, AttendanceCount, AttendanceMark,
+    Attendee, CancelOutcome, Repeat, ResidentActivity, SeriesInput, SignupOutcome,
+};
+use xinghe_ledger::activity_sheets::{self, SheetOptions};
 use xinghe_ledger::export::RejectedRow;
 use xinghe_ledger::import::{ImportOptions, ImportReport, Preview, Progress};
 use xinghe_ledger::model::{
@@ -210,11 +215,129 @@ pub fn print_roster(
     unmasked: bool,
 ) -> CmdResult<Printed> {
     let options = RosterOptions { unmasked, printed_at: chrono_now() };
-    let pdf = state.with(|l| roster::render(&l.roster(grid.as_deref())?, &options))?;
-    pdf.save(Path::new(&out))?;
-    Ok(Printed { path: out, pages: pdf.pages, missing_characters: pdf.missing_characters.iter().collect() })
+    save_printed(state.with(|l| roster::render(&l.roster(grid.as_deref())?, &options))?, out)
 }
 
 fn chrono_now() -> xinghe_ledger::dates::NaiveDateTime {
     xinghe_ledger::dates::local_now()
+}
+
+#[tauri::command(async)]
+pub fn activity_options(state: State<'_, AppState>) -> CmdResult<ActivityOptions> {
+    Ok(state.with(|l| l.activity_options())?)
+}
+
+#[tauri::command(async)]
+pub fn save_series(state: State<'_, AppState>, input: SeriesInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_series(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn list_activities(state: State<'_, AppState>, filter: ActivityFilter) -> CmdResult<Vec<ActivityRow>> {
+    Ok(state.with(|l| l.list_activities(&filter))?)
+}
+
+#[tauri::command(async)]
+pub fn get_activity(state: State<'_, AppState>, id: i64) -> CmdResult<ActivityDetail> {
+    Ok(state.with(|l| l.activity(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_activity(state: State<'_, AppState>, input: ActivityInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_activity(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn create_sessions(state: State<'_, AppState>, input: ActivityInput, repeat: Repeat) -> CmdResult<Vec<i64>> {
+    Ok(state.with(|l| l.create_sessions(&input, &repeat))?)
+}
+
+#[tauri::command(async)]
+pub fn update_future_sessions(state: State<'_, AppState>, id: i64, input: ActivityInput) -> CmdResult<usize> {
+    Ok(state.with(|l| l.update_future_sessions(id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn cancel_activity(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    Ok(state.with(|l| l.cancel_activity(id))?)
+}
+
+#[tauri::command(async)]
+pub fn sign_up(state: State<'_, AppState>, activity_id: i64, attendee: Attendee) -> CmdResult<SignupOutcome> {
+    Ok(state.with(|l| l.sign_up(activity_id, &attendee))?)
+}
+
+#[tauri::command(async)]
+pub fn sign_up_household(
+    state: State<'_, AppState>,
+    activity_id: i64,
+    household_id: i64,
+) -> CmdResult<Vec<SignupOutcome>> {
+    Ok(state.with(|l| l.sign_up_household(activity_id, household_id))?)
+}
+
+#[tauri::command(async)]
+pub fn cancel_signup(state: State<'_, AppState>, signup_id: i64) -> CmdResult<CancelOutcome> {
+    Ok(state.with(|l| l.cancel_signup(signup_id))?)
+}
+
+#[tauri::command(async)]
+pub fn mark_attendance(
+    state: State<'_, AppState>,
+    activity_id: i64,
+    marks: Vec<AttendanceMark>,
+) -> CmdResult<AttendanceCount> {
+    Ok(state.with(|l| l.mark_attendance(activity_id, &marks))?)
+}
+
+#[tauri::command(async)]
+pub fn mark_all(state: State<'_, AppState>, activity_id: i64, present: bool) -> CmdResult<AttendanceCount> {
+    Ok(state.with(|l| l.mark_all(activity_id, present))?)
+}
+
+#[tauri::command(async)]
+pub fn add_walk_in(state: State<'_, AppState>, activity_id: i64, attendee: Attendee) -> CmdResult<SignupOutcome> {
+    Ok(state.with(|l| l.add_walk_in(activity_id, &attendee))?)
+}
+
+#[tauri::command(async)]
+pub fn resident_activities(state: State<'_, AppState>, resident_id: i64) -> CmdResult<Vec<ResidentActivity>> {
+    Ok(state.with(|l| l.resident_activities(resident_id))?)
+}
+
+/// Which sheet of one session to print.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetKind {
+    SignUp,
+    SignIn,
+}
+
+fn save_printed(printed: xinghe_ledger::pdf::PrintedPdf, out: String) -> CmdResult<Printed> {
+    printed.save(Path::new(&out))?;
+    Ok(Printed { path: out, pages: printed.pages, missing_characters: printed.missing_characters.iter().collect() })
+}
+
+#[tauri::command(async)]
+pub fn print_activity_sheet(
+    state: State<'_, AppState>,
+    activity_id: i64,
+    kind: SheetKind,
+    out: String,
+    blank_rows: Option<usize>,
+) -> CmdResult<Printed> {
+    let defaults = SheetOptions::new(chrono_now());
+    let options = SheetOptions { blank_rows: blank_rows.unwrap_or(defaults.blank_rows), ..defaults };
+    let sheet = state.with(|l| l.activity_sheet(activity_id))?;
+    let printed = match kind {
+        SheetKind::SignUp => activity_sheets::sign_up_sheet(&sheet, &options)?,
+        SheetKind::SignIn => activity_sheets::sign_in_sheet(&sheet, &options)?,
+    };
+    save_printed(printed, out)
+}
+
+#[tauri::command(async)]
+pub fn print_attendance(state: State<'_, AppState>, series_id: i64, out: String) -> CmdResult<Printed> {
+    let grid = state.with(|l| l.attendance_grid(series_id))?;
+    save_printed(activity_sheets::attendance_sheet(&grid, &SheetOptions::new(chrono_now()))?, out)
 }

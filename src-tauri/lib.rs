@@ -67,6 +67,23 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::export_residents,
         commands::export_households,
         commands::print_roster,
+        commands::activity_options,
+        commands::save_series,
+        commands::list_activities,
+        commands::get_activity,
+        commands::save_activity,
+        commands::create_sessions,
+        commands::update_future_sessions,
+        commands::cancel_activity,
+        commands::sign_up,
+        commands::sign_up_household,
+        commands::cancel_signup,
+        commands::mark_attendance,
+        commands::mark_all,
+        commands::add_walk_in,
+        commands::resident_activities,
+        commands::print_activity_sheet,
+        commands::print_attendance,
     ])
 }
 

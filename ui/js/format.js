@@ -1,6 +1,7 @@
-// Display formatting of data values: empty values, care needs, disability grades, ages.
+// Display formatting of data values: empty values, care needs, disability grades, ages, activity dates and places.
 import { html } from './html.js';
 import { t, tv } from './i18n.js';
+import { parseDate, weekdayIndex } from './activity-model.js';
 
 /** The value, or a muted dash when there is none. */
 export function orDash(value) {
@@ -41,3 +42,23 @@ export function safeFileName(name) {
 
 /** The last part of a path (Windows or Unix separators). */
 export const fileNameOf = (path) => String(path ?? '').split(/[\\/]/).pop();
+
+/** 周一 … 周日 of a date. */
+export const weekdayText = (date) => t(`weekday.${weekdayIndex(date)}`);
+
+/** 12月1日 (this year) or 2025年12月1日 (another year); anything that is not a date is shown as it is. */
+export function dateText(date, today = localToday()) {
+  const p = parseDate(date);
+  if (!p) return String(date ?? '');
+  const sameYear = String(today).slice(0, 4) === String(p.year);
+  return t(sameYear ? 'date.md' : 'date.ymd', { year: p.year, month: p.month, day: p.day });
+}
+
+/** The date with its weekday: 12月1日 周二. */
+export const dateWithWeekday = (date, today) => (parseDate(date) ? t('date.withWeekday', { date: dateText(date, today), weekday: weekdayText(date) }) : String(date ?? ''));
+
+/** 报名 registered/capacity, or registered/不限. */
+export const signupText = (row) => t('activity.signupCount', {
+  registered: row.registered ?? 0,
+  capacity: row.capacity === null || row.capacity === undefined ? t('activity.unlimited') : row.capacity,
+});

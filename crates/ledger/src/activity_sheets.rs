@@ -17,13 +17,14 @@ pub const PRESENT_MARK: &str = "✓";
 /// Tall enough to write a name or sign by hand, and for two printed lines of a long address.
 const WRITING_ROW_MM: f32 = 10.0;
 
-/// Grid rows leave room for a mark added by pen, yet keep a whole class on one page.
-const GRID_ROW_MM: f32 = 7.0;
+/// Grid rows leave room for a mark added by pen, yet keep a class of 24 on one page.
+const GRID_ROW_MM: f32 = 6.5;
 
 /// The narrowest date column that still shows "12-01" whole in the table font.
 const MIN_DATE_MM: f32 = 11.0;
-/// Wider date columns only waste paper; the address column takes what is left.
-const MAX_DATE_MM: f32 = 16.0;
+/// A short series gets wide date columns, room to tick by pen, up to this width; the address
+/// column takes what is left.
+const MAX_DATE_MM: f32 = 30.0;
 
 #[derive(Debug, Clone)]
 pub struct SheetPerson {

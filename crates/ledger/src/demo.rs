@@ -416,15 +416,19 @@ fn fill_activities(tx: &Transaction, rng: &mut fastrand::Rng, today: NaiveDate, 
             description: String::new(),
             learning_mode: class.mode.map(str::to_string),
         };
-        let pool: Vec<i64> = people.iter().filter(|(_, age)| class.ages.contains(age)).map(|(id, _)| *id).collect();
+        let wanted = class.capacity.unwrap_or(25) as usize * class.demand_percent as usize / 100;
+        // A class has its regulars: each session draws from the same group.
+        let mut regulars: Vec<i64> =
+            people.iter().filter(|(_, age)| class.ages.contains(age)).map(|(id, _)| *id).collect();
+        rng.shuffle(&mut regulars);
+        regulars.truncate(wanted + wanted / 4);
         let mut recurrence = None;
         for week in 0..class.sessions {
             let date = start + Duration::weeks(i64::from(week));
             let id = insert_session(tx, &activity, date, recurrence)?;
             let recurrence_id = *recurrence.get_or_insert(id);
             tx.execute("UPDATE activities SET recurrence_id = ?1 WHERE id = ?2", params![recurrence_id, id])?;
-            let wanted = class.capacity.unwrap_or(25) as usize * class.demand_percent as usize / 100;
-            let mut chosen = pool.clone();
+            let mut chosen = regulars.clone();
             rng.shuffle(&mut chosen);
             for resident_id in chosen.into_iter().take(wanted) {
                 let outcome = insert_signup(tx, id, &Attendee::Resident { resident_id }, false, now)?;

@@ -3,6 +3,7 @@
 //! sheets are made from.
 
 pub(crate) mod sessions;
+mod sheets;
 
 pub(crate) mod signups;
 

@@ -6,9 +6,14 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xinghe_ledger::activities::ActivityFilter;
+use xinghe_ledger::activity_sheets::{
+    attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
+};
+use xinghe_ledger::dates::local_now;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::pdf::MISSING_MARK;
 use xinghe_ledger::roster::{self, RosterOptions};
 use xinghe_ledger::{Error, Ledger};
@@ -109,6 +114,34 @@ enum Print {
         #[arg(long)]
         unmasked: bool,
     },
+    /// 报名表：已报名的人、供现场登记的空行、候补名单
+    #[command(name = "sign-up")]
+    SignUp {
+        #[arg(long)]
+        activity: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// 空白行数（默认 10）
+        #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
+        blank_rows: usize,
+    },
+    /// 签到表
+    #[command(name = "sign-in")]
+    SignIn {
+        #[arg(long)]
+        activity: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
+        blank_rows: usize,
+    },
+    /// 考勤表：一个系列的每场到场情况（A4 横向）
+    Attendance {
+        #[arg(long)]
+        series: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -159,6 +192,17 @@ fn print_import_report(report: &ImportReport) {
     if !report.unknown_columns.is_empty() {
         println!("  未识别的列（已忽略）：{}", report.unknown_columns.join("、"));
     }
+}
+
+/// Saves a printout and says so, warning about characters no font could print.
+fn save_pdf(printed: &PrintedPdf, out: &std::path::Path, what: &str) -> Result<(), Error> {
+    printed.save(out)?;
+    println!("已生成{what}：{}，共 {} 页", out.display(), printed.pages);
+    if !printed.missing_characters.is_empty() {
+        let missing: Vec<String> = printed.missing_characters.iter().map(char::to_string).collect();
+        eprintln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -277,20 +321,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Print { what: Print::Roster { out, grid, unmasked } } => {
             let roster = ledger.roster(grid.as_deref())?;
-            let options = RosterOptions { unmasked, printed_at: xinghe_ledger::dates::local_now() };
+            let options = RosterOptions { unmasked, printed_at: local_now() };
             let printed = roster::render(&roster, &options)?;
-            printed.save(&out)?;
-            println!(
-                "已生成居民花名册 {}：{} 页，{} 户 {} 人",
-                out.display(),
-                printed.pages,
-                roster.households.len(),
-                roster.residents()
-            );
-            if !printed.missing_characters.is_empty() {
-                let missing: Vec<String> = printed.missing_characters.iter().map(char::to_string).collect();
-                eprintln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
-            }
+            save_pdf(
+                &printed,
+                &out,
+                &format!("居民花名册（{} 户 {} 人）", roster.households.len(), roster.residents()),
+            )?;
+        }
+        Command::Print { what: Print::SignUp { activity, out, blank_rows } } => {
+            let options = SheetOptions { blank_rows, ..SheetOptions::new(local_now()) };
+            save_pdf(&sign_up_sheet(&ledger.activity_sheet(activity)?, &options)?, &out, "报名表")?;
+        }
+        Command::Print { what: Print::SignIn { activity, out, blank_rows } } => {
+            let options = SheetOptions { blank_rows, ..SheetOptions::new(local_now()) };
+            save_pdf(&sign_in_sheet(&ledger.activity_sheet(activity)?, &options)?, &out, "签到表")?;
+        }
+        Command::Print { what: Print::Attendance { series, out } } => {
+            let printed = attendance_sheet(&ledger.attendance_grid(series)?, &SheetOptions::new(local_now()))?;
+            save_pdf(&printed, &out, "考勤表")?;
         }
     }
     Ok(ExitCode::SUCCESS)
