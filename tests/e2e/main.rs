@@ -195,3 +195,78 @@ async fn wait_for_file(dir: &std::path::Path, ending: &str) -> std::path::PathBu
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// A name that only one current resident has, so searching for it finds exactly that person.
+fn unique_names(ledger: &mut xinghe_ledger::Ledger, households: &[i64]) -> Vec<(String, i64)> {
+    let mut found = Vec::new();
+    for household in households {
+        for member in ledger.household(*household).unwrap().members {
+            if ledger.search(&member.name).unwrap().iter().filter(|h| h.name == member.name).count() == 1 {
+                found.push((member.name.clone(), *household));
+                break;
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let (two_member_head, singles) = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.create_demo(100, 4).unwrap();
+        let page = ledger.list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() }).unwrap();
+        let pairs: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 2).map(|h| h.id).collect();
+        let ones: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 1).map(|h| h.id).collect();
+        (unique_names(&mut ledger, &pairs).remove(0).0, unique_names(&mut ledger, &ones))
+    };
+
+    let app = App::launch(&db).await;
+    app.click("a[data-nav=\"activities\"]").await;
+    app.click("#add-activity").await;
+    app.type_into("#act-title", "端到端测试·书法体验课").await;
+    app.choose("#act-line", "银力量").await;
+    app.type_into("#act-date", "2030-06-04").await;
+    app.type_into("#act-start", "09:00").await;
+    app.type_into("#act-end", "10:30").await;
+    app.type_into("#act-place", "浏河书屋").await;
+    app.type_into("#act-capacity", "3").await;
+    app.click("#act-save").await;
+    app.wait_for_text("#activities-list", "端到端测试·书法体验课").await.click().await.unwrap();
+    app.wait_for_text("#activity-detail", "浏河书屋").await;
+
+    // A household of two signs up together, then one more person: the class is full.
+    app.type_into("#signup-search", &two_member_head).await;
+    let hit = app.wait_for_text(".signup-hit", &two_member_head).await;
+    hit.find(thirtyfour::By::Css(".signup-household")).await.unwrap().click().await.unwrap();
+    app.wait_for_text("#attendance-count", "2").await;
+    app.type_into("#signup-search", &singles[0].0).await;
+    app.wait_for_text(".signup-hit", &singles[0].0).await.click().await.unwrap();
+    app.wait_for_text("#signups-table", &singles[0].0).await;
+    // The next one waits.
+    app.type_into("#signup-search", &singles[1].0).await;
+    app.wait_for_text(".signup-hit", &singles[1].0).await.click().await.unwrap();
+    app.wait_for_text("#toast", "候补").await;
+    app.screenshot("09-activity-full").await;
+
+    // One registered person cancels: the first in line is promoted, and the app says so.
+    app.click("#signups-table .cancel-signup").await;
+    if let Ok(ok) = app.driver.find(thirtyfour::By::Css("#confirm-ok")).await {
+        ok.click().await.unwrap();
+    }
+    app.wait_for_text("body", "已自动转为正式报名").await;
+    // Roll call.
+    app.click("#signups-table .attend-toggle").await;
+    app.wait_for_text("#attendance-count", "已到 1").await;
+    app.screenshot("10-activity-roll-call").await;
+    app.close().await;
+
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let activity = ledger
+        .list_activities(&xinghe_ledger::activities::ActivityFilter { from: Some("2030-01-01".into()), ..Default::default() })
+        .unwrap()
+        .remove(0);
+    assert_eq!((activity.registered, activity.waitlisted, activity.attended), (3, 0, 1));
+}
