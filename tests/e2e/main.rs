@@ -234,7 +234,8 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     app.type_into("#act-place", "浏河书屋").await;
     app.type_into("#act-capacity", "3").await;
     app.click("#act-save").await;
-    app.wait_for_text("#activities-list", "端到端测试·书法体验课").await.click().await.unwrap();
+    // Saving opens the new activity's page.
+    app.wait_for_text("#activity-detail", "端到端测试·书法体验课").await;
     app.wait_for_text("#activity-detail", "浏河书屋").await;
 
     // A household of two signs up together, then one more person: the class is full.
@@ -253,10 +254,9 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
 
     // One registered person cancels: the first in line is promoted, and the app says so.
     app.click("#signups-table .cancel-signup").await;
-    if let Ok(ok) = app.driver.find(thirtyfour::By::Css("#confirm-ok")).await {
-        ok.click().await.unwrap();
-    }
-    app.wait_for_text("body", "已自动转为正式报名").await;
+    app.click("#confirm-ok").await;
+    app.wait_for_text("#signup-promoted", &singles[1].0).await;
+    app.wait_for_text("#signup-promoted", "正式报名").await;
     // Roll call.
     app.click("#signups-table .attend-toggle").await;
     app.wait_for_text("#attendance-count", "已到 1").await;

@@ -17,8 +17,8 @@ function files(dir, ext) {
   });
 }
 
-// Translations of data values (relations, care kinds …) exist only where English needs them.
-const isDataValueKey = (k) => /^(sex|care|relation|political|disability)\.[^a-zA-Z]/.test(k);
+// Translations of data values (relations, care kinds, activity lines and learning modes …) exist only where English needs them.
+const isDataValueKey = (k) => /^(sex|care|relation|political|disability|line|mode)\.[^a-zA-Z]/.test(k);
 
 test('zh-CN and en have the same interface keys', () => {
   assert.deepEqual(Object.keys(zh).filter((k) => !(k in en)), []);

@@ -124,14 +124,16 @@ export function parseCount(text) {
   return /^\d+$/.test(s) ? Number(s) : NaN;
 }
 
-/** The most sessions a preview lists (the core decides what it accepts). */
-export const MAX_PREVIEW = 366;
+/** Up to a date, the core makes at most this many sessions of one class (two years of weekly classes). */
+export const MAX_SESSIONS = 104;
+/** A bound for previews of absurd counts (the core refuses more than MAX_SESSIONS with a message). */
+const MAX_COUNTED = 1000;
 
 /** The dates of a weekly series: from `first`, every `everyWeeks` weeks, `count` times or up to `until` (inclusive). */
 export function sessionDates(first, everyWeeks, { count = null, until = null } = {}) {
   if (!isDate(first) || !(everyWeeks >= 1)) return [];
   if (count === null && !isDate(until)) return [];
-  const limit = count === null ? MAX_PREVIEW : Math.min(count, MAX_PREVIEW);
+  const limit = count === null ? MAX_SESSIONS : Math.min(count, MAX_COUNTED);
   const out = [];
   for (let day = first; out.length < limit; day = addDays(day, 7 * everyWeeks)) {
     if (count === null && day > until) break;

@@ -43,7 +43,7 @@ function seriesField(value) {
   </div>`;
 }
 
-function repeatMarkup() {
+function repeatMarkup(example) {
   return html`<fieldset class="field field-group field-wide repeat-box">
     <legend class="field-label">${t('repeat.legend')}</legend>
     <div class="repeat-grid">
@@ -69,7 +69,7 @@ function repeatMarkup() {
         <span class="repeat-words">
           <label class="check" for="act-repeat-by-until"><input type="radio" name="act-repeat-end" id="act-repeat-by-until" value="until">
             <span>${t('repeat.untilBefore')}</span></label>
-          <input class="input input-date" id="act-repeat-until" placeholder="${t('actForm.datePlaceholder')}" autocomplete="off"
+          <input class="input input-date" id="act-repeat-until" placeholder="${example}" autocomplete="off"
             aria-label="${t('repeat.untilLabel')}" aria-describedby="act-repeat-until-error">
         </span>
         <p class="field-error" data-field="until" id="act-repeat-until-error" hidden></p>
@@ -238,7 +238,7 @@ export async function openActivityForm({ detail = null, mode = 'single', default
         control: textInput({ id: 'act-audience', value: d.audience ?? '' }) })}
       ${field({ id: 'act-description', label: t('actForm.description'), field: 'description', wide: true,
         control: textArea({ id: 'act-description', value: d.description ?? '', rows: 3 }) })}
-      ${repeat ? repeatMarkup() : ''}
+      ${repeat ? repeatMarkup(example) : ''}
     </div>`;
 
   const onReady = (form) => {

@@ -13,6 +13,7 @@ import { toast } from '../components/toast.js';
 import { headText } from './heads.js';
 import { openHouseholdForm } from './household-form.js';
 import { openResidentForm } from './resident-form.js';
+import { openResidentActivities } from './resident-activities.js';
 
 const isParty = (status) => /党员/.test(String(status ?? ''));
 const isGone = (m) => !!(m.moved_out_on || m.died_on);
@@ -32,6 +33,7 @@ function memberRow(m, highlight) {
     <td>${m.care_needs?.length ? badgeList(m.care_needs.map(careBadge)) : orDash(null)}</td>
     <td>${m.is_volunteer ? volunteerBadge() : ''}</td>
     <td><div class="row-actions">
+      <button type="button" class="button button-small resident-activities" aria-label="${t('member.activitiesOf', { name: m.name })}">${t('member.activities')}</button>
       <button type="button" class="button button-small edit-resident" aria-label="${t('member.editOf', { name: m.name })}">${t('member.edit')}</button>
       ${gone ? '' : html`<button type="button" class="button button-small button-danger move-out-resident" aria-label="${t('member.moveOutOf', { name: m.name })}">${t('member.moveOut')}</button>
       <button type="button" class="button button-small button-danger mark-deceased" aria-label="${t('member.deceasedOf', { name: m.name })}">${t('member.deceased')}</button>`}
@@ -142,6 +144,7 @@ export function mount(root, state) {
       const suggestHead = !detail().members.some((m) => !isGone(m));
       if (await openResidentForm({ householdId: id, suggestHead }) !== null) reload();
     },
+    '.resident-activities': (button) => openResidentActivities(member(button)),
     '.edit-resident': async (button) => {
       const { id: residentId } = member(button);
       let record;
