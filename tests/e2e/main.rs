@@ -217,7 +217,9 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     let (two_member_head, singles) = {
         let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
         ledger.create_demo(100, 4).unwrap();
-        let page = ledger.list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() }).unwrap();
+        let page = ledger
+            .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+            .unwrap();
         let pairs: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 2).map(|h| h.id).collect();
         let ones: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 1).map(|h| h.id).collect();
         (unique_names(&mut ledger, &pairs).remove(0).0, unique_names(&mut ledger, &ones))
@@ -265,7 +267,10 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
 
     let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
     let activity = ledger
-        .list_activities(&xinghe_ledger::activities::ActivityFilter { from: Some("2030-01-01".into()), ..Default::default() })
+        .list_activities(&xinghe_ledger::activities::ActivityFilter {
+            from: Some("2030-01-01".into()),
+            ..Default::default()
+        })
         .unwrap()
         .remove(0);
     assert_eq!((activity.registered, activity.waitlisted, activity.attended), (3, 0, 1));

@@ -159,6 +159,39 @@ fn blank_rows(pages: &[Vec<String>]) -> Vec<usize> {
     blank
 }
 
+/// Table words (below the header row, above the footer) that straddle a column rule at one of
+/// `edges_mm` from the page's left edge: text that ran out of its cell. Rows spanning the
+/// table (the waitlist heading) are left out.
+fn words_across_columns(pdf: &Path, edges_mm: &[f32]) -> Vec<String> {
+    let xml = poppler("pdftotext", &["-bbox"], pdf);
+    let number = |line: &str, key: &str| -> f32 {
+        line.split(&format!("{key}=\"")).nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse().ok()).unwrap()
+    };
+    let (mut header_y, mut spanning_y) = (f32::MAX, f32::MAX);
+    let mut across = Vec::new();
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            header_y = f32::MAX;
+        }
+        if !line.starts_with("<word") {
+            continue;
+        }
+        let (x_min, x_max, y_min) = (number(line, "xMin"), number(line, "xMax"), number(line, "yMin"));
+        if line.contains(">序号<") {
+            header_y = y_min;
+        }
+        if line.contains(">候补名单") {
+            spanning_y = y_min;
+        }
+        let in_table = y_min > header_y + 1.0 && y_min < 841.89 - 50.0 && (y_min - spanning_y).abs() > 0.5;
+        let edges = edges_mm.iter().map(|mm| mm * 72.0 / 25.4);
+        if in_table && edges.into_iter().any(|edge| x_min < edge - 0.5 && x_max > edge + 0.5) {
+            across.push(line.to_string());
+        }
+    }
+    across
+}
+
 /// Words whose right edge passes `limit` points on any page (pdftotext -bbox): text that ran
 /// out of its cell, or off the paper.
 fn words_beyond(pdf: &Path, limit: f32) -> Vec<String> {
@@ -213,7 +246,9 @@ fn the_sign_up_sheet_lists_people_blank_rows_and_the_waitlist() {
     assert!(heading > all.find(&format!("{}", REGISTERED + DEFAULT_BLANK_ROWS)).unwrap());
     assert!(all[heading..].contains("1候补5"), "{}", &all[heading..]);
 
-    // Nothing runs past the right margin (12 mm from the edge of a 595 pt page).
+    // Nothing runs out of its cell (columns of 10, 26, 50, 28 and 72 mm from the 12 mm margin)
+    // or past the right margin.
+    assert_eq!(words_across_columns(&pdf, &[22.0, 48.0, 98.0, 126.0]), Vec::<String>::new());
     assert_eq!(words_beyond(&pdf, 595.28 - 34.0 + 0.5), Vec::<String>::new());
 }
 
@@ -275,6 +310,7 @@ fn the_attendance_grid_is_landscape_and_continues_with_the_next_dates() {
     let second_part: Vec<&String> = texts.iter().filter(|t| t.contains(sixteenth_date)).collect();
     assert!(second_part.iter().all(|t| t.contains("合计")), "the total column on the last dates");
     assert!(texts.iter().all(|t| t.contains("本表第")), "each page says which dates it holds");
+    assert!(texts[0].contains("2026年9月2日至2027年3月24日"), "{}", texts[0]);
     for name in ["曹𠇔", "马英䶮", "郝堃", "学员45"] {
         assert_eq!(texts.iter().filter(|t| t.contains(name)).count(), 2, "{name} on both runs of dates");
     }
@@ -303,14 +339,19 @@ fn the_attendance_grid_is_landscape_and_continues_with_the_next_dates() {
 }
 
 #[test]
-fn a_short_series_fits_on_one_page() {
+fn seventeen_dates_fit_across_one_landscape_page_each_whole() {
     let dir = tempfile::tempdir().unwrap();
     let mut grid = grid();
-    grid.sessions.truncate(6);
+    grid.sessions.truncate(17);
     grid.people.truncate(5);
     let printed = attendance_sheet(&grid, &options()).unwrap();
-    let pdf = save(&printed, dir.path(), "考勤表-短.pdf");
+    let pdf = save(&printed, dir.path(), "考勤表-17次.pdf");
     assert_eq!(printed.pages, 1);
-    let text = squeezed(&page_lines(&pdf)[0]);
-    assert!(text.contains("共6次") && text.contains("合计") && !text.contains("本表第"), "{text}");
+    let lines = &page_lines(&pdf)[0];
+    let header = lines.iter().find(|l| l.starts_with("序号")).expect("header row");
+    let dates: Vec<String> = grid.sessions.iter().map(|d| d.format("%m-%d").to_string()).collect();
+    assert_eq!(header.split_whitespace().collect::<Vec<_>>()[3..20], dates, "each date on one line: {header}");
+    let text = squeezed(lines);
+    assert!(text.contains("共17次") && text.contains("合计") && !text.contains("本表第"), "{text}");
+    assert_eq!(words_beyond(&pdf, 841.89 - 34.0 + 0.5), Vec::<String>::new());
 }

@@ -103,11 +103,15 @@ pub fn attendance_sheet(grid: &AttendanceGrid, options: &SheetOptions) -> Result
     pdf::render_all(&attendance(grid, options))
 }
 
-/// "2026年12月1日 星期二", as notices and sheets name the day.
+fn chinese_date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+/// "2026年12月1日 星期二", as notices name the day of an activity.
 fn long_date(date: NaiveDate) -> String {
     const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
     let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
-    format!("{}年{}月{}日 星期{weekday}", date.year(), date.month(), date.day())
+    format!("{} 星期{weekday}", chinese_date(date))
 }
 
 /// Non-empty parts, separated the way the title block separates them.
@@ -219,91 +223,115 @@ fn dates_per_page(sessions: usize, room_mm: f32) -> usize {
     sessions.div_ceil(pages).max(1)
 }
 
+const GRID_NUMBER_MM: f32 = 10.0;
+const GRID_NAME_MM: f32 = 22.0;
+const GRID_MIN_ADDRESS_MM: f32 = 40.0;
+const GRID_TOTAL_MM: f32 = 12.0;
+
+fn is_present(person: &AttendancePerson, session: usize) -> bool {
+    person.marks.get(session) == Some(&Some(true))
+}
+
 /// One landscape sheet per run of dates; the last also carries each person's total.
 fn attendance(grid: &AttendanceGrid, options: &SheetOptions) -> Vec<Sheet> {
-    const NUMBER_MM: f32 = 10.0;
-    const NAME_MM: f32 = 22.0;
-    const MIN_ADDRESS_MM: f32 = 40.0;
-    const TOTAL_MM: f32 = 12.0;
-    let width = Orientation::Landscape.table_width_mm();
-    let room = width - NUMBER_MM - NAME_MM - MIN_ADDRESS_MM - TOTAL_MM;
-    let per_page = dates_per_page(grid.sessions.len(), room);
+    let room =
+        Orientation::Landscape.table_width_mm() - GRID_NUMBER_MM - GRID_NAME_MM - GRID_MIN_ADDRESS_MM - GRID_TOTAL_MM;
+    let count = grid.sessions.len();
+    let per_page = dates_per_page(count, room);
+    // Every run gets the same date width, so the grid's pages line up with one another.
     let date_mm = (room / per_page as f32).min(MAX_DATE_MM);
-    let present = |person: &AttendancePerson, session: usize| person.marks.get(session) == Some(&Some(true));
-
-    let session_ranges: Vec<std::ops::Range<usize>> = if grid.sessions.is_empty() {
-        vec![0..0]
-    } else {
-        (0..grid.sessions.len()).step_by(per_page).map(|s| s..(s + per_page).min(grid.sessions.len())).collect()
-    };
-    let title = joined([grid.community.as_str(), &grid.series, "考勤表"], " ");
-    let span = match (grid.sessions.first(), grid.sessions.last()) {
-        (Some(first), Some(last)) => format!("{}至{}", long_date(*first), long_date(*last)),
-        _ => "尚无课次".into(),
-    };
-    let parts = session_ranges.len();
-    session_ranges
+    let totals: Vec<usize> = grid.people.iter().map(|p| (0..count).filter(|&s| is_present(p, s)).count()).collect();
+    let starts: Vec<usize> = (0..count.max(1)).step_by(per_page).collect();
+    let runs = starts.len();
+    starts
         .iter()
         .enumerate()
-        .map(|(part, sessions)| {
-            let last_part = part + 1 == parts;
-            let dates = &grid.sessions[sessions.clone()];
-            let total_mm = if last_part { TOTAL_MM } else { 0.0 };
-            let address_mm = width - NUMBER_MM - NAME_MM - total_mm - date_mm * dates.len() as f32;
-            let mut columns = vec![
-                Column::new("序号", NUMBER_MM).align(Align::Center).max_lines(1),
-                Column::new("姓名", NAME_MM),
-                Column::new("住址", address_mm),
-            ];
-            columns.extend(
-                dates.iter().map(|d| Column::new(&d.format("%m-%d").to_string(), date_mm).align(Align::Center)),
-            );
-            if last_part {
-                columns.push(Column::new("合计", TOTAL_MM).align(Align::Center).max_lines(1));
-            }
-            let mut rows: Vec<Row> = grid
-                .people
-                .iter()
-                .enumerate()
-                .map(|(i, person)| {
-                    let mut cells = vec![(i + 1).to_string(), person.name.clone(), person.address.clone()];
-                    cells.extend(
-                        sessions.clone().map(|s| if present(person, s) { PRESENT_MARK } else { "" }.to_string()),
-                    );
-                    if last_part {
-                        let total = (0..grid.sessions.len()).filter(|&s| present(person, s)).count();
-                        cells.push(total.to_string());
-                    }
-                    Row::Data(cells)
-                })
-                .collect();
-            let mut totals = vec![String::new(), "合计".to_string(), String::new()];
-            totals.extend(sessions.clone().map(|s| grid.people.iter().filter(|p| present(p, s)).count().to_string()));
-            if last_part {
-                let all = grid.people.iter().map(|p| (0..grid.sessions.len()).filter(|&s| present(p, s)).count());
-                totals.push(all.sum::<usize>().to_string());
-            }
-            rows.push(Row::Data(totals));
-
-            let range = if parts == 1 {
-                format!("共 {} 次", grid.sessions.len())
-            } else {
-                let next = if last_part { "" } else { "，后续日期见下页" };
-                format!("本表第 {}–{} 次（共 {} 次{next}）", sessions.start + 1, sessions.end, grid.sessions.len())
-            };
-            let first_line = format!("{span}　{range}　{} 人", grid.people.len());
-            let legend = format!("{PRESENT_MARK} 出勤　空白 缺勤或未记");
-            Sheet {
-                orientation: Orientation::Landscape,
-                title: title.clone(),
-                subtitle: format!("{first_line}\n{legend}"),
-                printed_at: options.printed_at,
-                columns,
-                rows,
-                min_row_height_mm: GRID_ROW_MM,
-            }
+        .map(|(run, &start)| {
+            let part = GridPart { sessions: start..(start + per_page).min(count), date_mm, run, runs };
+            part.sheet(grid, &totals, options)
         })
         .collect()
+}
+
+/// The dates one sheet of a grid carries.
+struct GridPart {
+    sessions: std::ops::Range<usize>,
+    date_mm: f32,
+    run: usize,
+    runs: usize,
+}
+
+impl GridPart {
+    fn last(&self) -> bool {
+        self.run + 1 == self.runs
+    }
+
+    fn columns(&self, grid: &AttendanceGrid) -> Vec<Column> {
+        let dates = &grid.sessions[self.sessions.clone()];
+        let total_mm = if self.last() { GRID_TOTAL_MM } else { 0.0 };
+        let address_mm = Orientation::Landscape.table_width_mm()
+            - GRID_NUMBER_MM
+            - GRID_NAME_MM
+            - total_mm
+            - self.date_mm * dates.len() as f32;
+        let mut columns = vec![number_column(), Column::new("姓名", GRID_NAME_MM), Column::new("住址", address_mm)];
+        let date = |d: &NaiveDate| Column::new(&d.format("%m-%d").to_string(), self.date_mm).align(Align::Center);
+        columns.extend(dates.iter().map(date));
+        if self.last() {
+            columns.push(Column::new("合计", GRID_TOTAL_MM).align(Align::Center).max_lines(1));
+        }
+        columns
+    }
+
+    /// A row per person, then the 合计 row: the count of each date and, on the last run, of all.
+    fn rows(&self, grid: &AttendanceGrid, totals: &[usize]) -> Vec<Row> {
+        let mut rows: Vec<Row> = grid
+            .people
+            .iter()
+            .zip(totals)
+            .enumerate()
+            .map(|(i, (person, total))| {
+                let mut cells = vec![(i + 1).to_string(), person.name.clone(), person.address.clone()];
+                let mark = |s| if is_present(person, s) { PRESENT_MARK } else { "" }.to_string();
+                cells.extend(self.sessions.clone().map(mark));
+                if self.last() {
+                    cells.push(total.to_string());
+                }
+                Row::Data(cells)
+            })
+            .collect();
+        let mut sums = vec![String::new(), "合计".to_string(), String::new()];
+        let count = |s| grid.people.iter().filter(|p| is_present(p, s)).count().to_string();
+        sums.extend(self.sessions.clone().map(count));
+        if self.last() {
+            sums.push(totals.iter().sum::<usize>().to_string());
+        }
+        rows.push(Row::Data(sums));
+        rows
+    }
+
+    fn sheet(&self, grid: &AttendanceGrid, totals: &[usize], options: &SheetOptions) -> Sheet {
+        let count = grid.sessions.len();
+        let span = match (grid.sessions.first(), grid.sessions.last()) {
+            (Some(first), Some(last)) => format!("{}至{}", chinese_date(*first), chinese_date(*last)),
+            _ => "尚无课次".into(),
+        };
+        let range = if self.runs == 1 {
+            format!("共 {count} 次")
+        } else {
+            let next = if self.last() { "" } else { "，后续日期见下页" };
+            format!("本表第 {}–{} 次（共 {count} 次{next}）", self.sessions.start + 1, self.sessions.end)
+        };
+        Sheet {
+            orientation: Orientation::Landscape,
+            title: joined([grid.community.as_str(), &grid.series, "考勤表"], " "),
+            subtitle: format!("{span}　{range}　{} 人\n{PRESENT_MARK} 出勤　空白 缺勤或未记", grid.people.len()),
+            printed_at: options.printed_at,
+            columns: self.columns(grid),
+            rows: self.rows(grid, totals),
+            min_row_height_mm: GRID_ROW_MM,
+        }
+    }
 }
 
 #[cfg(test)]

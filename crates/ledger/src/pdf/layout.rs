@@ -57,6 +57,10 @@ pub(crate) fn fit_lines(
         while !last.is_empty() && last.iter().map(|&c| advance(c)).sum::<f32>() > room {
             last.pop();
         }
+        // "（…" reads as a bracket never closed; the cut comes before the bracket instead.
+        while last.last().is_some_and(|&c| NO_LINE_END.contains(c)) {
+            last.pop();
+        }
         last.push(ELLIPSIS);
     }
     lines.into_iter().map(|line| line.into_iter().collect::<String>().trim_end().to_string()).collect()
@@ -144,6 +148,12 @@ mod tests {
         assert_eq!(lines, ["残疾肢体", "二级独…"]);
         assert!(lines.iter().all(|l| l.chars().count() <= 4));
         assert_eq!(fit("阿依古丽买买提", 3.0, 1), ["阿依…"]);
+    }
+
+    #[test]
+    fn an_ellipsis_never_follows_an_opening_bracket() {
+        assert_eq!(fit("一千七百零一室（靠近东门）", 9.0, 1), ["一千七百零一室…"]);
+        assert_eq!(fit("八栋三单元一千七百零一室（靠近东门）", 7.0, 2), ["八栋三单元一千", "七百零一室…"]);
     }
 
     #[test]
