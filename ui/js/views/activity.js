@@ -217,18 +217,23 @@ function guestForm(prefix, submitId, submitLabel, note) {
   </form>`;
 }
 
+/** A resident search box: `#<prefix>-search` and its results `#<prefix>-results`. */
+function residentSearch(prefix, label, hint) {
+  return html`<div class="signup-search">
+    <label class="field-label" for="${prefix}-search">${label}</label>
+    <input id="${prefix}-search" class="input" type="search" autocomplete="off" spellcheck="false" placeholder="${t('search.placeholder')}"
+      aria-describedby="${prefix}-search-hint" aria-controls="${prefix}-results">
+    <p class="field-hint" id="${prefix}-search-hint">${hint}</p>
+    <div id="${prefix}-results" class="pick-results" aria-live="polite"></div>
+  </div>`;
+}
+
 function skeleton() {
   return html`<div data-slot="head"><p class="empty">${t('common.loading')}</p></div>
     <section class="card signup-panel" id="signup-panel" aria-labelledby="signup-title" hidden>
       <h2 class="section-title" id="signup-title">${t('signup.title')}</h2>
       <div class="signup-columns">
-        <div class="signup-search">
-          <label class="field-label" for="signup-search">${t('signup.searchLabel')}</label>
-          <input id="signup-search" class="input" type="search" autocomplete="off" spellcheck="false" placeholder="${t('search.placeholder')}"
-            aria-describedby="signup-search-hint" aria-controls="signup-results">
-          <p class="field-hint" id="signup-search-hint">${t('signup.searchHint')}</p>
-          <div id="signup-results" class="pick-results" aria-live="polite"></div>
-        </div>
+        ${residentSearch('signup', t('signup.searchLabel'), t('signup.searchHint'))}
         ${guestForm('guest', 'guest-add', t('guest.add'), t('guest.note'))}
       </div>
     </section>
@@ -246,13 +251,7 @@ function skeleton() {
       <div class="walkin" id="walkin-panel">
         <h3 class="sub-title">${t('walkin.title')}</h3>
         <div class="signup-columns">
-          <div class="signup-search">
-            <label class="field-label" for="walkin-search">${t('walkin.searchLabel')}</label>
-            <input id="walkin-search" class="input" type="search" autocomplete="off" spellcheck="false" placeholder="${t('search.placeholder')}"
-              aria-describedby="walkin-search-hint" aria-controls="walkin-results">
-            <p class="field-hint" id="walkin-search-hint">${t('walkin.searchHint')}</p>
-            <div id="walkin-results" class="pick-results" aria-live="polite"></div>
-          </div>
+          ${residentSearch('walkin', t('walkin.searchLabel'), t('walkin.searchHint'))}
           ${guestForm('walkin-guest', 'walkin-guest-add', t('walkin.guestAdd'), t('walkin.guestNote'))}
         </div>
       </div>
