@@ -119,3 +119,29 @@ fn launch_options_read_db_and_demo() {
     let o = LaunchOptions::parse(args(&["--db=/tmp/b.db"]), Some("/tmp/env.db".into()));
     assert_eq!(o.db, Some(PathBuf::from("/tmp/b.db")));
 }
+
+#[test]
+fn a_class_through_the_commands_with_residents_and_guests() {
+    let t = app();
+    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    let input = json!({"title": "命令测试课", "line": "其他", "date": "2030-01-08", "start_time": "9:00",
+                       "end_time": "10:00", "capacity": 1});
+    let id = t.ok("save_activity", json!({"input": input}));
+    let resident = t.ok("search", json!({"query": "王"}))[0]["id"].clone();
+    let first = t.ok("sign_up", json!({"activityId": id, "attendee": {"resident_id": resident}}));
+    assert_eq!(first["status"], "registered");
+    let guest = t.ok("sign_up", json!({"activityId": id, "attendee": {"guest_name": "外来人员", "guest_phone": null}}));
+    assert_eq!(guest["status"], "waitlisted");
+    let cancelled = t.ok("cancel_signup", json!({"signupId": first["signup_id"]}));
+    assert_eq!(cancelled["promoted"]["name"], "外来人员");
+    let count = t.ok("mark_all", json!({"activityId": id, "present": true}));
+    assert_eq!(count, json!({"present": 1, "registered": 1}));
+    let detail = t.ok("get_activity", json!({"id": id}));
+    assert_eq!(detail["title"], "命令测试课", "the row's fields sit at the top level");
+    assert_eq!(detail["start_time"], "09:00");
+    let err =
+        t.call("save_activity", json!({"input": {"title": "", "line": "其他", "date": "2030-02-30"}})).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["title", "date", "start_time", "end_time"]);
+}
