@@ -116,25 +116,10 @@ enum Print {
     },
     /// 报名表：已报名的人、供现场登记的空行、候补名单
     #[command(name = "sign-up")]
-    SignUp {
-        #[arg(long)]
-        activity: i64,
-        #[arg(long)]
-        out: PathBuf,
-        /// 空白行数（默认 10）
-        #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
-        blank_rows: usize,
-    },
+    SignUp(SheetArgs),
     /// 签到表
     #[command(name = "sign-in")]
-    SignIn {
-        #[arg(long)]
-        activity: i64,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
-        blank_rows: usize,
-    },
+    SignIn(SheetArgs),
     /// 考勤表：一个系列的每场到场情况（A4 横向）
     Attendance {
         #[arg(long)]
@@ -142,6 +127,20 @@ enum Print {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// One session's sheet: which activity, where to save, how many blank rows.
+#[derive(clap::Args)]
+struct SheetArgs {
+    /// 活动编号（见 activities 命令的第一列）
+    #[arg(long)]
+    activity: i64,
+    /// 输出的 PDF 文件
+    #[arg(long)]
+    out: PathBuf,
+    /// 空白行数（默认 10）
+    #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
+    blank_rows: usize,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -329,13 +328,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 &format!("居民花名册（{} 户 {} 人）", roster.households.len(), roster.residents()),
             )?;
         }
-        Command::Print { what: Print::SignUp { activity, out, blank_rows } } => {
-            let options = SheetOptions { blank_rows, ..SheetOptions::new(local_now()) };
-            save_pdf(&sign_up_sheet(&ledger.activity_sheet(activity)?, &options)?, &out, "报名表")?;
+        Command::Print { what: Print::SignUp(args) } => {
+            let options = SheetOptions { blank_rows: args.blank_rows, ..SheetOptions::new(local_now()) };
+            save_pdf(&sign_up_sheet(&ledger.activity_sheet(args.activity)?, &options)?, &args.out, "报名表")?;
         }
-        Command::Print { what: Print::SignIn { activity, out, blank_rows } } => {
-            let options = SheetOptions { blank_rows, ..SheetOptions::new(local_now()) };
-            save_pdf(&sign_in_sheet(&ledger.activity_sheet(activity)?, &options)?, &out, "签到表")?;
+        Command::Print { what: Print::SignIn(args) } => {
+            let options = SheetOptions { blank_rows: args.blank_rows, ..SheetOptions::new(local_now()) };
+            save_pdf(&sign_in_sheet(&ledger.activity_sheet(args.activity)?, &options)?, &args.out, "签到表")?;
         }
         Command::Print { what: Print::Attendance { series, out } } => {
             let printed = attendance_sheet(&ledger.attendance_grid(series)?, &SheetOptions::new(local_now()))?;
