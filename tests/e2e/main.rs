@@ -275,3 +275,52 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
         .remove(0);
     assert_eq!((activity.registered, activity.waitlisted, activity.attended), (3, 0, 1));
 }
+
+/// Found in review: editing a resident in the form dropped the care needs the form has no
+/// checkbox for (kind 其他, kept verbatim from an import, e.g. 失独家庭).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_resident_keeps_an_imported_care_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let (household, resident) = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.create_demo(100, 9).unwrap();
+        let page = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap();
+        let household = page.rows[0].id;
+        let id = ledger.household(household).unwrap().members[0].id;
+        let mut record = ledger.resident(id).unwrap();
+        record.care_needs.push(xinghe_ledger::model::CareNeed {
+            kind: "其他".into(),
+            label: Some("失独家庭".into()),
+            ..Default::default()
+        });
+        let input = xinghe_ledger::model::ResidentInput {
+            id: Some(id),
+            household_id: household,
+            name: record.name,
+            sex: record.sex,
+            id_number: record.id_number,
+            birth_date: record.birth_date,
+            phone: record.phone,
+            relation: record.relation,
+            political_status: Some(record.political_status),
+            care_needs: record.care_needs,
+            is_volunteer: record.is_volunteer,
+            notes: Some(record.notes),
+        };
+        ledger.save_resident(&input).unwrap();
+        (household, id)
+    };
+    let app = App::launch(&db).await;
+    app.element("#households-table").await;
+    app.driver.execute(&format!("location.hash = '#/household/{household}'"), vec![]).await.unwrap();
+    app.wait_for_text("#members-table", "失独家庭").await;
+    app.click("#members-table .edit-resident").await;
+    app.type_into("#rs-phone", "13900009999").await;
+    app.click("#rs-save").await;
+    app.wait_for_text("#members-table", "139****9999").await;
+    app.close().await;
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let labels: Vec<String> = ledger.resident(resident).unwrap().care_needs.iter().map(|c| c.display()).collect();
+    assert!(labels.contains(&"失独家庭".to_string()), "{labels:?}");
+}

@@ -421,3 +421,50 @@ fn a_namesake_with_another_id_number_is_a_different_person() {
     assert_eq!(ledger.search("0595").unwrap().len(), 1, "the first 王芳 keeps her ID number");
     assert_eq!(ledger.stats().unwrap().residents, 2);
 }
+
+/// Found in review: re-importing a sheet without a relation column (to update phones) made
+/// every matched 户主 "其他", and the households lost their head.
+#[test]
+fn a_sheet_without_relations_keeps_the_registered_heads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = ledger(dir.path());
+    let file = dir.path().join("a.csv");
+    std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n").unwrap();
+    import(&mut ledger, &file);
+    std::fs::write(&file, "姓名,身份证号,手机\n孔喆,430105196401060595,13900000001\n").unwrap();
+    let report = import(&mut ledger, &file);
+    assert_eq!(report.residents_updated, 1);
+    let hit = &ledger.search("孔喆").unwrap()[0];
+    assert_eq!(hit.relation, "户主");
+    assert_eq!(ledger.resident(hit.id).unwrap().phone.as_deref(), Some("13900000001"));
+}
+
+/// Found in review: a row refused while writing left an empty building and household behind.
+#[test]
+fn a_refused_row_leaves_no_empty_household_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = ledger(dir.path());
+    let file = dir.path().join("a.csv");
+    std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n").unwrap();
+    import(&mut ledger, &file);
+    let id = ledger.search("孔喆").unwrap()[0].id;
+    ledger.mark_deceased(id, Some("2026-01-01")).unwrap();
+    std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,99栋1单元101,户主\n").unwrap();
+    let report = import(&mut ledger, &file);
+    assert_eq!(rejected(&report), [(2, "invalid")]);
+    assert!(report.rejected[0].reason.contains("去世"));
+    assert_eq!(report.households_created, 0);
+    assert!(ledger.hierarchy().unwrap().grids.iter().flat_map(|g| &g.buildings).all(|b| b.name != "99栋"));
+}
+
+/// Found in review: a person whose note began with 小计 was skipped as a totals row.
+#[test]
+fn a_note_that_starts_with_subtotal_words_is_still_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = ledger(dir.path());
+    let file = dir.path().join("a.csv");
+    std::fs::write(&file, "姓名,地址,关系,备注\n孔喆,1栋1单元101,户主,小计3人同住\n合计,,,共1人\n").unwrap();
+    let report = import(&mut ledger, &file);
+    assert_eq!(report.residents_created, 1);
+    assert_eq!(report.skipped, [3]);
+}

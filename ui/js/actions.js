@@ -100,6 +100,8 @@ export async function loadHousehold(id) {
   } catch (error) {
     if (mine !== householdSeq) return;
     setState({ household: { ...getState().household, loading: false, error } });
+    // With the old detail still shown the view would not show the error: say it here.
+    if (getState().household.detail) reportError(error);
   }
 }
 
@@ -262,13 +264,16 @@ export async function loadActivity(id) {
   } catch (error) {
     if (mine !== activitySeq) return null;
     setState({ activity: { ...getState().activity, loading: false, error } });
+    if (getState().activity.detail) reportError(error);
     return null;
   }
 }
 
-/** Replaces the shown activity's detail after a local change (e.g. one attendance mark). */
+/** Replaces the shown activity's detail after a local change (e.g. one attendance mark). A reload
+ * that was already under way may answer with a snapshot from before the change: reload once more. */
 export function patchActivity(id, change) {
   const current = getState().activity;
   if (current?.id !== id || !current.detail) return;
   setState({ activity: { ...current, detail: change(current.detail) } });
+  if (current.loading) loadActivity(id);
 }

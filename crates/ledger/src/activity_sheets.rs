@@ -88,11 +88,26 @@ impl SheetOptions {
 /// The 报名表: registered people, blank rows for walk-ins, then the waitlist (if any) under
 /// its own heading.
 pub fn sign_up_sheet(sheet: &ActivitySheet, options: &SheetOptions) -> Result<PrintedPdf> {
+    check_blank_rows(options)?;
     pdf::render(&sign_up(sheet, options))
+}
+
+/// More blank rows than a few pages' worth is a typing mistake, not a sheet.
+pub const MAX_BLANK_ROWS: usize = 200;
+
+fn check_blank_rows(options: &SheetOptions) -> Result<()> {
+    if options.blank_rows > MAX_BLANK_ROWS {
+        return Err(crate::Error::invalid(
+            "blank_rows",
+            format!("空白行最多 {MAX_BLANK_ROWS} 行，这里是 {} 行", options.blank_rows),
+        ));
+    }
+    Ok(())
 }
 
 /// The 签到表: registered people, then blank rows for walk-ins.
 pub fn sign_in_sheet(sheet: &ActivitySheet, options: &SheetOptions) -> Result<PrintedPdf> {
+    check_blank_rows(options)?;
     pdf::render(&sign_in(sheet, options))
 }
 

@@ -167,7 +167,7 @@ impl Ledger {
                     r.relation, r.political_status, r.is_volunteer, r.notes
              FROM {PLACES} JOIN residents r ON r.household_id = h.id
              WHERE ({where_sql}) AND {CURRENT}
-             ORDER BY {HOUSEHOLD_ORDER}, h.id, {MEMBER_ORDER}"
+             ORDER BY {HOUSEHOLD_ORDER}, {MEMBER_ORDER}"
         ))?;
         let mut query = stmt.query(params_from_iter(values.iter()))?;
         let mut rows = Vec::new();
@@ -204,7 +204,7 @@ impl Ledger {
                (SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.relation = '{HEAD_RELATION}' AND {CURRENT}),
                (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND {CURRENT}),
                h.phone, h.notes, h.moved_out_on
-             FROM {PLACES} WHERE {where_sql} ORDER BY {HOUSEHOLD_ORDER}, h.id"
+             FROM {PLACES} WHERE {where_sql} ORDER BY {HOUSEHOLD_ORDER}"
         ))?;
         let rows = stmt.query_map(params_from_iter(values.iter()), |r| {
             let (building, unit, room): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
@@ -384,7 +384,7 @@ fn write_csv(table: &Table, out: &mut impl Write) -> Result<()> {
 /// complete and on disk (a rename within one folder is atomic): a crash or an error never
 /// leaves a half file, and an existing file is replaced only by a whole new one. The
 /// temporary file is removed on every error path.
-fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Result<()>) -> Result<()> {
+pub(crate) fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Result<()>) -> Result<()> {
     let folder = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

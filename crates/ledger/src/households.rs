@@ -18,9 +18,10 @@ pub fn format_address(building: &str, unit: &str, room: &str) -> String {
     format!("{building}{unit}{room}")
 }
 
-/// Natural order of places: 2栋 before 10栋, then by name.
+/// Natural order of places: 2栋 before 10栋, then by name; h.id breaks ties (a moved-out and
+/// a current household at one address) so paging never shows one twice.
 pub(crate) const HOUSEHOLD_ORDER: &str =
-    "b.grid_id, CAST(b.name AS INTEGER), b.name, CAST(u.name AS INTEGER), u.name, CAST(h.room AS INTEGER), h.room";
+    "b.grid_id, CAST(b.name AS INTEGER), b.name, CAST(u.name AS INTEGER), u.name, CAST(h.room AS INTEGER), h.room, h.id";
 
 impl Ledger {
     pub fn save_household(&mut self, input: &HouseholdInput) -> Result<i64> {

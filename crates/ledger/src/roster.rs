@@ -106,7 +106,7 @@ impl Ledger {
              LEFT JOIN residents br ON br.id = b.head_resident_id
              LEFT JOIN residents ur ON ur.id = u.head_resident_id
              WHERE ({where_sql}) AND {CURRENT}
-             ORDER BY {HOUSEHOLD_ORDER}, h.id, {MEMBER_ORDER}",
+             ORDER BY {HOUSEHOLD_ORDER}, {MEMBER_ORDER}",
             place_columns("g"),
             place_columns("b"),
             place_columns("u"),

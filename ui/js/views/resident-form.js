@@ -11,10 +11,18 @@ import { toast } from '../components/toast.js';
 
 const SEXES = ['男', '女'];
 
+/** Stored care needs the checkboxes do not list (kind 其他: words kept verbatim from an import). */
+function otherNeeds(kinds, needs) {
+  return needs.filter((n) => !kinds.includes(n.kind));
+}
+
 function careMarkup(kinds, needs) {
+  const others = otherNeeds(kinds, needs);
   return html`<div class="checks">${kinds.map((kind, i) => html`<label class="check" for="rs-care-${i}">
     <input type="checkbox" name="rs-care" id="rs-care-${i}" value="${kind}" ${needs.some((n) => n.kind === kind) ? html`checked` : ''}>
-    <span>${tv('care', kind)}</span></label>`)}</div>`;
+    <span>${tv('care', kind)}</span></label>`)}${others.map((need, i) => html`<label class="check" for="rs-care-other-${i}">
+    <input type="checkbox" name="rs-care-other" id="rs-care-other-${i}" data-index="${i}" checked>
+    <span>${need.label ?? need.kind}</span></label>`)}</div>`;
 }
 
 /**
@@ -95,7 +103,8 @@ export async function openResidentForm({ householdId, residentId = null, record 
           need.disability_grade = grade === '' ? null : Number(grade);
         }
         return need;
-      });
+      }).concat([...form.querySelectorAll('input[name="rs-care-other"]:checked')]
+        .map((box) => otherNeeds(kinds, needs)[Number(box.dataset.index)]));
       const sex = value('rs-sex');
       const input = {
         household_id: householdId,

@@ -64,7 +64,11 @@ export function mountSearch(box) {
     },
   });
 
-  input.addEventListener('input', () => searcher.run(input.value));
+  input.addEventListener('input', () => {
+    // Typing on after Enter means the earlier Enter no longer chooses the first hit.
+    enterPending = false;
+    searcher.run(input.value);
+  });
   input.addEventListener('focus', () => {
     if (shown.query && shown.query === input.value) setOpen(true);
   });

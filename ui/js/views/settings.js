@@ -158,7 +158,11 @@ export function mount(root, state) {
     update(next, prev) {
       if (next.hierarchy !== prev.hierarchy) {
         setHtmlKeepFocus(tree, treeMarkup(next.hierarchy));
-        if (document.activeElement !== nameInput && next.hierarchy) nameInput.value = next.hierarchy.community_name ?? '';
+        // Keep a name the user typed but has not saved yet.
+        const typedButUnsaved = nameInput.value !== (prev.hierarchy?.community_name ?? '');
+        if (document.activeElement !== nameInput && next.hierarchy && !typedButUnsaved) {
+          nameInput.value = next.hierarchy.community_name ?? '';
+        }
       }
     },
   };

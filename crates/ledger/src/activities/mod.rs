@@ -150,6 +150,8 @@ pub struct Repeat {
 
 /// The most sessions one recurring class may create (two years of weekly classes).
 pub const MAX_SESSIONS: u32 = 104;
+/// The longest gap between sessions of one class (a yearly event is not a class).
+pub const MAX_EVERY_WEEKS: u32 = 52;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]

@@ -3,7 +3,7 @@
 
 use super::{
     ActivityDetail, ActivityFilter, ActivityInput, ActivityOptions, ActivityRow, Repeat, Series, SeriesInput,
-    ValidActivity, LEARNING_MODES, LINES, MAX_SESSIONS,
+    ValidActivity, LEARNING_MODES, LINES, MAX_EVERY_WEEKS, MAX_SESSIONS,
 };
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
@@ -157,6 +157,9 @@ impl Ledger {
     /// `count` times or until a date. All sessions or none.
     pub fn create_sessions(&mut self, input: &ActivityInput, repeat: &Repeat) -> Result<Vec<i64>> {
         let valid = input.validate()?;
+        if repeat.every_weeks > MAX_EVERY_WEEKS {
+            return Err(Error::invalid("every_weeks", format!("间隔最多 {MAX_EVERY_WEEKS} 周")));
+        }
         let every = repeat.every_weeks.max(1);
         let until = match non_blank(repeat.until.as_deref()) {
             Some(text) => Some(

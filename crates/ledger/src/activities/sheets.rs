@@ -1,6 +1,6 @@
 //! The data of the printed activity sheets, read from the register; `activity_sheets` draws it.
 
-use super::{signups::signups_of, CANCELLED, REGISTERED, WAITLISTED};
+use super::{signups::signups_of, REGISTERED, WAITLISTED};
 use crate::activity_sheets::{ActivitySheet, AttendanceGrid, AttendancePerson, SheetPerson};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -69,7 +69,8 @@ impl Ledger {
         let mut people: Vec<AttendancePerson> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (column, (activity_id, _)) in sessions.iter().enumerate() {
-            for signup in signups_of(&self.conn, *activity_id)?.into_iter().filter(|s| s.status != CANCELLED) {
+            // Only people who had a place: someone who only waited never attended.
+            for signup in signups_of(&self.conn, *activity_id)?.into_iter().filter(|s| s.status == REGISTERED) {
                 // Residents are one row across sessions; a guest is known by name.
                 let key = signup.resident_id.map(|id| format!("r{id}")).unwrap_or_else(|| format!("g{}", signup.name));
                 let row = *index.entry(key).or_insert_with(|| {
@@ -80,9 +81,7 @@ impl Ledger {
                     });
                     people.len() - 1
                 });
-                if signup.status == REGISTERED {
-                    people[row].marks[column] = signup.attended;
-                }
+                people[row].marks[column] = signup.attended;
             }
         }
         Ok(AttendanceGrid {

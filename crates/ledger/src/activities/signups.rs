@@ -247,6 +247,7 @@ impl Ledger {
     /// Someone who came without signing up: registered and present, whatever the capacity.
     pub fn add_walk_in(&mut self, activity_id: i64, attendee: &Attendee) -> Result<SignupOutcome> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        open_activity(&tx, activity_id)?;
         // A walk-in who was on the waitlist simply came: promote that sign-up.
         if let Attendee::Resident { resident_id } = attendee {
             let waiting: Option<(i64, String)> = tx

@@ -65,10 +65,13 @@ pub(super) fn write(
             progress(Progress { done: done as u32, total });
         }
         report.warnings.append(&mut row.warnings);
-        if row.resident.relation.is_empty() {
-            row.resident.relation = "其他".into();
+        // A new person with no relation is recorded as 其他; for a matched person a blank
+        // relation keeps the stored one (merge reads `row.resident`, which stays blank).
+        let mut input = row.resident.clone();
+        if input.relation.is_empty() {
+            input.relation = "其他".into();
         }
-        let valid = match row.resident.validate(today) {
+        let valid = match input.validate(today) {
             Ok(valid) => valid,
             Err(Error::Invalid(fields)) => {
                 for f in fields {
@@ -78,18 +81,32 @@ pub(super) fn write(
             }
             Err(other) => return Err(other),
         };
+        // A row rejected while writing must leave no empty grid, building or household behind.
+        let households_before = report.households_created;
+        conn.execute_batch("SAVEPOINT import_row")?;
         let household = household_for(conn, &mut places, &row.address, row.row, report, &now)?;
-        match write_row(conn, &row, valid, household, today, &now, report) {
-            Ok(()) => {}
-            Err(Error::Invalid(fields)) => {
-                for f in fields {
-                    rejected.push(Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message });
-                }
-            }
+        let refusal = match write_row(conn, &row, valid, household, today, &now, report) {
+            Ok(()) => None,
+            Err(Error::Invalid(fields)) => Some(
+                fields
+                    .into_iter()
+                    .map(|f| Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message })
+                    .collect(),
+            ),
             Err(Error::Refused(reason)) => {
-                rejected.push(Issue { row: row.row, column: header("id_number"), kind: "invalid", reason })
+                Some(vec![Issue { row: row.row, column: header("id_number"), kind: "invalid", reason }])
             }
             Err(other) => return Err(other),
+        };
+        match refusal {
+            None => conn.execute_batch("RELEASE import_row")?,
+            Some(issues) => {
+                conn.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                report.households_created = households_before;
+                // Ids created inside the rolled-back savepoint no longer exist.
+                places = Places::default();
+                rejected.extend(issues);
+            }
         }
     }
     progress(Progress { done: total, total });

@@ -49,10 +49,11 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
     if meaningful.clone().all(|c| row.cell(c.index).is_blank()) {
         return (Outcome::Blank, None);
     }
-    if row.cells.iter().any(|c| {
-        let t = c.text();
-        ["合计", "总计", "小计"].iter().any(|w| t.starts_with(w))
-    }) {
+    // 合计/总计/小计 rows carry the label in the name column or leave it blank; a person
+    // whose note says "小计3人同住" is still a person.
+    let is_total_label = |t: &str| ["合计", "总计", "小计"].iter().any(|w| t.starts_with(w));
+    let name_cell = text(Field::Name);
+    if name_cell.as_deref().is_none_or(is_total_label) && row.cells.iter().any(|c| is_total_label(&c.text())) {
         return (Outcome::Total, None);
     }
     let issue = |field: Field, kind: &'static str, reason: String| Issue {

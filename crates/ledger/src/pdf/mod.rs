@@ -13,7 +13,7 @@ pub use fonts::MISSING_MARK;
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Orientation {
@@ -96,19 +96,8 @@ pub struct PrintedPdf {
 impl PrintedPdf {
     /// Writes the file through `<path>.tmp` and a rename, so a crash never leaves half a PDF.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        let written = std::fs::File::create(&tmp)
-            .and_then(|mut file| {
-                file.write_all(&self.bytes)?;
-                file.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&tmp, path));
-        written.map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            std::io::Error::new(e.kind(), format!("{}：{e}", path.display())).into()
-        })
+        // Owner-only and atomic, like exports: an unmasked roster holds full ID numbers.
+        crate::export::write_atomically(path, |writer| Ok(writer.write_all(&self.bytes)?))
     }
 }
 
