@@ -94,11 +94,20 @@ impl App {
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").unwrap();
         caps.set("tauri:options", json!({ "application": env!("CARGO_BIN_EXE_xinghe") })).unwrap();
-        let session = tokio::time::timeout(SESSION_TIMEOUT, WebDriver::new(format!("http://127.0.0.1:{port}"), caps));
-        let driver = match session.await {
-            Ok(Ok(driver)) => driver,
-            Ok(Err(e)) => panic!("WebDriver session failed: {e}"),
-            Err(_) => panic!("WebDriver session not created within {SESSION_TIMEOUT:?}"),
+        // tauri-driver accepts connections a moment before WebKitWebDriver behind it is ready;
+        // a refused first request is retried, a hang is not.
+        let started = Instant::now();
+        let driver = loop {
+            let attempt = WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone());
+            match tokio::time::timeout(SESSION_TIMEOUT, attempt).await {
+                Ok(Ok(driver)) => break driver,
+                Ok(Err(e)) if started.elapsed() < WAIT => {
+                    eprintln!("WebDriver session not ready yet ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Ok(Err(e)) => panic!("WebDriver session failed: {e}"),
+                Err(_) => panic!("WebDriver session not created within {SESSION_TIMEOUT:?}"),
+            }
         };
         App { driver, _process: process, _turn: turn }
     }

@@ -431,7 +431,7 @@ fn a_sheet_without_relations_keeps_the_registered_heads() {
     let file = dir.path().join("a.csv");
     std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n").unwrap();
     import(&mut ledger, &file);
-    std::fs::write(&file, "姓名,身份证号,手机\n孔喆,430105196401060595,13900000001\n").unwrap();
+    std::fs::write(&file, "姓名,身份证号,地址,手机\n孔喆,430105196401060595,1栋1单元101,13900000001\n").unwrap();
     let report = import(&mut ledger, &file);
     assert_eq!(report.residents_updated, 1);
     let hit = &ledger.search("孔喆").unwrap()[0];
