@@ -6,8 +6,11 @@
 //!
 //! Set XINGHE_PRINT_DIR to keep the PDFs there for looking at them.
 
+#[path = "support/poppler.rs"]
+mod support;
+use support::poppler;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use xinghe_ledger::activity_sheets::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, ActivitySheet, AttendanceGrid, AttendancePerson, SheetOptions,
     SheetPerson, DEFAULT_BLANK_ROWS,
@@ -93,14 +96,6 @@ fn save(printed: &PrintedPdf, dir: &Path, name: &str) -> PathBuf {
         std::fs::copy(&path, Path::new(&keep).join(name)).unwrap();
     }
     path
-}
-
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let output =
-        Command::new(tool).args(args).arg(pdf).args(if tool == "pdftotext" { &["-"][..] } else { &[] }).output();
-    let output = output.unwrap_or_else(|e| panic!("{tool} is needed (poppler-utils): {e}"));
-    assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// Each page's lines in drawing order (pdftotext -raw), trimmed, empty ones dropped.

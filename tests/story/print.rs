@@ -2,6 +2,10 @@
 //! included, in address order, masked unless asked, page N of M, one subset font — and checks
 //! the PDF as a reader would, with poppler's pdftotext, pdffonts and pdfinfo, and through the CLI.
 
+#[path = "support/poppler.rs"]
+mod support;
+use support::poppler;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xinghe_ledger::dates::NaiveDate;
@@ -68,14 +72,6 @@ fn print(ledger: &Ledger, grid: Option<&str>, unmasked: bool, out: &Path) -> (ro
     assert!(printed.missing_characters.is_empty(), "{:?}", printed.missing_characters);
     printed.save(out).unwrap();
     (roster, printed.pages)
-}
-
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let output =
-        Command::new(tool).args(args).arg(pdf).args(if tool == "pdftotext" { &["-"][..] } else { &[] }).output();
-    let output = output.unwrap_or_else(|e| panic!("{tool} is needed (poppler-utils): {e}"));
-    assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// The text of each page in drawing order, without whitespace (pdftotext turns the
