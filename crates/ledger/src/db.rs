@@ -10,8 +10,11 @@ use std::time::Duration;
 pub const APPLICATION_ID: i32 = 0x5848_545A;
 
 /// Append-only: the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_register.sql"), include_str!("../migrations/0002_activities.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_register.sql"),
+    include_str!("../migrations/0002_activities.sql"),
+    include_str!("../migrations/0003_volunteers.sql"),
+];
 
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64

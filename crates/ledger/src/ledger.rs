@@ -14,8 +14,12 @@ pub struct Ledger {
     pub(crate) conn: Connection,
     path: PathBuf,
     today: Option<NaiveDate>,
+    operator: String,
     pub(crate) search_index: Option<SearchIndex>,
 }
+
+/// Who is recorded as entering a change until staff log in by name.
+pub const DEFAULT_OPERATOR: &str = "社区工作人员";
 
 /// SQL condition for a resident who is still part of the register's current lists.
 pub(crate) const CURRENT: &str = "r.moved_out_on IS NULL AND r.died_on IS NULL";
@@ -32,13 +36,13 @@ pub struct HealthReport {
 impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
         let conn = crate::db::open(path)?;
-        Ok(Ledger { conn, path: path.to_path_buf(), today: None, search_index: None })
+        Ok(Ledger { conn, path: path.to_path_buf(), today: None, operator: DEFAULT_OPERATOR.into(), search_index: None })
     }
 
     /// A register that lives only in memory (dry runs against a file not created yet).
     pub fn open_in_memory() -> Result<Ledger> {
         let conn = crate::db::open_in_memory()?;
-        Ok(Ledger { conn, path: PathBuf::new(), today: None, search_index: None })
+        Ok(Ledger { conn, path: PathBuf::new(), today: None, operator: DEFAULT_OPERATOR.into(), search_index: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -52,6 +56,16 @@ impl Ledger {
 
     pub fn today(&self) -> NaiveDate {
         self.today.unwrap_or_else(local_today)
+    }
+
+    /// The person recorded as entering changes (hours ledger "录入人", review history).
+    pub fn set_operator(&mut self, name: &str) {
+        let name = name.trim();
+        self.operator = if name.is_empty() { DEFAULT_OPERATOR.into() } else { name.into() };
+    }
+
+    pub fn operator(&self) -> &str {
+        &self.operator
     }
 
     pub(crate) fn aged_cutoff(&self) -> String {

@@ -4,12 +4,15 @@
 
 pub mod activities;
 pub mod activity_sheets;
+pub mod care;
+pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
 pub mod hierarchy;
+pub mod hours;
 pub mod households;
 pub mod idcard;
 pub mod import;
@@ -18,10 +21,13 @@ pub mod model;
 pub mod names;
 pub mod pdf;
 pub mod phone;
+pub mod projects;
 pub mod residents;
 pub mod roster;
 pub mod search;
+pub mod services;
 pub mod text;
+pub mod volunteers;
 
 pub use error::{Error, FieldError, Result};
 pub use ledger::{HealthReport, Ledger};

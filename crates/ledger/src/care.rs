@@ -1,0 +1,1 @@
+//! Care list: households with care needs and the days since their last visit.

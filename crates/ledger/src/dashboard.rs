@@ -1,0 +1,1 @@
+//! The dashboard (start page): counts, this month, charts data, what is overdue.

@@ -1,0 +1,1 @@
+//! The hours ledger (志愿服务记录): entries, review, corrections, reports.

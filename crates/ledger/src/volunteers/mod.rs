@@ -1,0 +1,1 @@
+//! Volunteers (residents or members of partner organisations) and the organisations.
