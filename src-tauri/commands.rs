@@ -12,13 +12,28 @@ use xinghe_ledger::activities::{
     Attendee, CancelOutcome, Repeat, ResidentActivity, SeriesInput, SignupOutcome,
 };
 use xinghe_ledger::activity_sheets::{self, SheetOptions};
+use xinghe_ledger::care::CareList;
+use xinghe_ledger::care_sheet;
+use xinghe_ledger::dashboard::Dashboard;
+use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::export::RejectedRow;
+use xinghe_ledger::hours::CertificateIssuer;
+use xinghe_ledger::hours::{
+    ActivityHours, HourEntryInput, HourEntryRow, HourEvent, HoursFilter, HoursReport, HoursReview,
+};
 use xinghe_ledger::import::{ImportOptions, ImportReport, Preview, Progress};
 use xinghe_ledger::model::{
     BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Options, Page,
     ResidentInput, ResidentRecord, Stats, UnitInput,
 };
+use xinghe_ledger::projects::{ProjectDetail, ProjectInput, ProjectRow};
 use xinghe_ledger::roster::{self, RosterOptions};
+use xinghe_ledger::services::{ServiceDone, ServiceDoneInput, ServiceFilter, ServiceInput, ServiceRow};
+use xinghe_ledger::volunteer_sheets;
+use xinghe_ledger::volunteers::{
+    OrganisationDetail, OrganisationInput, OrganisationRow, VolunteerDetail, VolunteerFilter, VolunteerInput,
+    VolunteerOptions, VolunteerRow,
+};
 use xinghe_ledger::{Error, FieldError, SearchHit};
 
 /// What a rejected `invoke` carries to the frontend.
@@ -341,3 +356,222 @@ pub fn print_attendance(state: State<'_, AppState>, series_id: i64, out: String)
     let grid = state.with(|l| l.attendance_grid(series_id))?;
     save_printed(activity_sheets::attendance_sheet(&grid, &SheetOptions::new(chrono_now()))?, out)
 }
+
+// ---- Volunteers, organisations, the hours ledger, reports and certificates ----
+
+#[tauri::command(async)]
+pub fn volunteer_options(state: State<'_, AppState>) -> CmdResult<VolunteerOptions> {
+    Ok(state.with(|l| l.volunteer_options())?)
+}
+
+#[tauri::command(async)]
+pub fn list_volunteers(state: State<'_, AppState>, filter: VolunteerFilter) -> CmdResult<Vec<VolunteerRow>> {
+    Ok(state.with(|l| l.list_volunteers(&filter))?)
+}
+
+#[tauri::command(async)]
+pub fn get_volunteer(state: State<'_, AppState>, id: i64) -> CmdResult<VolunteerDetail> {
+    Ok(state.with(|l| l.volunteer(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_volunteer(state: State<'_, AppState>, input: VolunteerInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_volunteer(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn leave_volunteer(state: State<'_, AppState>, id: i64, date: Option<String>) -> CmdResult<()> {
+    Ok(state.with(|l| l.leave_volunteer(id, date.as_deref()))?)
+}
+
+#[tauri::command(async)]
+pub fn list_organisations(state: State<'_, AppState>) -> CmdResult<Vec<OrganisationRow>> {
+    Ok(state.with(|l| l.list_organisations())?)
+}
+
+#[tauri::command(async)]
+pub fn get_organisation(state: State<'_, AppState>, id: i64) -> CmdResult<OrganisationDetail> {
+    Ok(state.with(|l| l.organisation(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_organisation(state: State<'_, AppState>, input: OrganisationInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_organisation(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn list_hours(state: State<'_, AppState>, filter: HoursFilter) -> CmdResult<Vec<HourEntryRow>> {
+    Ok(state.with(|l| l.list_hours(&filter))?)
+}
+
+#[tauri::command(async)]
+pub fn record_hours(state: State<'_, AppState>, input: HourEntryInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.record_hours(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn record_activity_hours(state: State<'_, AppState>, activity_id: i64) -> CmdResult<ActivityHours> {
+    Ok(state.with(|l| l.record_activity_hours(activity_id))?)
+}
+
+#[tauri::command(async)]
+pub fn review_hours(state: State<'_, AppState>, ids: Vec<i64>, review: HoursReview) -> CmdResult<usize> {
+    Ok(state.with(|l| l.review_hours(&ids, &review))?)
+}
+
+#[tauri::command(async)]
+pub fn correct_hours(state: State<'_, AppState>, id: i64, input: HourEntryInput, reason: String) -> CmdResult<i64> {
+    Ok(state.with(|l| l.correct_hours(id, &input, &reason))?)
+}
+
+#[tauri::command(async)]
+pub fn hour_entry_history(state: State<'_, AppState>, id: i64) -> CmdResult<Vec<HourEvent>> {
+    Ok(state.with(|l| l.hour_entry_history(id))?)
+}
+
+fn period(from: Option<String>, to: Option<String>) -> CmdResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+    Ok(xinghe_ledger::hours::parse_period(from.as_deref(), to.as_deref())?)
+}
+
+#[tauri::command(async)]
+pub fn hours_report(state: State<'_, AppState>, from: Option<String>, to: Option<String>) -> CmdResult<HoursReport> {
+    let (from, to) = period(from, to)?;
+    Ok(state.with(|l| l.hours_report(from, to))?)
+}
+
+#[tauri::command(async)]
+pub fn print_hours_report(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    out: String,
+) -> CmdResult<Printed> {
+    let (from, to) = period(from, to)?;
+    let (report, community) =
+        state.with(|l| Ok((l.hours_report(from, to)?, l.community_name()?.unwrap_or_default())))?;
+    save_printed(volunteer_sheets::hours_report_pdf(&report, &community, chrono_now())?, out)
+}
+
+#[tauri::command(async)]
+pub fn export_hours(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    out: String,
+) -> CmdResult<usize> {
+    let (from, to) = period(from, to)?;
+    Ok(state.with(|l| l.export_hours(from, to, Path::new(&out)))?)
+}
+
+#[tauri::command(async)]
+pub fn print_certificate(
+    state: State<'_, AppState>,
+    volunteer_id: i64,
+    from: Option<String>,
+    to: Option<String>,
+    out: String,
+) -> CmdResult<Printed> {
+    let (from, to) = period(from, to)?;
+    let certificate = state.with(|l| l.certificate(volunteer_id, from, to))?;
+    save_printed(volunteer_sheets::certificate_pdf(&certificate, chrono_now())?, out)
+}
+// ---- end volunteers ----
+
+// ---- Dashboard, care visits, services, projects, settings ----
+
+#[tauri::command(async)]
+pub fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
+    Ok(state.with(|l| l.dashboard())?)
+}
+
+#[tauri::command(async)]
+pub fn care_list(state: State<'_, AppState>, threshold_days: Option<i64>) -> CmdResult<CareList> {
+    Ok(state.with(|l| l.care_list(threshold_days))?)
+}
+
+#[tauri::command(async)]
+pub fn set_care_visit_days(state: State<'_, AppState>, days: i64) -> CmdResult<()> {
+    Ok(state.with(|l| l.set_care_visit_days(days))?)
+}
+
+#[tauri::command(async)]
+pub fn print_care_list(state: State<'_, AppState>, out: String, threshold_days: Option<i64>) -> CmdResult<Printed> {
+    let (list, community) =
+        state.with(|l| Ok((l.care_list(threshold_days)?, l.community_name()?.unwrap_or_default())))?;
+    save_printed(care_sheet::care_checklist_pdf(&list, &community, chrono_now())?, out)
+}
+
+#[tauri::command(async)]
+pub fn list_services(state: State<'_, AppState>, filter: ServiceFilter) -> CmdResult<Vec<ServiceRow>> {
+    Ok(state.with(|l| l.list_services(&filter))?)
+}
+
+#[tauri::command(async)]
+pub fn get_service(state: State<'_, AppState>, id: i64) -> CmdResult<ServiceRow> {
+    Ok(state.with(|l| l.service(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_service(state: State<'_, AppState>, input: ServiceInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_service(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn complete_service(state: State<'_, AppState>, id: i64, done: ServiceDoneInput) -> CmdResult<ServiceDone> {
+    Ok(state.with(|l| l.complete_service(id, &done))?)
+}
+
+#[tauri::command(async)]
+pub fn cancel_service(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    Ok(state.with(|l| l.cancel_service(id))?)
+}
+
+#[tauri::command(async)]
+pub fn list_projects(state: State<'_, AppState>) -> CmdResult<Vec<ProjectRow>> {
+    Ok(state.with(|l| l.list_projects())?)
+}
+
+#[tauri::command(async)]
+pub fn get_project(state: State<'_, AppState>, id: i64) -> CmdResult<ProjectDetail> {
+    Ok(state.with(|l| l.project(id))?)
+}
+
+#[tauri::command(async)]
+pub fn save_project(state: State<'_, AppState>, input: ProjectInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_project(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn complete_milestone(state: State<'_, AppState>, milestone_id: i64, date: Option<String>) -> CmdResult<()> {
+    Ok(state.with(|l| l.complete_milestone(milestone_id, date.as_deref()))?)
+}
+
+/// The settings page's volunteer section: the number prefix, the care-visit threshold and the certificate issuer.
+#[derive(Debug, Serialize)]
+pub struct VolunteerSettings {
+    pub volunteer_prefix: String,
+    pub care_visit_days: i64,
+    pub issuer: CertificateIssuer,
+}
+
+#[tauri::command(async)]
+pub fn volunteer_settings(state: State<'_, AppState>) -> CmdResult<VolunteerSettings> {
+    Ok(state.with(|l| {
+        Ok(VolunteerSettings {
+            volunteer_prefix: l.volunteer_prefix()?,
+            care_visit_days: l.care_visit_days()?,
+            issuer: l.certificate_issuer()?,
+        })
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn set_volunteer_prefix(state: State<'_, AppState>, prefix: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.set_volunteer_prefix(&prefix))?)
+}
+
+#[tauri::command(async)]
+pub fn save_certificate_issuer(state: State<'_, AppState>, issuer: CertificateIssuer) -> CmdResult<()> {
+    Ok(state.with(|l| l.save_certificate_issuer(&issuer))?)
+}
+// ---- end dashboard, care visits, services, projects, settings ----

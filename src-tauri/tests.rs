@@ -145,3 +145,160 @@ fn a_class_through_the_commands_with_residents_and_guests() {
     let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["title", "date", "start_time", "end_time"]);
 }
+
+// ---- Dashboard, care visits, services, projects, settings ----
+
+#[test]
+fn a_service_is_done_through_the_commands_and_its_volunteer_gets_hours_to_review() {
+    let t = app();
+    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    let yesterday = xinghe_ledger::dates::local_today().pred_opt().unwrap().to_string();
+    let care = t.ok("care_list", json!({"thresholdDays": 30}));
+    assert_eq!(care["threshold_days"], 30);
+    let household = care["households"][0]["household_id"].clone();
+    assert!(household.is_i64(), "the demo has households in care: {care}");
+    // The demo may come with volunteers; otherwise one is added.
+    let existing = t.ok("list_volunteers", json!({"filter": {}}));
+    let volunteer = match existing.as_array().and_then(|v| v.first()) {
+        Some(v) => v["id"].clone(),
+        None => {
+            let hit = t.ok("search", json!({"query": "王"}))[0].clone();
+            t.ok(
+                "save_volunteer",
+                json!({"input": {"resident_id": hit["id"], "line": "红引擎·在职党员", "joined_on": "2020-01-01"}}),
+            )
+        }
+    };
+    let pending_before = t.ok("dashboard", json!({}))["pending_hours"].as_i64().unwrap();
+    let service = t.ok(
+        "save_service",
+        json!({"input": {"household_id": household, "kind": "走访慰问", "requested_on": yesterday,
+                          "volunteer_ids": [volunteer]}}),
+    );
+    let open = t.ok("list_services", json!({"filter": {"status": "open"}}));
+    assert!(open.as_array().unwrap().iter().any(|s| s["id"] == service), "{open}");
+    let done = t.ok(
+        "complete_service",
+        json!({"id": service, "done": {"done_on": yesterday, "start_time": "9:00", "end_time": "10:30", "outcome": "老人状况良好"}}),
+    );
+    assert_eq!(done["hour_entries"].as_array().unwrap().len(), 1);
+    assert_eq!(t.ok("get_service", json!({"id": service}))["status"], "已完成");
+    let after = t.ok("care_list", json!({}));
+    let visited = after["households"].as_array().unwrap().iter().find(|h| h["household_id"] == household).unwrap();
+    assert_eq!(visited["last_visit_on"], json!(yesterday));
+    assert_eq!(visited["days_since"], 1);
+    let dashboard = t.ok("dashboard", json!({}));
+    assert_eq!(dashboard["pending_hours"], pending_before + 1, "{dashboard}");
+    assert_eq!(dashboard["hours_by_month"].as_array().unwrap().len(), 6);
+    assert!(dashboard["stats"]["households"].as_i64().unwrap() > 0);
+    let err = t.call("cancel_service", json!({"id": service})).unwrap_err();
+    assert!(err["message"].as_str().unwrap().chars().any(|c| c > '\u{2e80}'), "a Chinese message: {err}");
+}
+
+#[test]
+fn projects_milestones_and_volunteer_settings_through_the_commands() {
+    let t = app();
+    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    let input = json!({"name": "银发YUE 助老项目", "line": "银力量·离退休党员", "owner": "周丽华", "goal": "",
+                       "starts_on": "2020-01-01", "ends_on": "2040-12-31",
+                       "milestones": [{"title": "入户摸底", "due_on": "2020-03-31"}, {"title": "总结", "due_on": "2040-12-01"}]});
+    let id = t.ok("save_project", json!({"input": input}));
+    let rows = t.ok("list_projects", json!({}));
+    assert_eq!(rows[0]["status"], "late");
+    assert_eq!(rows[0]["milestones_total"], 2);
+    let detail = t.ok("get_project", json!({"id": id}));
+    let first = detail["milestones"][0]["id"].clone();
+    t.ok("complete_milestone", json!({"milestoneId": first, "date": "2020-03-30"}));
+    let detail = t.ok("get_project", json!({"id": id}));
+    assert_eq!(detail["project"]["status"], "on_track");
+    assert_eq!(detail["milestones"][0]["done_on"], "2020-03-30");
+    let err = t.call("save_project", json!({"input": {"name": "", "line": "其他"}})).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+
+    let settings = t.ok("volunteer_settings", json!({}));
+    assert_eq!(settings["volunteer_prefix"], "LH");
+    assert_eq!(settings["care_visit_days"], 30);
+    assert_eq!(settings["issuer"]["organisation"], "浏河社区居民委员会");
+    t.ok("set_volunteer_prefix", json!({"prefix": "lhsq"}));
+    t.ok("set_care_visit_days", json!({"days": 45}));
+    t.ok(
+        "save_certificate_issuer",
+        json!({"issuer": {"organisation": "", "person_in_charge": "周丽华", "handler": "李敏", "contact": "0731-84123456"}}),
+    );
+    let settings = t.ok("volunteer_settings", json!({}));
+    assert_eq!(settings["volunteer_prefix"], "LHSQ");
+    assert_eq!(settings["care_visit_days"], 45);
+    assert_eq!(settings["issuer"]["handler"], "李敏");
+    let err = t.call("set_care_visit_days", json!({"days": 0})).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "care_visit_days");
+}
+
+// ---- Volunteers, organisations, the hours ledger ----
+
+#[test]
+fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
+    let t = app();
+    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    let options = t.ok("volunteer_options", json!({}));
+    assert_eq!(options["statuses"], json!(["待审核", "已确认", "已驳回"]));
+    let org = t.ok(
+        "save_organisation",
+        json!({"input": {"name": "命令测试益仓便利店", "kind": "智慧益仓商户", "phone": "138 0000 1111",
+                          "services": ["理发", "开锁"]}}),
+    );
+    let member = t.ok(
+        "save_volunteer",
+        json!({"input": {"organisation_id": org, "name": "外来师傅", "phone": "13900002222", "line": "青动力·两新组织"}}),
+    );
+    let detail = t.ok("get_volunteer", json!({"id": member}));
+    assert_eq!(detail["volunteer"]["phone_masked"], "139****2222", "lists mask the phone");
+    assert_eq!(detail["phone"], "13900002222", "the edit form gets it whole");
+    let orgs = t.ok("get_organisation", json!({"id": org}));
+    assert_eq!(orgs["members"][0]["name"], "外来师傅");
+
+    // Two days ago: the night ends before now whatever the time of day.
+    let day = xinghe_ledger::dates::local_today().pred_opt().unwrap().pred_opt().unwrap().to_string();
+    let entry = |start: &str, end: &str, overnight: bool| {
+        json!({"volunteer_id": member, "date": day, "start_time": start, "end_time": end, "overnight": overnight,
+               "content": "夜间巡逻"})
+    };
+    let night = t.ok("record_hours", json!({"input": entry("22:00", "02:00", true)}));
+    let err = t.call("record_hours", json!({"input": entry("23:00", "23:30", false)})).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    assert!(err["message"].as_str().unwrap().contains("重叠"), "{err}");
+    let fixed =
+        t.ok("correct_hours", json!({"id": night, "input": entry("21:00", "01:00", true), "reason": "开始时间记错"}));
+    let rows = t.ok("list_hours", json!({"filter": {"volunteer_id": member}}));
+    let statuses: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses.contains(&"已驳回") && statuses.contains(&"待审核"), "{statuses:?}");
+    let err = t.call("review_hours", json!({"ids": [fixed], "review": {"approve": false, "note": ""}})).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "note");
+    assert_eq!(t.ok("review_hours", json!({"ids": [fixed], "review": {"approve": true, "verifier": "王主任"}})), 1);
+    let history = t.ok("hour_entry_history", json!({"id": night}));
+    let actions: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["登记", "更正"]);
+
+    let report = t.ok("hours_report", json!({"from": day, "to": null}));
+    let mine = report["by_volunteer"].as_array().unwrap().iter().find(|v| v["volunteer_id"] == member).unwrap().clone();
+    assert_eq!(mine["text"], "4 小时");
+    let err = t.call("hours_report", json!({"from": "2026-02-30", "to": null})).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "from");
+    assert!(err["message"].as_str().unwrap().contains("2026-02-30"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("证明.pdf");
+    let printed = t.ok(
+        "print_certificate",
+        json!({"volunteerId": member, "from": day, "to": null, "out": pdf.display().to_string()}),
+    );
+    assert!(printed["pages"].as_u64().unwrap() >= 1);
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 1000);
+    let report_pdf = dir.path().join("统计.pdf");
+    t.ok("print_hours_report", json!({"from": null, "to": null, "out": report_pdf.display().to_string()}));
+    assert!(report_pdf.exists());
+    let xlsx = dir.path().join("时长.xlsx");
+    let written = t.ok("export_hours", json!({"from": null, "to": null, "out": xlsx.display().to_string()}));
+    assert!(written.as_u64().unwrap() >= 2, "every entry of the period, rejected ones too: {written}");
+}
+// ---- end volunteers ----

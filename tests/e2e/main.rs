@@ -22,6 +22,9 @@ async fn a_household_with_two_residents_is_found_by_initials_and_survives_a_rest
     let app = App::launch(&db).await;
     // First start: no database yet, the welcome screen offers the demo.
     app.click("#create-demo").await;
+    // The dashboard is the start page; the register is one click away.
+    app.element("#dash-counts").await;
+    app.click("a[data-nav=\"households\"]").await;
     app.wait_for_text("#households-table", "栋").await;
     app.element("#add-household").await;
     app.screenshot("01-households").await;
@@ -78,6 +81,7 @@ async fn a_bad_id_number_shows_a_chinese_message_and_saves_nothing() {
     let residents_before = xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().residents;
 
     let app = App::launch(&db).await;
+    app.click("a[data-nav=\"households\"]").await;
     app.click("#households-table tbody tr td").await;
     app.click("#add-resident").await;
     app.type_into("#rs-name", "钱多多").await;
@@ -312,7 +316,7 @@ async fn editing_a_resident_keeps_an_imported_care_label() {
         (household, id)
     };
     let app = App::launch(&db).await;
-    app.element("#households-table").await;
+    app.element("#app .app-nav").await;
     app.driver.execute(&format!("location.hash = '#/household/{household}'"), vec![]).await.unwrap();
     app.wait_for_text("#members-table", "失独家庭").await;
     app.click("#members-table .edit-resident").await;
@@ -324,3 +328,645 @@ async fn editing_a_resident_keeps_an_imported_care_label() {
     let labels: Vec<String> = ledger.resident(resident).unwrap().care_needs.iter().map(|c| c.display()).collect();
     assert!(labels.contains(&"失独家庭".to_string()), "{labels:?}");
 }
+
+// ---- Volunteers and the hours ledger ----
+
+/// The register before the app starts: the demo, three resident volunteers who attended an
+/// activity three days ago (09:00–11:30), one of whom has already recorded other hours at the
+/// same time; one volunteer also has 2 confirmed hours from before.
+struct HoursFixture {
+    activity: i64,
+    title: String,
+    volunteers: Vec<(i64, String)>,
+}
+
+/// The date `n` days before the app's today, as `YYYY-MM-DD`.
+fn days_ago(n: usize) -> String {
+    let mut day = xinghe_ledger::dates::local_today();
+    for _ in 0..n {
+        day = day.pred_opt().unwrap();
+    }
+    day.to_string()
+}
+
+fn hours_fixture(db: &std::path::Path) -> HoursFixture {
+    use xinghe_ledger::activities::{ActivityInput, AttendanceMark, Attendee};
+    use xinghe_ledger::hours::{HourEntryInput, HoursReview};
+    use xinghe_ledger::volunteers::{VolunteerFilter, VolunteerInput};
+
+    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    ledger.create_demo(100, 11).unwrap();
+    let date = days_ago(3);
+    let page = ledger
+        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+        .unwrap();
+    let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
+    // Three residents with names no one else has, made volunteers through the core (the demo
+    // may already have some: those keep their records).
+    let mut volunteers = Vec::new();
+    for (name, household) in unique_names(&mut ledger, &households).into_iter().take(3) {
+        let resident = ledger.household(household).unwrap().members.into_iter().find(|m| m.name == name).unwrap().id;
+        let existing = ledger
+            .list_volunteers(&VolunteerFilter { include_left: true, ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .find(|v| v.resident_id == Some(resident));
+        let id = match existing {
+            Some(v) if v.left_on.is_none() => v.id,
+            _ => ledger.save_volunteer(&VolunteerInput { resident_id: Some(resident), ..Default::default() }).unwrap(),
+        };
+        volunteers.push((id, name));
+    }
+    let title = "端到端测试·楼道清扫".to_string();
+    let activity = ledger
+        .save_activity(&ActivityInput {
+            title: title.clone(),
+            line: "红引擎·在职党员".into(),
+            date: date.clone(),
+            start_time: "09:00".into(),
+            end_time: "11:30".into(),
+            place: "3栋楼道".into(),
+            organiser: "社区党委".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut marks = Vec::new();
+    for (id, _) in &volunteers {
+        let resident = ledger.volunteer(*id).unwrap().volunteer.resident_id.unwrap();
+        let outcome = ledger.sign_up(activity, &Attendee::Resident { resident_id: resident }).unwrap();
+        marks.push(AttendanceMark { signup_id: outcome.signup_id, present: true });
+    }
+    ledger.mark_attendance(activity, &marks).unwrap();
+    let entry = |volunteer_id, date: &str, start: &str, end: &str, content: &str| HourEntryInput {
+        volunteer_id,
+        date: date.into(),
+        start_time: start.into(),
+        end_time: end.into(),
+        content: content.into(),
+        ..Default::default()
+    };
+    // The third volunteer was elsewhere at 10:00: the activity's hours would overlap.
+    ledger.record_hours(&entry(volunteers[2].0, &date, "10:00", "12:00", "陪同就医")).unwrap();
+    // Two hours confirmed earlier for the first volunteer.
+    let earlier = days_ago(10);
+    let old = ledger.record_hours(&entry(volunteers[0].0, &earlier, "14:00", "16:00", "助老送餐")).unwrap();
+    ledger
+        .review_hours(&[old], &HoursReview { approve: true, verifier: "周丽华".into(), note: String::new() })
+        .unwrap();
+    HoursFixture { activity, title, volunteers }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hours_recorded_from_an_activity_are_confirmed_in_the_ledger_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let fixture = hours_fixture(&db);
+    let (first, second, third) = (&fixture.volunteers[0], &fixture.volunteers[1], &fixture.volunteers[2]);
+
+    let app = App::launch(&db).await;
+    app.element("#app .app-nav").await;
+    app.driver.execute(&format!("location.hash = '#/activity/{}'", fixture.activity), vec![]).await.unwrap();
+    app.wait_for_text("#activity-detail", &fixture.title).await;
+    app.wait_for_text("#attendance-count", "已到 3").await;
+    app.click("#record-volunteer-hours").await;
+    // Two are recorded; the third is skipped with the reason (the overlap names the other entry).
+    app.wait_for_text("#activity-hours-result", "已为 2 位").await;
+    let skipped = app.wait_for_text("#activity-hours-skipped", &third.1).await;
+    assert!(skipped.text().await.unwrap().contains("陪同就医"), "the reason names the conflicting entry");
+    app.screenshot("11-activity-hours-recorded").await;
+
+    // To the ledger, filtered to this activity: two pending entries, nothing confirmed yet.
+    app.click("#activity-hours-review").await;
+    app.wait_for_text("#hours-activity-filter", &fixture.title).await;
+    app.wait_for_text("#hours-table", &first.1).await;
+    app.wait_for_text("#hours-table", &second.1).await;
+    app.wait_for_text("#hours-total-pending", "5 小时").await;
+    app.wait_for_text("#hours-total-confirmed", "0 分").await;
+    app.click("#hours-select-all").await;
+    app.wait_for_text("#hours-selected", "已选 2 条，共 5 小时").await;
+    app.screenshot("12-hours-selected").await;
+    app.click("#hours-confirm").await;
+    app.type_into("#review-verifier", "王主任").await;
+    app.screenshot("13-hours-confirm-dialog").await;
+    app.click("#review-ok").await;
+    app.wait_for_text("#toast", "已确认 2 条").await;
+    app.wait_for_text("#hours-total-confirmed", "5 小时").await;
+    app.wait_for_text("#hours-total-pending", "0 分").await;
+    app.wait_for_text("#hours-table", "王主任").await;
+    app.screenshot("14-hours-confirmed").await;
+
+    // The volunteers' own totals: 2 h earlier + 2 h 30 min now.
+    app.click("#tab-list").await;
+    app.type_into("#vol-query", &first.1).await;
+    app.wait_for_text("#volunteers-summary", "共 1 位").await;
+    app.wait_for_text("#volunteers-table", "4 小时 30 分").await;
+    app.screenshot("15-volunteers-list").await;
+    app.close().await;
+
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let entries = ledger
+        .list_hours(&xinghe_ledger::hours::HoursFilter { activity_id: Some(fixture.activity), ..Default::default() })
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e.status == "已确认" && e.verifier.as_deref() == Some("王主任")), "{entries:?}");
+    assert_eq!(ledger.volunteer(first.0).unwrap().volunteer.confirmed_minutes, 270);
+}
+
+/// Waits for the app to finish writing a file whose name contains `part` in `dir`.
+async fn wait_for_file_named(dir: &std::path::Path, part: &str) -> std::path::PathBuf {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+            p.file_name().unwrap().to_string_lossy().contains(part) && !p.to_string_lossy().ends_with(".tmp")
+        });
+        if let Some(path) = found {
+            return path;
+        }
+        assert!(std::time::Instant::now() < deadline, "no file named *{part}* was saved in {}", dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Clicks the message away when one is shown: it sits over the rows' buttons at the bottom right.
+async fn dismiss_toast(app: &App) {
+    app.driver.execute("document.querySelector('#toast .toast-message')?.click()", vec![]).await.unwrap();
+}
+
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext").arg(pdf).arg("-").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let saved = dir.path().join("saved");
+    std::fs::create_dir_all(&saved).unwrap();
+    hours_fixture(&db);
+    // A resident who is not a volunteer yet, to be chosen in the form by search.
+    let candidate = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let page = ledger
+            .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+            .unwrap();
+        let households: Vec<i64> = page.rows.iter().rev().map(|h| h.id).collect();
+        let names = unique_names(&mut ledger, &households);
+        names
+            .into_iter()
+            .find(|(name, household)| {
+                ledger.household(*household).unwrap().members.iter().any(|m| &m.name == name && !m.is_volunteer)
+            })
+            .unwrap()
+            .0
+    };
+    // Two days ago, so that the night ends before now whatever the time of day.
+    let night = days_ago(2);
+
+    let app = App::launch_with_env(&db, &[("XINGHE_E2E_SAVE_DIR", &saved)]).await;
+    app.click("a[data-nav=\"volunteers\"]").await;
+    app.wait_for_text("#volunteers-summary", "位志愿者").await;
+
+    // A shop of the 智慧益仓 alliance with what it offers.
+    app.click("#tab-orgs").await;
+    app.click("#add-organisation").await;
+    app.type_into("#of-name", "端到端·邻里益仓便利店").await;
+    app.choose("#of-kind", "智慧益仓商户").await;
+    app.type_into("#of-contact", "钱老板").await;
+    app.type_into("#of-phone", "13800001111").await;
+    app.click("#of-offer-0").await;
+    app.type_into("#of-other", "开锁、配钥匙").await;
+    app.screenshot("16-organisation-form").await;
+    app.click("#of-save").await;
+    let row = app.wait_for_text("#organisations-table tbody tr", "端到端·邻里益仓便利店").await;
+    let text = row.text().await.unwrap();
+    assert!(text.contains("开锁") && text.contains("138****1111"), "services and the masked phone: {text}");
+
+    // Its member, who is not a resident: name and phone.
+    row.find(thirtyfour::By::Css(".org-members")).await.unwrap().click().await.unwrap();
+    app.wait_for_text(".dialog", "这个组织还没有成员").await;
+    app.click("#org-add-member").await;
+    app.type_into("#vf-name", "端到端·夜班师傅").await;
+    app.type_into("#vf-phone", "13900003333").await;
+    app.choose("#vf-line", "青动力").await;
+    app.screenshot("17-member-form").await;
+    app.click("#vf-save").await;
+    app.wait_for_text("#toast", "志愿者已添加").await;
+    app.wait_for_text("#organisations-table", "端到端·邻里益仓便利店").await;
+    app.screenshot("17b-organisations").await;
+
+    // A resident, chosen by search.
+    app.click("#tab-list").await;
+    app.click("#add-volunteer").await;
+    app.type_into("#vf-resident-search", &candidate).await;
+    app.wait_for_text(".vf-resident-hit", &candidate).await.click().await.unwrap();
+    app.wait_for_text("#vf-resident-chosen", &candidate).await;
+    app.type_into("#vf-skills", "书法").await;
+    app.screenshot("18-resident-volunteer-form").await;
+    app.click("#vf-save").await;
+    app.wait_for_text("#toast", "志愿者已添加").await;
+    app.type_into("#vol-query", "端到端·夜班师傅").await;
+    app.wait_for_text("#volunteers-summary", "共 1 位").await;
+    let row = app.wait_for_text("#volunteers-table", "139****3333").await;
+    assert!(row.text().await.unwrap().contains("端到端·邻里益仓便利店"));
+
+    // A night watch, 22:00 to 02:00 the next day.
+    app.click("#tab-hours").await;
+    app.click("#record-hours").await;
+    app.choose("#hf-volunteer", "端到端·夜班师傅").await;
+    app.type_into("#hf-date", &night).await;
+    app.type_into("#hf-start", "22:00").await;
+    app.type_into("#hf-end", "02:00").await;
+    app.wait_for_text("#hf-duration", "次日结束").await;
+    app.click("#hf-overnight").await;
+    app.wait_for_text("#hf-duration", "4 小时").await;
+    app.type_into("#hf-content", "夜间巡逻").await;
+    app.type_into("#hf-place", "小区南门").await;
+    app.screenshot("19-hours-form-overnight").await;
+    app.click("#hf-save").await;
+    app.wait_for_text("#toast", "已登记").await;
+    let row = app.wait_for_text("#hours-table tbody tr", "夜间巡逻").await;
+    assert!(row.text().await.unwrap().contains("22:00–次日 02:00"), "{}", row.text().await.unwrap());
+
+    // It started at 21:30: 更正 with a reason; the old entry stays, rejected, with its history.
+    dismiss_toast(&app).await;
+    row.find(thirtyfour::By::Css(".hours-correct")).await.unwrap().click().await.unwrap();
+    app.wait_for_text("#hf-correcting", "已驳回").await;
+    app.type_into("#hf-start", "21:30").await;
+    app.wait_for_text("#hf-duration", "4 小时 30 分").await;
+    app.type_into("#hf-reason", "开始时间记错，实际 21:30 开始").await;
+    app.click("#hf-save").await;
+    app.wait_for_text("#toast", "已更正").await;
+    let old = app.wait_for_text("#hours-table tbody tr", "已更正为第").await;
+    assert!(old.text().await.unwrap().contains("已驳回"));
+    dismiss_toast(&app).await;
+    old.find(thirtyfour::By::Css(".hours-history")).await.unwrap().click().await.unwrap();
+    let history = app.wait_for_text("#history-table", "更正").await;
+    assert!(history.text().await.unwrap().contains("登记"));
+    app.screenshot("20-hours-history").await;
+    app.click("#history-ok").await;
+
+    // Confirm the correction, then the report and the certificate.
+    dismiss_toast(&app).await;
+    let fixed = app.wait_for_text("#hours-table tbody tr", "更正第").await;
+    fixed.find(thirtyfour::By::Css(".hours-select")).await.unwrap().click().await.unwrap();
+    app.click("#hours-confirm").await;
+    app.click("#review-ok").await;
+    app.wait_for_text("#toast", "已确认 1 条").await;
+    app.screenshot("21-hours-ledger").await;
+    // Nothing of theirs is left to review: the list says so.
+    app.choose("#hours-volunteer", "端到端·夜班师傅").await;
+    app.choose("#hours-status", "待审核").await;
+    app.wait_for_text("#hours-empty", "没有符合条件的志愿服务记录").await;
+    app.screenshot("21b-hours-empty").await;
+
+    app.click("#tab-report").await;
+    app.type_into("#report-from", &days_ago(30)).await;
+    app.type_into("#report-to", &days_ago(0)).await;
+    app.click("#report-run").await;
+    let row = app.wait_for_text("#report-volunteers tbody tr", "端到端·夜班师傅").await;
+    assert!(row.text().await.unwrap().contains("4 小时 30 分"), "{}", row.text().await.unwrap());
+    app.wait_for_text("#report-orgs", "端到端·邻里益仓便利店").await;
+    app.screenshot("22-hours-report").await;
+    app.driver.execute("document.querySelector('#report-lines').scrollIntoView()", vec![]).await.unwrap();
+    app.screenshot("22b-hours-report-groups").await;
+    row.find(thirtyfour::By::Css(".report-certificate")).await.unwrap().click().await.unwrap();
+    let certificate = wait_for_file_named(&saved, "志愿服务记录证明").await;
+    app.wait_for_text("#toast", "已生成").await;
+    let text = pdf_text(&certificate);
+    assert!(text.contains("端到端·夜班师傅") && text.contains("夜间巡逻"), "{text}");
+    assert!(text.contains("4 小时 30 分"), "the total as the office writes it: {text}");
+    app.click("#report-print").await;
+    let report = wait_for_file_named(&saved, "志愿服务时长统计").await;
+    // A narrow name column wraps the name: compare without line breaks.
+    let text: String = pdf_text(&report).split_whitespace().collect();
+    assert!(text.contains("端到端·夜班师傅"), "the report lists the volunteer: {text}");
+    app.click("#report-export").await;
+    wait_for_file_named(&saved, ".xlsx").await;
+
+    app.click("#lang-toggle").await;
+    app.wait_for_text("#report-volunteers", "Certificate").await;
+    app.screenshot("23-hours-report-english").await;
+    // The language is remembered by the webview: leave it Chinese for the next test.
+    app.click("#lang-toggle").await;
+    app.wait_for_text("#report-volunteers", "证明").await;
+    app.close().await;
+}
+// ---- end volunteers ----
+
+// ---- Dashboard, care visits, services, projects ----
+
+/// The register before the app starts: the demo; two resident volunteers with confirmed hours
+/// in three of the last six months and one entry still to review; a late project and one on
+/// track; an open 家电维修 for the first household on the care list, with one volunteer sent.
+struct CareFixture {
+    households: u64,
+    /// The dashboard's figures as the core computes them (the demo brings hours of its own).
+    dashboard: xinghe_ledger::dashboard::Dashboard,
+    service: i64,
+    address: String,
+    volunteer: i64,
+    volunteer_name: String,
+    late_project: String,
+    on_track_project: String,
+}
+
+/// Waits until no element matches `css` (e.g. a row that an action removes).
+async fn wait_gone(app: &App, css: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !app.driver.find_all(thirtyfour::By::Css(css)).await.unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "{css} is still shown");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+}
+
+/// Scrolls the page so that the element matching `css` is at the top (for a screenshot).
+async fn scroll_to(app: &App, css: &str) {
+    app.driver
+        .execute(
+            "const el = document.querySelector(arguments[0]); const main = document.querySelector('.app-main');
+             main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 12;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    // The webview paints the scrolled page on its next frame; a screenshot taken at once shows the old one.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+}
+
+/// The date `n` days after the app's today, as `YYYY-MM-DD`.
+fn days_ahead(n: usize) -> String {
+    let mut day = xinghe_ledger::dates::local_today();
+    for _ in 0..n {
+        day = day.succ_opt().unwrap();
+    }
+    day.to_string()
+}
+
+/// The 3rd of the month `back` months before this one (yesterday when that is not past yet).
+fn in_month(back: i32) -> String {
+    let today = xinghe_ledger::dates::local_today().to_string();
+    let (year, month): (i32, i32) = (today[0..4].parse().unwrap(), today[5..7].parse().unwrap());
+    let index = year * 12 + month - 1 - back;
+    let date = format!("{}-{:02}-03", index / 12, index % 12 + 1);
+    if date < today {
+        date
+    } else {
+        days_ago(1)
+    }
+}
+
+fn care_fixture(db: &std::path::Path) -> CareFixture {
+    use xinghe_ledger::hours::{HourEntryInput, HoursReview};
+    use xinghe_ledger::projects::{MilestoneInput, ProjectInput};
+    use xinghe_ledger::services::ServiceInput;
+    use xinghe_ledger::volunteers::{VolunteerFilter, VolunteerInput};
+
+    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    ledger.create_demo(120, 21).unwrap();
+    let page = ledger
+        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+        .unwrap();
+    let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
+    let mut volunteers = Vec::new();
+    for (name, household) in unique_names(&mut ledger, &households).into_iter().take(2) {
+        let resident = ledger.household(household).unwrap().members.into_iter().find(|m| m.name == name).unwrap().id;
+        let existing = ledger
+            .list_volunteers(&VolunteerFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|v| v.resident_id == Some(resident));
+        volunteers.push(match existing {
+            Some(v) => v.id,
+            None => {
+                ledger.save_volunteer(&VolunteerInput { resident_id: Some(resident), ..Default::default() }).unwrap()
+            }
+        });
+    }
+    let entry = |volunteer_id, date: String, start: &str, end: &str| HourEntryInput {
+        volunteer_id,
+        date,
+        start_time: start.into(),
+        end_time: end.into(),
+        content: "助老送餐".into(),
+        ..Default::default()
+    };
+    let mut confirmed = Vec::new();
+    // Afternoons, so that none overlaps the service done yesterday morning.
+    for (back, end) in [(4, "17:00"), (2, "16:15"), (0, "15:30")] {
+        confirmed.push(ledger.record_hours(&entry(volunteers[0], in_month(back), "13:00", end)).unwrap());
+        confirmed.push(ledger.record_hours(&entry(volunteers[1], in_month(back), "13:00", "15:00")).unwrap());
+    }
+    ledger
+        .review_hours(&confirmed, &HoursReview { approve: true, verifier: "周丽华".into(), note: String::new() })
+        .unwrap();
+    ledger.record_hours(&entry(volunteers[1], days_ago(2), "09:00", "10:00")).unwrap();
+
+    let milestone = |title: &str, due_on: String| MilestoneInput { title: title.into(), due_on, ..Default::default() };
+    let late_project = "端到端·楼道微更新".to_string();
+    ledger
+        .save_project(&ProjectInput {
+            name: late_project.clone(),
+            line: "青动力·两新组织".into(),
+            owner: "周丽华".into(),
+            goal: "三个楼道完成微更新".into(),
+            starts_on: days_ago(90),
+            ends_on: days_ahead(90),
+            milestones: vec![milestone("居民议事会", days_ago(60)), milestone("方案公示", days_ago(20))],
+            ..Default::default()
+        })
+        .unwrap();
+    let on_track_project = "端到端·银发助餐".to_string();
+    ledger
+        .save_project(&ProjectInput {
+            name: on_track_project.clone(),
+            line: "银力量·离退休党员".into(),
+            owner: "李建华".into(),
+            starts_on: days_ago(30),
+            ends_on: days_ahead(200),
+            milestones: vec![milestone("助餐点选址", days_ahead(15)), milestone("试运行", days_ahead(60))],
+            ..Default::default()
+        })
+        .unwrap();
+
+    let first = ledger.care_list(None).unwrap().households.remove(0);
+    let service = ledger
+        .save_service(&ServiceInput {
+            household_id: first.household_id,
+            kind: "家电维修".into(),
+            description: "冰箱不制冷".into(),
+            requested_on: days_ago(4),
+            volunteer_ids: vec![volunteers[0]],
+            ..Default::default()
+        })
+        .unwrap();
+    CareFixture {
+        households: ledger.stats().unwrap().households,
+        dashboard: ledger.dashboard().unwrap(),
+        service,
+        address: first.address,
+        volunteer: volunteers[0],
+        volunteer_name: ledger.volunteer(volunteers[0]).unwrap().volunteer.name,
+        late_project,
+        on_track_project,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_page_gives_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let fixture = care_fixture(&db);
+    let saved = dir.path().join("saved");
+    std::fs::create_dir_all(&saved).unwrap();
+
+    // The start page: counts, this month, the two charts, overdue visits and the late milestone.
+    let app = App::launch_with_env(&db, &[("XINGHE_E2E_SAVE_DIR", &saved)]).await;
+    app.wait_for_text("#dash-count-households", &fixture.households.to_string()).await;
+    let d = &fixture.dashboard;
+    app.wait_for_text("#dash-count-pending", &d.pending_hours.to_string()).await;
+    let bars = app.driver.find_all(thirtyfour::By::Css("#hours-chart .chart-bar")).await.unwrap();
+    assert_eq!(bars.len(), 6, "six months of hours");
+    let current = app.driver.find_all(thirtyfour::By::Css("#hours-chart .chart-bar.is-current")).await.unwrap();
+    assert_eq!(current.len(), 1, "this month is marked");
+    let this_month = d.hours_by_month.last().unwrap();
+    assert!(this_month.minutes >= 270, "at least the fixture's 2 h 30 min + 2 h");
+    let shown: f64 = current[0].attr("data-value").await.unwrap().unwrap().parse().unwrap();
+    assert!((shown - this_month.minutes as f64 / 60.0).abs() < 1e-9, "{shown} hours");
+    let lines = app.driver.find_all(thirtyfour::By::Css("#lines-chart .chart-row")).await.unwrap();
+    assert_eq!(lines.len(), 4, "every line, even at 0");
+    app.wait_for_text("#dash-hours-lead", &xinghe_ledger::hours::format_minutes(this_month.minutes)).await;
+    app.wait_for_text("#dash-late", &fixture.late_project).await;
+    app.wait_for_text("#dash-overdue", &fixture.address).await;
+    assert!(
+        !app.driver.find(thirtyfour::By::Css("#stats-strip")).await.unwrap().is_displayed().await.unwrap(),
+        "the dashboard's cards replace the stats strip"
+    );
+    app.screenshot("30-dashboard").await;
+    scroll_to(&app, "#dash-lines").await;
+    app.screenshot("31-dashboard-more").await;
+
+    // 关爱走访: the open service is done; the volunteer sent gets a pending hours entry.
+    app.click("a[data-nav=\"care\"]").await;
+    app.wait_for_text("#care-summary", "户需要关爱").await;
+    app.wait_for_text("#open-services-table", &fixture.address).await;
+    app.wait_for_text("#care-table", "从未上门").await;
+    app.screenshot("32-care").await;
+    // 登记走访 from the care list: the household and the kind come preset; one volunteer is sent.
+    app.click("#care-table .visit-household").await;
+    app.wait_for_text("#svc-household-chosen", &fixture.address).await;
+    app.type_into("#svc-volunteer-filter", &fixture.volunteer_name).await;
+    app.click(&format!("#svc-vol-{}", fixture.volunteer)).await;
+    app.wait_for_text("#svc-volunteer-count", "已选 1 位").await;
+    app.type_into("#svc-description", "节前走访慰问").await;
+    app.screenshot("33-service-form").await;
+    app.click("#svc-save").await;
+    app.wait_for_text("#open-services-table", "节前走访慰问").await;
+    app.click(&format!("#complete-service-{}", fixture.service)).await;
+    app.wait_for_text("#done-hours-note", "1 位志愿者").await;
+    app.type_into("#done-on", &days_ago(1)).await;
+    app.type_into("#done-start", "9:00").await;
+    app.type_into("#done-end", "10:30").await;
+    app.type_into("#done-outcome", "更换温控器，冰箱恢复制冷").await;
+    app.screenshot("34-service-done-dialog").await;
+    app.click("#done-save").await;
+    app.wait_for_text("#toast", "已登记 1 条").await;
+    wait_gone(&app, &format!("#complete-service-{}", fixture.service)).await;
+    let row = app.wait_for_text("#care-table tr[data-household-id]", &fixture.address).await;
+    assert!(row.text().await.unwrap().contains("1 天"), "the household was visited yesterday");
+    scroll_to(&app, "#care-list-title").await;
+    app.screenshot("35-care-after").await;
+    // 打印走访清单: the checklist for the building heads, as a PDF.
+    app.click("#print-care-list").await;
+    let pdf = wait_for_file(&saved, ".pdf").await;
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout;
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains("走访清单") && text.contains("楼栋长"), "{text}");
+    app.wait_for_text("#toast", "已生成").await;
+    // The threshold: a number outside 1–365 is explained; a valid one recounts the overdue households.
+    app.type_into("#care-threshold", "400").await;
+    app.click("#care-threshold-apply").await;
+    app.wait_for_text("#care-threshold-error", "1 到 365").await;
+    app.type_into("#care-threshold", "90").await;
+    app.click("#care-threshold-apply").await;
+    app.wait_for_text("#care-summary", "超过 90 天").await;
+
+    // 书记项目: a late one; a milestone is ticked done on its page.
+    app.click("a[data-nav=\"projects\"]").await;
+    app.wait_for_text("#projects-table", &fixture.on_track_project).await;
+    let first = app.wait_for_text("#projects-table tbody tr", &fixture.late_project).await;
+    assert!(first.text().await.unwrap().contains("滞后"));
+    app.screenshot("36-projects").await;
+    first.find(thirtyfour::By::Css("a.project-name")).await.unwrap().click().await.unwrap();
+    app.wait_for_text("#milestones-table", "方案公示").await;
+    app.click("#milestones-table .complete-milestone").await;
+    app.click("#confirm-ok").await;
+    app.wait_for_text("#toast", "已完成").await;
+    app.wait_for_text("#project-progress + .progress-text", "1 / 2").await;
+    // One milestone is still late; once it is done too, so is the project.
+    app.wait_for_text("#project-detail .page-head", "滞后").await;
+    app.click("#milestones-table .complete-milestone").await;
+    app.click("#confirm-ok").await;
+    app.wait_for_text("#project-detail .page-head", "已完成").await;
+    app.screenshot("37-project").await;
+    // A new milestone row in the form: the project is under way again.
+    app.click("#edit-project").await;
+    app.click("#pj-add-milestone").await;
+    app.type_into(".milestone-row:last-child .ms-title", "验收总结").await;
+    app.type_into(".milestone-row:last-child .ms-due", &days_ahead(30)).await;
+    app.screenshot("38-project-form").await;
+    app.click("#pj-save").await;
+    app.wait_for_text("#milestones-table", "验收总结").await;
+    app.wait_for_text("#project-detail .page-head", "按计划").await;
+
+    app.click("a[data-nav=\"settings\"]").await;
+    app.wait_for_text("#volunteer-settings", "志愿者编号前缀").await;
+    scroll_to(&app, "#volunteer-settings").await;
+    app.screenshot("39-settings").await;
+    app.click("#lang-toggle").await;
+    app.click("a[data-nav=\"dashboard\"]").await;
+    app.wait_for_text("#dash-hours", "Volunteer hours").await;
+    app.screenshot("40-dashboard-english").await;
+    app.click("#lang-toggle").await;
+    app.wait_for_text("#dash-hours", "志愿服务时长").await;
+    // The smallest window the app allows: the counts and charts still fit.
+    app.driver.set_window_rect(0, 0, 960, 640).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.screenshot("41-dashboard-small").await;
+    app.close().await;
+
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let service = ledger.service(fixture.service).unwrap();
+    assert_eq!(service.status, "已完成");
+    assert_eq!(service.done_on.as_deref(), Some(days_ago(1).as_str()));
+    let hours = ledger
+        .list_hours(&xinghe_ledger::hours::HoursFilter { volunteer_id: Some(fixture.volunteer), ..Default::default() })
+        .unwrap();
+    let from_service: Vec<_> = hours.iter().filter(|e| e.service_id == Some(fixture.service)).collect();
+    assert_eq!(from_service.len(), 1);
+    assert_eq!((from_service[0].status.as_str(), from_service[0].minutes), ("待审核", 90));
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_register_shows_what_to_do_on_the_dashboard_care_and_project_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    xinghe_ledger::Ledger::open(&db).unwrap().set_community_name("新建社区").unwrap();
+
+    let app = App::launch(&db).await;
+    app.wait_for_text("#dash-count-households", "0").await;
+    app.wait_for_text("#dash-month", "本月还没有活动").await;
+    app.wait_for_text("#dash-hours", "还没有已确认的志愿服务时长").await;
+    app.wait_for_text("#dash-lines", "今年还没有活动").await;
+    app.wait_for_text("#dash-overdue", "没有逾期未走访的住户").await;
+    app.wait_for_text("#dash-late", "所有项目节点都按计划进行").await;
+    let bars = app.driver.find_all(thirtyfour::By::Css("#hours-chart .chart-bar")).await.unwrap();
+    assert_eq!(bars.len(), 6, "the chart keeps its six months at zero");
+    app.screenshot("42-dashboard-empty").await;
+    app.click("a[data-nav=\"care\"]").await;
+    app.wait_for_text("#care-empty", "没有需要关爱的住户").await;
+    app.element("#open-services-empty").await;
+    app.click("a[data-nav=\"projects\"]").await;
+    app.wait_for_text("#projects-empty", "还没有书记项目").await;
+    app.close().await;
+}
+// ---- end dashboard, care visits, services, projects ----

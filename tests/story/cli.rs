@@ -100,3 +100,131 @@ fn activities_and_signups_as_json() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("未找到活动"), "{}", stderr(&missing));
 }
+
+// ---- Volunteers' hours: `hours`, `print certificate|hours|care-list`, `export hours` ----
+
+#[path = "support/poppler.rs"]
+mod poppler_support;
+use xinghe_ledger::hours::HoursFilter;
+
+fn run_ok(db: &Path, args: &[&str]) -> String {
+    let output = cli(db, args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn hours_json_adds_up_to_the_total_of_confirmed_hours_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "150"]).status.success());
+    let report = stdout_json(&cli(&db, &["hours", "--json"]));
+    let total = report["total_hours"].as_f64().unwrap();
+    let people = report["by_volunteer"].as_array().unwrap();
+    assert!(total > 0.0 && !people.is_empty(), "the demo has confirmed hours");
+    for person in people {
+        assert!(person["number"].is_string() && person["name"].is_string(), "{person}");
+        assert!(person["hours"].as_f64().unwrap() > 0.0, "{person}");
+    }
+    let sum: f64 = people.iter().map(|p| p["hours"].as_f64().unwrap()).sum();
+    assert!((sum - total).abs() < 1e-9, "by_volunteer adds up to {sum}, total_hours is {total}");
+
+    // Only confirmed entries count: the demo also has pending ones, left out of the total.
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let minutes = |status: Option<&str>| -> i64 {
+        let filter = HoursFilter { status: status.map(str::to_string), ..Default::default() };
+        ledger.list_hours(&filter).unwrap().iter().map(|e| e.minutes).sum()
+    };
+    assert!((minutes(Some("已确认")) as f64 / 60.0 - total).abs() < 1e-9);
+    let pending = minutes(Some("待审核"));
+    assert!(pending > 0, "the demo has pending hours");
+    assert_eq!(report["pending_minutes"].as_i64().unwrap(), pending);
+    assert!(minutes(None) > minutes(Some("已确认")));
+
+    // A period holds no more than everything, and still adds up.
+    let month = stdout_json(&cli(&db, &["hours", "--from", "2026-11-01", "--to", "2026-11-30", "--json"]));
+    let month_total = month["total_hours"].as_f64().unwrap();
+    assert!(month_total <= total);
+    let month_sum: f64 = month["by_volunteer"].as_array().unwrap().iter().map(|p| p["hours"].as_f64().unwrap()).sum();
+    assert!((month_sum - month_total).abs() < 1e-9);
+
+    // Without --json, a readable Chinese table.
+    let table = run_ok(&db, &["hours"]);
+    assert!(table.contains("志愿服务时长统计（全部记录）") && table.contains("只计已确认的时长"), "{table}");
+    let first = people[0]["number"].as_str().unwrap();
+    assert!(table.contains(first) && table.contains("按条线：") && table.contains("按月份："), "{table}");
+}
+
+#[test]
+fn certificate_hours_report_care_list_and_hours_workbook_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "150"]).status.success());
+    let report = stdout_json(&cli(&db, &["hours", "--json"]));
+    let top = &report["by_volunteer"][0];
+    let (number, name) = (top["number"].as_str().unwrap(), top["name"].as_str().unwrap());
+    let path = |name: &str| dir.path().join(name);
+    let text = |pdf: &Path| -> String {
+        let raw = poppler_support::poppler("pdftotext", &["-raw"], pdf);
+        raw.chars().filter(|c| !c.is_whitespace()).collect()
+    };
+
+    let cert = path("证明.pdf");
+    let out =
+        run_ok(&db, &["print", "certificate", "--volunteer", &number.to_lowercase(), "--out", cert.to_str().unwrap()]);
+    assert!(out.contains("志愿服务记录证明") && out.contains(number) && out.contains("页"), "{out}");
+    let printed = text(&cert);
+    assert!(printed.contains(&format!("兹证明{name}（志愿者编号{number}")), "{printed}");
+    assert!(printed.contains("盖章处") && printed.contains("证明编号："), "{printed}");
+    let total = top["text"].as_str().unwrap().replace(' ', "");
+    assert!(printed.contains(&format!("共计{total}")), "{total}: {printed}");
+
+    let hours = path("时长.pdf");
+    let out = run_ok(&db, &["print", "hours", "--from", "2026-01-01", "--out", hours.to_str().unwrap()]);
+    assert!(out.contains("志愿服务时长统计"), "{out}");
+    let printed = text(&hours);
+    assert!(printed.contains("统计期间：2026年1月1日起") && printed.contains(number), "{printed}");
+
+    let care = path("走访.pdf");
+    let out = run_ok(&db, &["print", "care-list", "--days", "45", "--out", care.to_str().unwrap()]);
+    assert!(out.contains("关爱走访清单") && out.contains("逾期"), "{out}");
+    let printed = text(&care);
+    assert!(printed.contains("超过45天未上门或从未上门") && printed.contains("楼栋长："), "{printed}");
+
+    let workbook = path("时长.xlsx");
+    let out = run_ok(&db, &["export", "hours", "--out", workbook.to_str().unwrap()]);
+    assert!(out.contains("已导出志愿时长统计") && out.contains("条服务记录"), "{out}");
+    assert!(std::fs::read(&workbook).unwrap().starts_with(b"PK"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn hours_commands_refuse_bad_input_with_a_message_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let out = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let cases: [(&[&str], &str); 7] = [
+        (&["print", "certificate", "--volunteer", "LH-99999", "--out", &out("a.pdf")], "没有编号为 LH-99999 的志愿者"),
+        (&["hours", "--from", "2026-13-01"], "开始日期“2026-13-01”不是有效日期"),
+        (&["hours", "--from", "2026-11-30", "--to", "2026-11-01"], "早于开始日期"),
+        (&["print", "hours", "--to", "昨天", "--out", &out("b.pdf")], "结束日期“昨天”不是有效日期"),
+        (&["print", "care-list", "--days", "0", "--out", &out("c.pdf")], "走访提醒天数 0 无效"),
+        (&["export", "hours", "--out", &out("d.csv")], "只能导出为 .xlsx"),
+        (&["export", "residents", "--from", "2026-01-01", "--out", &out("e.xlsx")], "只用于导出志愿时长"),
+    ];
+    for (args, message) in cases {
+        let output = cli(&db, args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("panicked"));
+    }
+    for name in ["a.pdf", "b.pdf", "c.pdf", "d.csv", "e.xlsx"] {
+        assert!(!dir.path().join(name).exists(), "{name}");
+    }
+}

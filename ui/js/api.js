@@ -86,3 +86,42 @@ export const addWalkIn = (activityId, attendee) => call('add_walk_in', { activit
 export const residentActivities = (residentId) => call('resident_activities', { residentId });
 export const printActivitySheet = (activityId, kind, out, blankRows = null) => call('print_activity_sheet', { activityId, kind, out, blankRows });
 export const printAttendance = (seriesId, out) => call('print_attendance', { seriesId, out });
+
+// ---- Volunteers, organisations, the hours ledger (志愿服务记录), reports and certificates ----
+export const volunteerOptions = () => call('volunteer_options');
+export const listVolunteers = (filter) => call('list_volunteers', { filter });
+export const getVolunteer = (id) => call('get_volunteer', { id });
+export const saveVolunteer = (input) => call('save_volunteer', { input });
+export const leaveVolunteer = (id, date = null) => call('leave_volunteer', { id, date });
+export const listOrganisations = () => call('list_organisations');
+export const getOrganisation = (id) => call('get_organisation', { id });
+export const saveOrganisation = (input) => call('save_organisation', { input });
+export const listHours = (filter) => call('list_hours', { filter });
+export const recordHours = (input) => call('record_hours', { input });
+export const recordActivityHours = (activityId) => call('record_activity_hours', { activityId });
+export const reviewHours = (ids, review) => call('review_hours', { ids, review });
+export const correctHours = (id, input, reason) => call('correct_hours', { id, input, reason });
+export const hourEntryHistory = (id) => call('hour_entry_history', { id });
+export const hoursReport = (from, to) => call('hours_report', { from, to });
+export const printHoursReport = (from, to, out) => call('print_hours_report', { from, to, out });
+export const exportHours = (from, to, out) => call('export_hours', { from, to, out });
+export const printCertificate = (volunteerId, from, to, out) => call('print_certificate', { volunteerId, from, to, out });
+
+// ---- Dashboard, care visits, services, projects, settings ----
+export const dashboard = () => call('dashboard');
+export const careList = (thresholdDays = null) => call('care_list', { thresholdDays });
+export const setCareVisitDays = (days) => call('set_care_visit_days', { days });
+export const printCareList = (out, thresholdDays = null) => call('print_care_list', { out, thresholdDays });
+export const listServices = (filter) => call('list_services', { filter });
+export const getService = (id) => call('get_service', { id });
+export const saveService = (input) => call('save_service', { input });
+export const completeService = (id, done) => call('complete_service', { id, done });
+export const cancelService = (id) => call('cancel_service', { id });
+export const listProjects = () => call('list_projects');
+export const getProject = (id) => call('get_project', { id });
+export const saveProject = (input) => call('save_project', { input });
+export const completeMilestone = (milestoneId, date = null) => call('complete_milestone', { milestoneId, date });
+export const volunteerSettings = () => call('volunteer_settings');
+export const setVolunteerPrefix = (prefix) => call('set_volunteer_prefix', { prefix });
+export const saveCertificateIssuer = (issuer) => call('save_certificate_issuer', { issuer });
+// ---- end dashboard, care visits, services, projects, settings ----

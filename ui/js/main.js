@@ -4,7 +4,7 @@ import { getLang, otherLang, setLang, t } from './i18n.js';
 import { setState, subscribe } from './store.js';
 import * as api from './api.js';
 import { emptyActivities, emptyFilter, emptyImport, loadBasics } from './actions.js';
-import { HOUSEHOLDS, parseHash, replaceRoute, sameRoute } from './router.js';
+import { DASHBOARD, parseHash, replaceRoute, sameRoute } from './router.js';
 import { errorText } from './components/errors.js';
 import { mountLayout } from './views/layout.js';
 import * as welcome from './views/welcome.js';
@@ -14,8 +14,26 @@ import * as settings from './views/settings.js';
 import * as importer from './views/import.js';
 import * as activities from './views/activities.js';
 import * as activity from './views/activity.js';
+import * as dashboard from './views/dashboard.js';
+import * as care from './views/care.js';
+import * as projects from './views/projects.js';
+import * as project from './views/project.js';
+import * as volunteers from './views/volunteers.js';
 
-const VIEWS = { welcome, households, household, activities, activity, settings, import: importer };
+const VIEWS = {
+  welcome,
+  dashboard,
+  households,
+  household,
+  care,
+  activities,
+  activity,
+  volunteers,
+  projects,
+  project,
+  settings,
+  import: importer,
+};
 const appRoot = document.getElementById('app');
 
 /** What is on screen now: the shell (null on the welcome screen), the mounted view, and for which route/language. */
@@ -39,7 +57,7 @@ function guardRoute(state) {
     return false;
   }
   if (!wantWelcome && state.route.name === 'welcome') {
-    setState({ route: replaceRoute(HOUSEHOLDS) });
+    setState({ route: replaceRoute(DASHBOARD) });
     return false;
   }
   return true;

@@ -1,5 +1,6 @@
 //! Exports for Excel: the residents and households of a household filter as .xlsx or .csv, and
-//! the rows an import rejected. A file is written whole or not at all.
+//! the rows an import rejected. A file is written whole or not at all. The same writer makes
+//! workbooks of several sheets (the hours workbook, in hours_export.rs).
 
 use crate::error::{Error, Result};
 use crate::households::{format_address, HOUSEHOLD_ORDER};
@@ -84,21 +85,24 @@ pub struct RejectedRow {
 
 /// One exported value; its kind decides how Excel stores it.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(crate) enum Cell {
     /// Always stored as text, never as a number or a formula: ID numbers and phones keep every
     /// digit and a landline its leading 0.
     Text(String),
     Count(u32),
     Date(NaiveDate),
+    /// A number shown with two decimals (hours); the value itself is kept whole, so sums in
+    /// Excel come out exact.
+    Decimal(f64),
 }
 
 impl Cell {
-    fn text(value: Option<String>) -> Cell {
+    pub(crate) fn text(value: Option<String>) -> Cell {
         Cell::Text(value.unwrap_or_default())
     }
 
     /// A stored YYYY-MM-DD date; anything else stays text, so nothing stored is lost.
-    fn date(value: Option<String>) -> Cell {
+    pub(crate) fn date(value: Option<String>) -> Cell {
         match value {
             None => Cell::Text(String::new()),
             Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
@@ -113,7 +117,13 @@ impl Cell {
             Cell::Text(text) => neutralise_formula(text),
             Cell::Count(n) => n.to_string(),
             Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Cell::Decimal(value) => format!("{value:.2}"),
         }
+    }
+
+    /// A count that cannot be negative in practice; out of range saturates rather than wraps.
+    pub(crate) fn count(value: i64) -> Cell {
+        Cell::Count(u32::try_from(value.max(0)).unwrap_or(u32::MAX))
     }
 
     fn display_width(&self) -> usize {
@@ -121,19 +131,20 @@ impl Cell {
             Cell::Text(text) => display_width(text),
             Cell::Count(n) => n.to_string().len(),
             Cell::Date(_) => "2026-11-28".len(),
+            Cell::Decimal(value) => format!("{value:.2}").len(),
         }
     }
 }
 
 /// One sheet of an export: what both the .xlsx and the .csv writer take.
-struct Table {
-    sheet: &'static str,
-    headers: Vec<String>,
-    rows: Vec<Vec<Cell>>,
+pub(crate) struct Table {
+    pub sheet: &'static str,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
-    fn new(sheet: &'static str, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+    pub(crate) fn new(sheet: &'static str, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
         Table { sheet, headers: headers.iter().map(|h| h.to_string()).collect(), rows }
     }
 }
@@ -298,23 +309,29 @@ fn neutralise_formula(text: &str) -> String {
 
 fn save(table: &Table, out: &Path, format: ExportFormat) -> Result<()> {
     match format {
-        ExportFormat::Xlsx => {
-            // Built fully in memory first, so a cell Excel cannot hold fails before any file exists.
-            let mut workbook = xlsx_workbook(table)?;
-            write_atomically(out, |w| workbook.save_to_writer(w).map_err(xlsx_error))
-        }
+        ExportFormat::Xlsx => save_workbook(std::slice::from_ref(table), out),
         ExportFormat::Csv => write_atomically(out, |w| write_csv(table, w)),
     }
 }
 
-fn xlsx_workbook(table: &Table) -> Result<Workbook> {
+/// Several sheets in one .xlsx file, in order, written atomically.
+pub(crate) fn save_workbook(tables: &[Table], out: &Path) -> Result<()> {
+    // Built fully in memory first, so a cell Excel cannot hold fails before any file exists.
     let mut workbook = Workbook::new();
+    for table in tables {
+        add_sheet(&mut workbook, table)?;
+    }
+    write_atomically(out, |w| workbook.save_to_writer(w).map_err(xlsx_error))
+}
+
+fn add_sheet(workbook: &mut Workbook, table: &Table) -> Result<()> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.sheet).map_err(xlsx_error)?;
     let bold = Format::new().set_bold();
     // "@" (Text) keeps a cell text even when someone retypes it in Excel later.
     let text = Format::new().set_num_format("@");
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    let decimal = Format::new().set_num_format("0.00");
     for (col, header) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, header, &bold).map_err(xlsx_error)?;
     }
@@ -333,6 +350,7 @@ fn xlsx_workbook(table: &Table) -> Result<Workbook> {
                 }
                 Cell::Text(value) => sheet.write_string_with_format(row, col, value, &text),
                 Cell::Count(n) => sheet.write_number(row, col, *n),
+                Cell::Decimal(value) => sheet.write_number_with_format(row, col, *value, &decimal),
                 Cell::Date(value) => match excel_date(*value) {
                     Some(excel) => sheet.write_datetime_with_format(row, col, &excel, &date),
                     None => sheet.write_string_with_format(row, col, value.to_string(), &text),
@@ -345,7 +363,7 @@ fn xlsx_workbook(table: &Table) -> Result<Workbook> {
         sheet.set_column_width(col as u16, width).map_err(xlsx_error)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-    Ok(workbook)
+    Ok(())
 }
 
 /// Excel has no dates before 1900 and counts a 29 February 1900 that never was, so its

@@ -7,6 +7,7 @@ use crate::ledger::{Ledger, CURRENT};
 use crate::model::{HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Page, Place, HEAD_RELATION};
 use crate::phone::{mask_phone, Phone};
 use crate::text::non_blank;
+use crate::volunteers::{end_for_leaving, Leaving};
 use rusqlite::types::Value;
 use rusqlite::{named_params, params, params_from_iter, OptionalExtension};
 
@@ -227,6 +228,7 @@ impl Ledger {
             ),
             params![id, date, Ledger::now_text()],
         )?;
+        end_for_leaving(&tx, Leaving::Household(id), &date, &Ledger::now_text())?;
         tx.commit()?;
         self.changed();
         Ok(())

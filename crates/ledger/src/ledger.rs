@@ -36,7 +36,15 @@ pub struct HealthReport {
 impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
         let conn = crate::db::open(path)?;
-        Ok(Ledger { conn, path: path.to_path_buf(), today: None, operator: DEFAULT_OPERATOR.into(), search_index: None })
+        // Residents ticked 志愿者 before the volunteer table existed get their records now.
+        crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            today: None,
+            operator: DEFAULT_OPERATOR.into(),
+            search_index: None,
+        })
     }
 
     /// A register that lives only in memory (dry runs against a file not created yet).

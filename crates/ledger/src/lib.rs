@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod activity_sheets;
 pub mod care;
+pub mod care_sheet;
 pub mod dashboard;
 pub mod dates;
 pub mod db;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod hierarchy;
 pub mod hours;
+pub mod hours_export;
 pub mod households;
 pub mod idcard;
 pub mod import;
@@ -27,6 +29,7 @@ pub mod roster;
 pub mod search;
 pub mod services;
 pub mod text;
+pub mod volunteer_sheets;
 pub mod volunteers;
 
 pub use error::{Error, FieldError, Result};

@@ -7,6 +7,8 @@ use crate::ledger::Ledger;
 use crate::model::{age_from, CareNeed, ResidentInput, ResidentRecord, ResidentSummary, ValidResident, AGED_YEARS};
 use crate::names::pinyin_keys;
 use crate::phone::mask_phone;
+use crate::volunteers::{end_for_leaving, link_resident, Leaving};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Members of one household as they are listed everywhere: 户主 first, then oldest first.
@@ -50,13 +52,15 @@ pub(crate) fn care_needs_of(conn: &Connection, resident_id: i64) -> rusqlite::Re
     needs.collect()
 }
 
-/// Writes one validated resident (insert when `id` is None) and replaces its care needs.
-/// Shared by the form, the demo generator and (later) the importer, inside their transaction.
+/// Writes one validated resident (insert when `id` is None), replaces its care needs and keeps
+/// its volunteer record in step with the 志愿者 tick. Shared by the form, the demo generator and
+/// the importer, inside their transaction; `today` is the register's date (joining, leaving).
 pub(crate) fn write_resident(
     conn: &Connection,
     id: Option<i64>,
     household_id: i64,
     resident: &ValidResident,
+    today: NaiveDate,
     now: &str,
 ) -> Result<i64> {
     let keys = pinyin_keys(&resident.name);
@@ -113,6 +117,7 @@ pub(crate) fn write_resident(
             need.disability_grade
         ])?;
     }
+    link_resident(conn, id, resident, today, now)?;
     Ok(id)
 }
 
@@ -149,9 +154,10 @@ fn constraint_message(conn: &Connection, err: rusqlite::Error, resident: &ValidR
 impl Ledger {
     /// Validates and saves a resident from the form: one transaction, all or nothing.
     pub fn save_resident(&mut self, input: &ResidentInput) -> Result<i64> {
-        let valid = input.validate(self.today())?;
+        let today = self.today();
+        let valid = input.validate(today)?;
         let tx = self.conn.transaction()?;
-        let id = write_resident(&tx, input.id, input.household_id, &valid, &Ledger::now_text())?;
+        let id = write_resident(&tx, input.id, input.household_id, &valid, today, &Ledger::now_text())?;
         tx.commit()?;
         self.changed();
         Ok(id)
@@ -211,14 +217,19 @@ impl Ledger {
     }
 
     fn end_residence(&mut self, id: i64, column: &str, date: &str) -> Result<()> {
-        let updated = self.conn.execute(
+        let now = Ledger::now_text();
+        let tx = self.conn.transaction()?;
+        let updated = tx.execute(
             &format!("UPDATE residents SET {column} = ?2, updated_at = ?3 WHERE id = ?1 AND moved_out_on IS NULL AND died_on IS NULL"),
-            params![id, date, Ledger::now_text()],
+            params![id, date, now],
         )?;
         if updated == 0 {
+            drop(tx);
             self.resident(id)?;
             return Err(Error::Refused("该居民已不在册（已迁出或已去世）".into()));
         }
+        end_for_leaving(&tx, Leaving::Resident(id), date, &now)?;
+        tx.commit()?;
         self.changed();
         Ok(())
     }

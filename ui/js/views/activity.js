@@ -17,6 +17,7 @@ import { toast } from '../components/toast.js';
 import { createSearch } from '../search-runner.js';
 import { openActivityForm } from './activity-form.js';
 import { deliverPrinted, printToChosenFile } from './print-result.js';
+import { recordVolunteerHours } from './activity-hours.js';
 
 const DEFAULT_BLANK_ROWS = 10;
 const MAX_BLANK_ROWS = 200;
@@ -244,6 +245,7 @@ function skeleton() {
         <div class="page-actions roll-actions">
           <button type="button" class="button" id="mark-all-present">${t('signup.allPresent')}</button>
           <button type="button" class="button" id="mark-all-absent">${t('signup.allAbsent')}</button>
+          <button type="button" class="button button-primary" id="record-volunteer-hours" hidden>${t('activityHours.record')}</button>
         </div>
       </div>
       <div data-slot="promoted"></div>
@@ -390,6 +392,8 @@ export function mount(root, state) {
     $('#walkin-panel').hidden = locked;
     $('#mark-all-present').hidden = locked;
     $('#mark-all-absent').hidden = locked;
+    // Hours are recorded once the activity has taken place (the core refuses cancelled and future ones).
+    $('#record-volunteer-hours').hidden = locked || d.date > todayDate();
     paintTable();
     paintHits();
     if (titlePending) {
@@ -649,6 +653,7 @@ export function mount(root, state) {
     },
     '.cancel-signup': cancelSignup,
     '#mark-all-present': () => markAll(true),
+    '#record-volunteer-hours': () => act(() => recordVolunteerHours(id)),
     '#mark-all-absent': () => markAll(false),
     '#toggle-cancelled': () => {
       ui.showCancelled = !ui.showCancelled;

@@ -1,4 +1,5 @@
-// The app shell: header (name, community, search, language), left navigation (台账, 活动, 导入, 设置), stats strip and the #view slot.
+// The app shell: header (name, community, search, language), left navigation (首页, 台账, 关爱, 活动, 志愿者, 项目, 导入,
+// 设置), the stats strip (not on the dashboard, whose cards show the same counts) and the #view slot.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import { mountSearch } from './search.js';
@@ -12,11 +13,29 @@ const STATS = [
   ['volunteers', 'stats.volunteers'],
 ];
 
+/** Which navigation entry a route belongs to. */
+const NAV_OF = {
+  dashboard: 'dashboard',
+  households: 'households',
+  household: 'households',
+  care: 'care',
+  activities: 'activities',
+  activity: 'activities',
+  volunteers: 'volunteers',
+  volunteer: 'volunteers',
+  organisation: 'volunteers',
+  projects: 'projects',
+  project: 'projects',
+  import: 'import',
+  settings: 'settings',
+};
+
 function navFor(route) {
-  if (route?.name === 'settings' || route?.name === 'import') return route.name;
-  if (route?.name === 'activities' || route?.name === 'activity') return 'activities';
-  return 'households';
+  return NAV_OF[route?.name] ?? 'dashboard';
 }
+
+/** The dashboard shows the counts as its own cards. */
+const showStats = (route) => route?.name !== 'dashboard';
 
 function statsMarkup(stats) {
   return html`${STATS.map(([key, label]) => html`<div class="stat">
@@ -43,13 +62,17 @@ export function mountLayout(root, state, { onToggleLang }) {
     </header>
     <div class="app-body">
       <nav class="app-nav" aria-label="${t('nav.label')}">
+        <a class="nav-link" data-nav="dashboard" href="#/dashboard">${t('nav.dashboard')}</a>
         <a class="nav-link" data-nav="households" href="#/households">${t('nav.households')}</a>
+        <a class="nav-link" data-nav="care" href="#/care">${t('nav.care')}</a>
         <a class="nav-link" data-nav="activities" href="#/activities">${t('nav.activities')}</a>
+        <a class="nav-link" data-nav="volunteers" href="#/volunteers">${t('nav.volunteers')}</a>
+        <a class="nav-link" data-nav="projects" href="#/projects">${t('nav.projects')}</a>
         <a class="nav-link" data-nav="import" href="#/import">${t('nav.import')}</a>
         <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
       </nav>
       <main class="app-main">
-        <section class="stats" id="stats-strip" aria-label="${t('stats.label')}">${statsMarkup(state.stats)}</section>
+        <section class="stats" id="stats-strip" aria-label="${t('stats.label')}" ${showStats(state.route) ? '' : html`hidden`}>${statsMarkup(state.stats)}</section>
         <div id="view" class="view"></div>
       </main>
     </div>
@@ -59,7 +82,9 @@ export function mountLayout(root, state, { onToggleLang }) {
   mountSearch(root.querySelector('.search'));
 
   const navLinks = [...root.querySelectorAll('[data-nav]')];
+  const strip = root.querySelector('#stats-strip');
   const setActive = (route) => {
+    strip.hidden = !showStats(route);
     const active = navFor(route);
     for (const link of navLinks) {
       if (link.dataset.nav === active) link.setAttribute('aria-current', 'page');
@@ -71,7 +96,7 @@ export function mountLayout(root, state, { onToggleLang }) {
   return {
     view: root.querySelector('#view'),
     update(next, prev) {
-      if (next.stats !== prev.stats) setHtml(root.querySelector('#stats-strip'), statsMarkup(next.stats));
+      if (next.stats !== prev.stats) setHtml(strip, statsMarkup(next.stats));
       if (next.app?.community_name !== prev.app?.community_name) {
         root.querySelector('#community-label').textContent = next.app?.community_name ?? '';
       }

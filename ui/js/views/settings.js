@@ -1,4 +1,5 @@
-// Settings (#/settings): community name, the grid → building → unit tree with names and heads, and app info.
+// Settings (#/settings): community name, the grid → building → unit tree with names and heads, the volunteer number
+// prefix, the care-visit threshold, the issuer of volunteer certificates, and app info.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -10,6 +11,7 @@ import { clearErrors, showErrors } from '../components/form-errors.js';
 import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
 import { bindHeadPicker, headPickerMarkup, headText } from './heads.js';
+import { parseThreshold } from '../care-model.js';
 
 /** Per level: its save command, the parent key it needs, and its string keys. */
 const LEVELS = {
@@ -81,6 +83,86 @@ function openNodeDialog(level, { node = null, parentId = null }) {
   });
 }
 
+// ---- Volunteers, care visits, certificates ----
+
+const ISSUER_FIELDS = [
+  ['organisation', 'settings.issuerOrganisation', 'settings.issuerOrganisationHint'],
+  ['person_in_charge', 'settings.issuerPerson', null],
+  ['handler', 'settings.issuerHandler', null],
+  ['contact', 'settings.issuerContact', 'settings.issuerContactHint'],
+];
+
+function volunteerSettingsMarkup() {
+  return html`<section class="card" id="volunteer-settings">
+      <h2 class="section-title">${t('settings.volunteerTitle')}</h2>
+      <form class="inline-form" id="prefix-form" novalidate>
+        ${field({ id: 'settings-prefix', label: t('settings.prefix'), field: 'volunteer_prefix', hint: t('settings.prefixHint'),
+          control: textInput({ id: 'settings-prefix', maxlength: 8 }) })}
+        <button type="submit" class="button button-primary" id="settings-prefix-save">${t('action.save')}</button>
+        <p class="form-error" role="alert" tabindex="-1" hidden></p>
+      </form>
+      <form class="inline-form settings-gap" id="care-days-form" novalidate>
+        ${field({ id: 'settings-care-days', label: t('settings.careDays'), field: 'care_visit_days', hint: t('settings.careDaysHint'),
+          control: textInput({ id: 'settings-care-days', inputmode: 'numeric' }) })}
+        <button type="submit" class="button button-primary" id="settings-care-days-save">${t('action.save')}</button>
+        <p class="form-error" role="alert" tabindex="-1" hidden></p>
+      </form>
+    </section>
+    <section class="card" id="issuer-settings">
+      <h2 class="section-title">${t('settings.issuerTitle')}</h2>
+      <p class="section-note">${t('settings.issuerNote')}</p>
+      <form id="issuer-form" novalidate>
+        <div class="form-grid">${ISSUER_FIELDS.map(([key, label, hint]) => field({ id: `issuer-${key}`, label: t(label), field: key,
+          hint: hint ? t(hint) : '', control: textInput({ id: `issuer-${key}` }) }))}</div>
+        <p class="form-error" role="alert" tabindex="-1" hidden></p>
+        <p class="settings-actions"><button type="submit" class="button button-primary" id="issuer-save">${t('action.save')}</button></p>
+      </form>
+    </section>`;
+}
+
+/** Fills the three forms from volunteer_settings and saves each on its own (one action, one change). */
+function bindVolunteerSettings(root) {
+  const $ = (s) => root.querySelector(s);
+  const fill = (settings) => {
+    $('#settings-prefix').value = settings.volunteer_prefix ?? '';
+    $('#settings-care-days').value = String(settings.care_visit_days ?? '');
+    for (const [key] of ISSUER_FIELDS) $(`#issuer-${key}`).value = settings.issuer?.[key] ?? '';
+  };
+  const load = async () => {
+    try {
+      fill(await api.volunteerSettings());
+    } catch (error) {
+      showErrors($('#prefix-form'), error);
+    }
+  };
+  const submit = (form, run, done) => form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await run();
+      toast(done());
+      await load();
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  submit($('#prefix-form'), () => api.setVolunteerPrefix($('#settings-prefix').value), () => t('settings.prefixSaved'));
+  submit($('#care-days-form'), () => {
+    const days = parseThreshold($('#settings-care-days').value);
+    if (Number.isNaN(days)) throw { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'care_visit_days', message: t('careList.thresholdInvalid') }] };
+    return api.setCareVisitDays(days);
+  }, () => t('settings.careDaysSaved'));
+  submit($('#issuer-form'), () => api.saveCertificateIssuer(Object.fromEntries(ISSUER_FIELDS.map(([key]) => [key, $(`#issuer-${key}`).value]))),
+    () => t('settings.issuerSaved'));
+  load();
+}
+
+// ---- end volunteers, care visits, certificates ----
+
 export function mount(root, state) {
   setHtml(root, html`<div class="page-head"><h1 class="page-title" tabindex="-1">${t('settings.title')}</h1></div>
     <section class="card">
@@ -92,6 +174,7 @@ export function mount(root, state) {
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
       </form>
     </section>
+    ${volunteerSettingsMarkup()}
     <section class="card">
       <div class="section-head">
         <h2 class="section-title">${t('settings.places')}</h2>
@@ -152,6 +235,7 @@ export function mount(root, state) {
     }
   });
 
+  bindVolunteerSettings(root);
   loadHierarchy();
 
   return {

@@ -2,7 +2,7 @@
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import { createDatabase } from '../actions.js';
-import { navigate, HOUSEHOLDS } from '../router.js';
+import { navigate, DASHBOARD } from '../router.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
@@ -55,7 +55,7 @@ export function mount(root, state, { onToggleLang }) {
     try {
       await createDatabase(mode, name);
       toast(t('welcome.created'));
-      navigate(HOUSEHOLDS);
+      navigate(DASHBOARD);
     } catch (error) {
       showErrors(form, error);
     } finally {

@@ -9,13 +9,16 @@ use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::activity_sheets::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
 };
-use xinghe_ledger::dates::local_now;
+use xinghe_ledger::care_sheet::care_checklist_pdf;
+use xinghe_ledger::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
+use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::pdf::MISSING_MARK;
 use xinghe_ledger::roster::{self, RosterOptions};
+use xinghe_ledger::volunteer_sheets::{certificate_pdf, hours_report_pdf, hours_text, period_text};
 use xinghe_ledger::{Error, Ledger};
 
 #[derive(Parser)]
@@ -68,6 +71,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 志愿服务时长统计（只计已确认的时长）：按志愿者、条线、组织、月份
+    Hours {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        json: bool,
+    },
     /// 从 Excel（.xlsx/.xls/.ods）或 CSV 导入居民和住户
     Import {
         /// 要导入的文件
@@ -81,17 +91,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 导出居民或住户名单为 Excel（.xlsx）或 CSV 文件
+    /// 导出居民或住户名单为 Excel（.xlsx）或 CSV 文件，或志愿时长统计为 .xlsx
     Export {
-        /// residents（居民）或 households（住户）
+        /// residents（居民）、households（住户）或 hours（志愿时长）
         #[arg(value_enum)]
         what: ExportWhat,
-        /// 输出文件，扩展名为 .xlsx 或 .csv
+        /// 输出文件，扩展名为 .xlsx 或 .csv（hours 只能为 .xlsx）
         #[arg(long)]
         out: PathBuf,
-        /// 只导出这个网格，例如 第一网格
+        /// 只导出这个网格，例如 第一网格（居民、住户）
         #[arg(long)]
         grid: Option<String>,
+        /// 统计期间（hours）
+        #[command(flatten)]
+        period: Period,
     },
     /// 打印：生成 PDF 文件
     Print {
@@ -127,6 +140,54 @@ enum Print {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 志愿服务记录证明：一名志愿者在一段期间内已确认的服务，供盖章
+    Certificate {
+        /// 志愿者编号，例如 LH-00001
+        #[arg(long)]
+        volunteer: String,
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 志愿服务时长统计表（只计已确认的时长）
+    Hours {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 关爱走访清单：按楼栋分页，供楼栋长上门走访时填写（A4 横向）
+    #[command(name = "care-list")]
+    CareList {
+        /// 超过多少天未上门算逾期（默认用设置中的天数，初始 30 天）
+        #[arg(long)]
+        days: Option<i64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// A date range; either end may be left open.
+#[derive(clap::Args)]
+struct Period {
+    /// 开始日期，例如 2026-01-01
+    #[arg(long)]
+    from: Option<String>,
+    /// 结束日期，例如 2026-12-31
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl Period {
+    fn is_set(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    /// Both ends parsed; a typo or an end before the start is refused with the value.
+    fn dates(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Error> {
+        xinghe_ledger::hours::parse_period(self.from.as_deref(), self.to.as_deref())
+    }
 }
 
 /// One session's sheet: which activity, where to save, how many blank rows.
@@ -147,6 +208,7 @@ struct SheetArgs {
 enum ExportWhat {
     Residents,
     Households,
+    Hours,
 }
 
 fn main() -> ExitCode {
@@ -202,6 +264,50 @@ fn save_pdf(printed: &PrintedPdf, out: &std::path::Path, what: &str) -> Result<(
         eprintln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
     }
     Ok(())
+}
+
+/// The hours report as a readable table: the total first, then each grouping.
+fn print_hours_report(report: &HoursReport) {
+    let pending = if report.pending_minutes > 0 {
+        format!("待审核 {} 未计入", format_minutes(report.pending_minutes))
+    } else {
+        "没有待审核的时长".to_string()
+    };
+    println!(
+        "志愿服务时长统计（{}）：合计 {}（{} 小时），{} 名志愿者；只计已确认的时长，{pending}",
+        period_text(report.from.as_deref(), report.to.as_deref()),
+        report.total_text,
+        hours_text(report.total_minutes),
+        report.by_volunteer.len()
+    );
+    println!("编号\t姓名\t条线\t所属组织\t次数\t小时\t时长");
+    for v in &report.by_volunteer {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            v.number,
+            v.name,
+            v.line,
+            v.organisation.as_deref().unwrap_or("-"),
+            v.entries,
+            hours_text(v.minutes),
+            v.text
+        );
+    }
+    let groups: [(&str, &[GroupHours]); 3] =
+        [("按条线", &report.by_line), ("按组织", &report.by_organisation), ("按月份", &report.by_month)];
+    for (title, groups) in groups {
+        println!("{title}：");
+        for g in groups {
+            println!(
+                "  {}\t{} 人\t{} 次\t{} 小时\t{}",
+                g.label,
+                g.volunteers,
+                g.entries,
+                hours_text(g.minutes),
+                g.text
+            );
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -307,14 +413,34 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Export { what, out, grid } => {
+        Command::Hours { period, json } => {
+            let (from, to) = period.dates()?;
+            let report = ledger.hours_report(from, to)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_hours_report(&report);
+            }
+        }
+        Command::Export { what: ExportWhat::Hours, out, grid, period } => {
+            if grid.is_some() {
+                return Err(Error::invalid("grid", "志愿时长统计不按网格导出，请去掉 --grid"));
+            }
+            let (from, to) = period.dates()?;
+            let count = ledger.export_hours(from, to, &out)?;
+            println!("已导出志愿时长统计（含 {count} 条服务记录）到 {}", out.display());
+        }
+        Command::Export { what, out, grid, period } => {
+            if period.is_set() {
+                return Err(Error::invalid("from", "--from/--to 只用于导出志愿时长（export hours）"));
+            }
             let filter = HouseholdFilter {
                 grid_id: grid.map(|name| ledger.grid_id_by_name(&name)).transpose()?,
                 ..Default::default()
             };
             let (count, noun) = match what {
                 ExportWhat::Residents => (ledger.export_residents(&filter, &out)?, "位居民"),
-                ExportWhat::Households => (ledger.export_households(&filter, &out)?, "户"),
+                _ => (ledger.export_households(&filter, &out)?, "户"),
             };
             println!("已导出 {count} {noun}到 {}", out.display());
         }
@@ -339,6 +465,29 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Print { what: Print::Attendance { series, out } } => {
             let printed = attendance_sheet(&ledger.attendance_grid(series)?, &SheetOptions::new(local_now()))?;
             save_pdf(&printed, &out, "考勤表")?;
+        }
+        Command::Print { what: Print::Certificate { volunteer, period, out } } => {
+            let (from, to) = period.dates()?;
+            let volunteer = ledger.volunteer_by_number(&volunteer)?;
+            let certificate = ledger.certificate(volunteer.id, from, to)?;
+            let what = format!(
+                "志愿服务记录证明（{} {}，{}，证明编号 {}）",
+                volunteer.number, volunteer.name, certificate.total_text, certificate.certificate_number
+            );
+            save_pdf(&certificate_pdf(&certificate, local_now())?, &out, &what)?;
+        }
+        Command::Print { what: Print::Hours { period, out } } => {
+            let (from, to) = period.dates()?;
+            let report = ledger.hours_report(from, to)?;
+            let community = ledger.community_name()?.unwrap_or_default();
+            let what = format!("志愿服务时长统计（合计 {}）", report.total_text);
+            save_pdf(&hours_report_pdf(&report, &community, local_now())?, &out, &what)?;
+        }
+        Command::Print { what: Print::CareList { days, out } } => {
+            let list = ledger.care_list(days)?;
+            let community = ledger.community_name()?.unwrap_or_default();
+            let what = format!("关爱走访清单（{} 户，其中逾期 {} 户）", list.households.len(), list.overdue);
+            save_pdf(&care_checklist_pdf(&list, &community, local_now())?, &out, &what)?;
         }
     }
     Ok(ExitCode::SUCCESS)

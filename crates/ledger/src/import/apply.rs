@@ -61,7 +61,7 @@ pub(super) fn write(
     };
     let mut rejected = Vec::new();
     for (done, mut row) in rows.into_iter().enumerate() {
-        if done as u32 % PROGRESS_EVERY == 0 {
+        if (done as u32).is_multiple_of(PROGRESS_EVERY) {
             progress(Progress { done: done as u32, total });
         }
         report.warnings.append(&mut row.warnings);
@@ -352,7 +352,7 @@ fn write_row(
         }
     }
     let Some(id) = matched else {
-        write_resident(conn, None, household, &valid, now)?;
+        write_resident(conn, None, household, &valid, today, now)?;
         report.residents_created += 1;
         return Ok(());
     };
@@ -364,7 +364,7 @@ fn write_row(
         report.residents_unchanged += 1;
         return Ok(());
     }
-    write_resident(conn, Some(id), household, &merged, now)?;
+    write_resident(conn, Some(id), household, &merged, today, now)?;
     if moved_back {
         conn.execute("UPDATE residents SET moved_out_on = NULL WHERE id = ?1", [id])?;
         report.warnings.push(Issue {

@@ -84,9 +84,16 @@ pub(crate) enum Slot {
 /// follow it form a block that moves to the next page whole when it fits on one page; a
 /// longer block is split, its last heading repeated as "continued", and no page ever ends on
 /// a heading. Always returns at least one (possibly empty) page.
+#[cfg(test)]
 pub(crate) fn paginate(rows: &[RowBox], capacity: f32) -> Vec<Vec<Slot>> {
+    paginate_from(rows, capacity, 0.0)
+}
+
+/// [`paginate`] for a table that starts part-way down its first page, `used` already taken
+/// there: the first page may then stay empty when not even the first block's start fits.
+pub(crate) fn paginate_from(rows: &[RowBox], capacity: f32, used: f32) -> Vec<Vec<Slot>> {
     let mut pages: Vec<Vec<Slot>> = vec![Vec::new()];
-    let mut used = 0.0;
+    let mut used = used.max(0.0);
     let mut i = 0;
     while i < rows.len() {
         let start = i;
@@ -215,6 +222,23 @@ mod tests {
         for page in &pages {
             assert!(!matches!(page.last(), Some(Slot::Row(3 | 4))), "a page ends on a heading: {page:?}");
         }
+    }
+
+    #[test]
+    fn a_table_starting_part_way_down_fills_the_rest_of_its_first_page() {
+        let pages = paginate_from(&[data(1.0); 5], 3.0, 1.0);
+        assert_eq!(pages.iter().map(|p| p.len()).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    #[test]
+    fn a_table_with_no_room_left_starts_on_the_next_page() {
+        let pages = paginate_from(&[group(), data(1.0), data(1.0)], 4.0, 3.5);
+        assert_eq!(pages[0], []);
+        assert_eq!(rows_of(&pages[1]), [0, 1, 2]);
+        // A block longer than a page starts where its heading and first row still fit.
+        let pages = paginate_from(&[group(), data(1.0), data(1.0), data(1.0), data(1.0)], 4.0, 2.0);
+        assert_eq!(rows_of(&pages[0]), [0, 1]);
+        assert_eq!(pages[1], [Slot::Continued(0), Slot::Row(2), Slot::Row(3), Slot::Row(4)]);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! title block, a table whose header row repeats on every page, group heading rows, text that
 //! wraps or ends in "…" inside its cell, and a "第 N 页 / 共 M 页" footer. The roster, sign-up
 //! and sign-in sheets and attendance grids are all a [`Sheet`]; a grid too wide for one page is
-//! several sheets printed into one file with [`render_all`].
+//! several sheets printed into one file with [`render_all`]. Papers that read as documents (a
+//! certificate, a report with several tables) are a [`Document`]: running text, tables and a
+//! box for the seal flowing down the pages under the same title block and footer.
 
 mod draw;
 mod fonts;
@@ -85,6 +87,97 @@ pub struct Sheet {
     pub min_row_height_mm: f32,
 }
 
+/// A document: the title block on every page, then its blocks one after another, continuing
+/// onto further pages as needed.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub orientation: Orientation,
+    pub title: String,
+    /// Lines under the title, as in [`Sheet::subtitle`]; the print time goes opposite the last one.
+    pub subtitle: String,
+    pub printed_at: NaiveDateTime,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Running text across the page; long text continues on the next page line by line.
+    Text(Text),
+    /// A table whose header row is repeated on every page it continues onto.
+    Table(Table),
+    /// Lines (who issues the paper) beside an empty box for the seal; never split.
+    Seal(Seal),
+    /// Vertical space in millimetres; none at the top of a page.
+    Space(f32),
+}
+
+/// The sizes running text comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextSize {
+    /// 8 pt: notes and remarks.
+    Small,
+    /// 10.5 pt (五号), the body of a document.
+    #[default]
+    Body,
+    /// 12 pt (小四), a section heading.
+    Heading,
+}
+
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// Lines separated by '\n'; each wraps to the page width. A paragraph indented two
+    /// characters starts with two ideographic spaces ("　　").
+    pub text: String,
+    pub size: TextSize,
+    pub align: Align,
+    /// Moved to the next page rather than left alone at the bottom of one, apart from the
+    /// start of the block after it (a heading and its table).
+    pub keep_with_next: bool,
+}
+
+impl Text {
+    /// Body text, left aligned.
+    pub fn body(text: impl Into<String>) -> Text {
+        Text { text: text.into(), size: TextSize::Body, align: Align::Left, keep_with_next: false }
+    }
+
+    /// A section heading, kept on the page of what follows it.
+    pub fn heading(text: impl Into<String>) -> Text {
+        Text { text: text.into(), size: TextSize::Heading, align: Align::Left, keep_with_next: true }
+    }
+
+    /// A small note.
+    pub fn small(text: impl Into<String>) -> Text {
+        Text { text: text.into(), size: TextSize::Small, align: Align::Left, keep_with_next: false }
+    }
+
+    pub fn align(self, align: Align) -> Text {
+        Text { align, ..self }
+    }
+
+    pub fn keep_with_next(self, keep_with_next: bool) -> Text {
+        Text { keep_with_next, ..self }
+    }
+}
+
+/// A table inside a [`Document`]: the same columns and rows as a [`Sheet`]'s.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Minimum data row height in millimetres; 0 fits the text.
+    pub min_row_height_mm: f32,
+}
+
+/// The issuer's lines on the left (出具单位, 负责人, …) and, on the right, an empty dashed box
+/// of `size_mm` square with `label` (e.g. "盖章处") in it, where the office stamps the paper.
+#[derive(Debug, Clone)]
+pub struct Seal {
+    pub lines: Vec<String>,
+    pub label: String,
+    pub size_mm: f32,
+}
+
 #[derive(Debug, Clone)]
 pub struct PrintedPdf {
     pub bytes: Vec<u8>,
@@ -111,7 +204,19 @@ pub fn render(sheet: &Sheet) -> Result<PrintedPdf> {
 /// own header row; pages are numbered through the whole file. The file takes the first
 /// sheet's title and print time.
 pub fn render_all(sheets: &[Sheet]) -> Result<PrintedPdf> {
-    draw::render(sheets, &fonts::system_font_dirs())
+    let docs: Vec<draw::Doc> = sheets.iter().map(draw::Doc::from_sheet).collect();
+    draw::render(&docs, &fonts::system_font_dirs())
+}
+
+/// A document, laid out and rendered like a sheet (same fonts, title block and footer).
+pub fn render_document(document: &Document) -> Result<PrintedPdf> {
+    render_documents(std::slice::from_ref(document))
+}
+
+/// Several documents in one file, each starting on a new page, pages numbered through.
+pub fn render_documents(documents: &[Document]) -> Result<PrintedPdf> {
+    let docs: Vec<draw::Doc> = documents.iter().map(draw::Doc::from_document).collect();
+    draw::render(&docs, &fonts::system_font_dirs())
 }
 
 /// A sensitive value as printed: masked (138****1234) unless the print asks for it in full.

@@ -3,6 +3,8 @@
 //! care needs, party members and volunteers, and the party committee's classes with sign-ups,
 //! waitlists and attendance. The same seed always gives the same register.
 
+mod partners;
+
 use crate::error::{Error, Result};
 use crate::idcard::{check_character, IdNumber, Sex};
 use crate::ledger::Ledger;
@@ -183,15 +185,16 @@ impl Ledger {
         }
         let today = self.today();
         let tx = self.conn.transaction()?;
-        fill_demo(&tx, households, seed, today)?;
-        fill_activities(&tx, &mut fastrand::Rng::with_seed(seed ^ 0xAC71), today, &Ledger::now_text())?;
+        // First: volunteer numbers take the community's prefix as residents are written.
         tx.execute(
             "INSERT INTO settings(key, value) VALUES ('community_name', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [DEMO_COMMUNITY],
         )?;
+        fill_demo(&tx, households, seed, today)?;
+        fill_activities(&tx, &mut fastrand::Rng::with_seed(seed ^ 0xAC71), today, &Ledger::now_text())?;
         tx.commit()?;
         self.changed();
-        Ok(())
+        self.fill_demo_partners(seed)
     }
 }
 
@@ -294,7 +297,7 @@ fn demo_household(
             is_volunteer: volunteer,
             notes: String::new(),
         };
-        let id = write_resident(tx, None, household_id, &resident, now)?;
+        let id = write_resident(tx, None, household_id, &resident, today, now)?;
         if (25..=75).contains(&person.age) {
             adults.push(id);
         }

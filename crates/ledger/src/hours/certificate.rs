@@ -1,0 +1,116 @@
+//! 志愿服务记录证明: the data of the draft certificate for one volunteer and period, and who
+//! issues it (settings). It is a record for the office to stamp, not a national certificate.
+
+use super::entries::entries_where;
+use super::{format_minutes, Certificate, CertificateIssuer, CONFIRMED};
+use crate::error::{Error, Result};
+use crate::idcard::mask_id_number;
+use crate::ledger::Ledger;
+use crate::volunteers::{volunteer_row, Conditions};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+const ORGANISATION: &str = "certificate_organisation";
+const PERSON_IN_CHARGE: &str = "certificate_person_in_charge";
+const HANDLER: &str = "certificate_handler";
+const CONTACT: &str = "certificate_contact";
+
+fn save_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    let value = value.trim();
+    if value.is_empty() {
+        conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+    } else {
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+    }
+    Ok(())
+}
+
+impl Ledger {
+    /// The issuer printed on certificates; the organisation defaults to "{社区}居民委员会".
+    pub fn certificate_issuer(&self) -> Result<CertificateIssuer> {
+        let organisation = match self.setting(ORGANISATION)? {
+            Some(name) => name,
+            None => format!("{}居民委员会", self.community_name()?.unwrap_or_default()),
+        };
+        Ok(CertificateIssuer {
+            organisation,
+            person_in_charge: self.setting(PERSON_IN_CHARGE)?.unwrap_or_default(),
+            handler: self.setting(HANDLER)?.unwrap_or_default(),
+            contact: self.setting(CONTACT)?.unwrap_or_default(),
+        })
+    }
+
+    /// Saves the issuer; a blank organisation goes back to the default.
+    pub fn save_certificate_issuer(&mut self, issuer: &CertificateIssuer) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        save_setting(&tx, ORGANISATION, &issuer.organisation)?;
+        save_setting(&tx, PERSON_IN_CHARGE, &issuer.person_in_charge)?;
+        save_setting(&tx, HANDLER, &issuer.handler)?;
+        save_setting(&tx, CONTACT, &issuer.contact)?;
+        tx.commit()?;
+        self.changed();
+        Ok(())
+    }
+
+    /// The certificate of a volunteer's confirmed hours between `from` and `to` (open ends take
+    /// the first and last confirmed entry). Refused when there are none in the period.
+    pub fn certificate(
+        &self,
+        volunteer_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Certificate> {
+        super::report::check_range(from, to)?;
+        let volunteer = volunteer_row(&self.conn, volunteer_id)?;
+        let mut conditions = Conditions::default();
+        conditions.add("e.volunteer_id = {}", volunteer_id);
+        conditions.add("e.status = {}", CONFIRMED.to_string());
+        if let Some(from) = from {
+            conditions.add("e.date >= {}", from.to_string());
+        }
+        if let Some(to) = to {
+            conditions.add("e.date <= {}", to.to_string());
+        }
+        let entries = entries_where(&self.conn, &conditions, "e.date, e.start_time, e.id")?;
+        let period = |d: Option<NaiveDate>| d.map_or_else(|| "不限".to_string(), |d| d.to_string());
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            return Err(Error::Refused(format!(
+                "志愿者 {}（{}）在 {} 至 {} 没有已确认的服务时长，不能出具证明",
+                volunteer.name,
+                volunteer.number,
+                period(from),
+                period(to)
+            )));
+        };
+        let (from, to) = (
+            from.map_or_else(|| first.date.clone(), |d| d.to_string()),
+            to.map_or_else(|| last.date.clone(), |d| d.to_string()),
+        );
+        let id_number: Option<String> = match volunteer.resident_id {
+            Some(id) => self.conn.query_row("SELECT id_number FROM residents WHERE id = ?1", [id], |r| r.get(0))?,
+            None => None,
+        };
+        let issued_on = self.today();
+        let total_minutes = entries.iter().map(|e| e.minutes).sum();
+        Ok(Certificate {
+            certificate_number: format!(
+                "{}-ZM-{}-{}",
+                self.volunteer_prefix()?,
+                issued_on.format("%Y%m%d"),
+                volunteer.number
+            ),
+            issued_on: issued_on.to_string(),
+            id_number_masked: id_number.as_deref().map(mask_id_number),
+            volunteer,
+            from,
+            to,
+            total_minutes,
+            total_text: format_minutes(total_minutes),
+            entries,
+            issuer: self.certificate_issuer()?,
+        })
+    }
+}
