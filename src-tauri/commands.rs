@@ -12,6 +12,7 @@ use xinghe_ledger::activities::{
     Attendee, CancelOutcome, Repeat, ResidentActivity, SeriesInput, SignupOutcome,
 };
 use xinghe_ledger::activity_sheets::{self, SheetOptions};
+use xinghe_ledger::audit::{AuditFilter, AuditRow};
 use xinghe_ledger::care::CareList;
 use xinghe_ledger::care_sheet;
 use xinghe_ledger::dashboard::Dashboard;
@@ -30,6 +31,7 @@ use xinghe_ledger::projects::{ProjectDetail, ProjectInput, ProjectRow};
 use xinghe_ledger::roster::{self, RosterOptions};
 use xinghe_ledger::services::{ServiceDone, ServiceDoneInput, ServiceFilter, ServiceInput, ServiceRow};
 use xinghe_ledger::volunteer_sheets;
+use xinghe_ledger::volunteers::VolunteerSettings;
 use xinghe_ledger::volunteers::{
     OrganisationDetail, OrganisationInput, OrganisationRow, VolunteerDetail, VolunteerFilter, VolunteerInput,
     VolunteerOptions, VolunteerRow,
@@ -58,6 +60,8 @@ pub struct AppInfo {
     pub opened: bool,
     pub community_name: Option<String>,
     pub open_error: Option<String>,
+    /// corrupt, not_xinghe, read_only, disk_full, locked, …: which ways out the start screen offers.
+    pub open_error_kind: Option<&'static str>,
     pub version: &'static str,
     pub today: String,
 }
@@ -70,6 +74,7 @@ pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         opened: opened.is_ok(),
         community_name: opened.ok().flatten(),
         open_error: state.open_error(),
+        open_error_kind: state.open_error_kind(),
         version: env!("CARGO_PKG_VERSION"),
         today: xinghe_ledger::dates::local_today().to_string(),
     })
@@ -484,6 +489,17 @@ pub fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
     Ok(state.with(|l| l.dashboard())?)
 }
 
+/// 操作日志: newest first, filtered and paged; ID numbers and phones masked.
+#[tauri::command(async)]
+pub fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> CmdResult<Page<AuditRow>> {
+    Ok(state.with(|l| l.audit_log(&AuditFilter { unmasked: false, ..filter }))?)
+}
+
+#[tauri::command(async)]
+pub fn audit_operators(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
+    Ok(state.with(|l| l.audit_operators())?)
+}
+
 #[tauri::command(async)]
 pub fn care_list(state: State<'_, AppState>, threshold_days: Option<i64>) -> CmdResult<CareList> {
     Ok(state.with(|l| l.care_list(threshold_days))?)
@@ -546,23 +562,14 @@ pub fn complete_milestone(state: State<'_, AppState>, milestone_id: i64, date: O
     Ok(state.with(|l| l.complete_milestone(milestone_id, date.as_deref()))?)
 }
 
-/// The settings page's volunteer section: the number prefix, the care-visit threshold and the certificate issuer.
-#[derive(Debug, Serialize)]
-pub struct VolunteerSettings {
-    pub volunteer_prefix: String,
-    pub care_visit_days: i64,
-    pub issuer: CertificateIssuer,
+#[tauri::command(async)]
+pub fn volunteer_settings(state: State<'_, AppState>) -> CmdResult<VolunteerSettings> {
+    Ok(state.with(|l| l.volunteer_settings())?)
 }
 
 #[tauri::command(async)]
-pub fn volunteer_settings(state: State<'_, AppState>) -> CmdResult<VolunteerSettings> {
-    Ok(state.with(|l| {
-        Ok(VolunteerSettings {
-            volunteer_prefix: l.volunteer_prefix()?,
-            care_visit_days: l.care_visit_days()?,
-            issuer: l.certificate_issuer()?,
-        })
-    })?)
+pub fn set_operator_name(state: State<'_, AppState>, name: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.set_operator_name(&name))?)
 }
 
 #[tauri::command(async)]
@@ -575,3 +582,132 @@ pub fn save_certificate_issuer(state: State<'_, AppState>, issuer: CertificateIs
     Ok(state.with(|l| l.save_certificate_issuer(&issuer))?)
 }
 // ---- end dashboard, care visits, services, projects, settings ----
+
+// ---- Backups and restore ----
+
+use crate::backups::Backups;
+use std::path::PathBuf;
+use xinghe_ledger::backup::{self, BackupCounts, BackupInfo, BackupStatus, RestoreReport};
+use xinghe_ledger::dates::local_now;
+
+/// The settings page's backup section: where automatic copies go, the newest one, and why the
+/// last automatic backup failed (if it did).
+#[derive(Debug, Serialize)]
+pub struct BackupStatusView {
+    #[serde(flatten)]
+    pub status: BackupStatus,
+    pub last_error: Option<String>,
+}
+
+#[tauri::command(async)]
+pub fn backup_status(state: State<'_, AppState>, backups: State<'_, Backups>) -> CmdResult<BackupStatusView> {
+    let status = backup::status(backups.folder(), &state.db_path(), local_now())?;
+    Ok(BackupStatusView { status, last_error: backups.last_error() })
+}
+
+/// "Back up to…": a dated copy in `folder`, or in the folder the user picks; null when cancelled.
+#[tauri::command(async)]
+pub fn backup_to_folder<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    folder: Option<String>,
+) -> CmdResult<Option<String>> {
+    let Some(folder) = folder.map(PathBuf::from).or_else(|| files::pick_folder(&app, "选择备份位置（例如 U 盘）"))
+    else {
+        return Ok(None);
+    };
+    let written = state.with(|l| l.backup_to_folder(&folder, local_now()))?;
+    Ok(Some(written.display().to_string()))
+}
+
+/// What a backup holds, beside the same figures for the current data.
+#[derive(Debug, Serialize)]
+pub struct BackupPreview {
+    #[serde(flatten)]
+    pub info: BackupInfo,
+    pub current: Option<BackupCounts>,
+}
+
+/// Reads a backup (`path`, or the file the user picks) without changing anything; null when
+/// cancelled.
+#[tauri::command(async)]
+pub fn inspect_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> CmdResult<Option<BackupPreview>> {
+    let Some(path) = path.map(PathBuf::from).or_else(|| files::pick_open(&app, FileKind::Backup)) else {
+        return Ok(None);
+    };
+    let info = backup::inspect_backup(&path)?;
+    let current = state.with(|l| l.backup_counts()).ok();
+    Ok(Some(BackupPreview { info, current }))
+}
+
+/// Replaces the data with the backup at `path`, after a safety copy into the backup folder.
+#[tauri::command(async)]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    backups: State<'_, Backups>,
+    path: String,
+) -> CmdResult<RestoreReport> {
+    Ok(state.with(|l| l.restore_from(Path::new(&path), backups.folder()))?)
+}
+// ---- A database that cannot be opened: the start screen's ways out ----
+
+/// One automatic backup found beside a database that cannot be opened: what it holds, or why it
+/// cannot be used.
+#[derive(Debug, Serialize)]
+pub struct RecoveryBackup {
+    pub path: String,
+    pub file_name: String,
+    pub info: Option<BackupInfo>,
+    pub error: Option<String>,
+}
+
+/// The automatic backups of the configured database, newest first, each read without changing it.
+#[tauri::command(async)]
+pub fn recovery_backups(state: State<'_, AppState>, backups: State<'_, Backups>) -> CmdResult<Vec<RecoveryBackup>> {
+    let found = backup::auto_backups(backups.folder(), &state.db_path())?;
+    Ok(found
+        .into_iter()
+        .map(|path| {
+            let (info, error) = match backup::inspect_backup(&path) {
+                Ok(info) => (Some(info), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            RecoveryBackup { path: path.display().to_string(), file_name, info, error }
+        })
+        .collect())
+}
+
+/// 从备份恢复 on the start screen: the broken file is renamed aside, the backup becomes a new file.
+#[tauri::command(async)]
+pub fn recover_from_backup(state: State<'_, AppState>, path: String) -> CmdResult<xinghe_ledger::failure::Recovery> {
+    Ok(state.recover_from_backup(Path::new(&path))?)
+}
+
+/// 重试: opens the configured file again (after another program let go of it).
+#[tauri::command(async)]
+pub fn retry_open(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    state.open_existing()?;
+    app_info(state)
+}
+
+/// 打开其他数据库…: the file the user picks; null when cancelled.
+#[tauri::command(async)]
+pub fn open_other_database<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> CmdResult<Option<AppInfo>> {
+    let Some(path) = files::pick_open(&app, FileKind::Backup) else { return Ok(None) };
+    state.open_other(path)?;
+    Ok(Some(app_info(state)?))
+}
+
+/// 新建空白台账 in place of a file that cannot be opened (which is renamed aside, not deleted).
+#[tauri::command(async)]
+pub fn start_fresh(state: State<'_, AppState>, community_name: String) -> CmdResult<AppInfo> {
+    state.start_fresh(&community_name)?;
+    app_info(state)
+}
+// ---- end a database that cannot be opened ----
+// ---- end backups and restore ----

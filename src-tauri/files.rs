@@ -3,7 +3,8 @@
 //!
 //! The one test seam: WebDriver cannot drive native GTK dialogs, so end-to-end tests set
 //! XINGHE_E2E_OPEN (the file an "open" dialog returns) and XINGHE_E2E_SAVE_DIR (where a
-//! "save" dialog puts the suggested name; the system viewer is then not started).
+//! "save" dialog puts the suggested name, and the folder a folder dialog returns; the system
+//! viewer is then not started).
 
 use std::path::PathBuf;
 use tauri::{AppHandle, Runtime};
@@ -18,6 +19,8 @@ pub enum FileKind {
     Pdf,
     Xlsx,
     Csv,
+    /// A backup of the register (浏河社区-备份-….xinghe.db).
+    Backup,
 }
 
 impl FileKind {
@@ -30,6 +33,7 @@ impl FileKind {
             // intact when Excel opens the file.
             FileKind::Xlsx => &[("Excel", &["xlsx"]), ("CSV", &["csv"])],
             FileKind::Csv => &[("CSV", &["csv"])],
+            FileKind::Backup => &[("星河台账备份", &["db"])],
         }
     }
 
@@ -56,6 +60,15 @@ pub fn pick_save<R: Runtime>(app: &AppHandle<R>, kind: FileKind, file_name: &str
         return Some(dir.join(file_name));
     }
     kind.dialog(app).set_title("保存到").set_file_name(file_name).blocking_save_file()?.into_path().ok()
+}
+
+/// Asks for a folder (where "Back up to…" writes); None when the user cancels. Under the test
+/// seam, the save folder.
+pub fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBuf> {
+    if let Some(dir) = test_save_dir() {
+        return Some(dir);
+    }
+    app.dialog().file().set_title(title).blocking_pick_folder()?.into_path().ok()
 }
 
 /// Opens a file we just wrote in the system's viewer (PDF reader, Excel).

@@ -1,8 +1,10 @@
 //! The desktop app: wires the core (`xinghe-ledger`) to the webview. Resolves where the
 //! database lives, registers the commands and plugins, and starts the window.
 
+pub mod backups;
 pub mod commands;
 pub mod files;
+pub mod navigation;
 pub mod state;
 
 use state::AppState;
@@ -87,6 +89,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         // Dashboard, care visits, services, projects, settings.
         commands::dashboard,
         commands::care_list,
+        commands::audit_log,
+        commands::audit_operators,
         commands::set_care_visit_days,
         commands::print_care_list,
         commands::list_services,
@@ -99,6 +103,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::save_project,
         commands::complete_milestone,
         commands::volunteer_settings,
+        commands::set_operator_name,
         commands::set_volunteer_prefix,
         commands::save_certificate_issuer,
         // end dashboard, care visits, services, projects, settings
@@ -122,6 +127,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::export_hours,
         commands::print_certificate,
         // end volunteers
+        // Backups and restore.
+        commands::backup_status,
+        commands::backup_to_folder,
+        commands::inspect_backup,
+        commands::restore_backup,
+        commands::recovery_backups,
+        commands::recover_from_backup,
+        commands::retry_open,
+        commands::open_other_database,
+        commands::start_fresh,
+        // end backups
     ])
 }
 
@@ -141,6 +157,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // The webview shows only the app's own pages (with the CSP: no network request at all).
+        .plugin(navigation::stay_in_the_app())
         .setup(move |app| {
             let db_path = match &options.db {
                 Some(path) => path.clone(),
@@ -153,11 +171,23 @@ pub fn run() {
             } else {
                 app.manage(AppState::new(db_path));
             }
+            // Automatic backups: in the app-data folder, or beside a database given with --db.
+            let backup_folder = match &options.db {
+                Some(path) => xinghe_ledger::backup::default_folder(path),
+                None => app.path().app_data_dir()?.join("backups"),
+            };
+            app.manage(backups::Backups::new(backup_folder));
+            backups::start_up_in_background(app.handle());
             Ok(())
         });
-    with_commands(builder).run(tauri::generate_context!()).unwrap_or_else(|e| {
+    let app = with_commands(builder).build(tauri::generate_context!()).unwrap_or_else(|e| {
         tracing::error!("the app could not start: {e}");
         std::process::exit(1);
+    });
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            backups::at_exit(handle);
+        }
     });
 }
 

@@ -3,37 +3,106 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use xinghe_ledger::failure::{self, Recovery};
 use xinghe_ledger::{Error, Ledger};
 
 pub struct AppState {
-    db_path: PathBuf,
+    /// Changes only when the start screen opens another database.
+    db_path: Mutex<PathBuf>,
     ledger: Mutex<Option<Ledger>>,
-    /// Why the existing file could not be opened, shown on the start screen.
-    open_error: Mutex<Option<String>>,
+    /// Why the existing file could not be opened (kind, message), shown on the start screen.
+    open_error: Mutex<Option<(&'static str, String)>>,
 }
 
 impl AppState {
     /// Opens the database when the file exists; a missing file waits for the start screen.
     pub fn new(db_path: PathBuf) -> AppState {
-        let state = AppState { db_path, ledger: Mutex::new(None), open_error: Mutex::new(None) };
-        if state.db_path.exists() {
-            match Ledger::open(&state.db_path) {
-                Ok(ledger) => *state.lock() = Some(ledger),
-                Err(e) => {
-                    tracing::error!(path = %state.db_path.display(), "cannot open database: {e}");
-                    *state.open_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
-                }
-            }
+        let state = AppState { db_path: Mutex::new(db_path), ledger: Mutex::new(None), open_error: Mutex::new(None) };
+        if state.db_path().exists() {
+            let _ = state.open_existing();
         }
         state
     }
 
-    pub fn db_path(&self) -> &Path {
-        &self.db_path
+    pub fn db_path(&self) -> PathBuf {
+        self.db_path.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn open_error(&self) -> Option<String> {
-        self.open_error.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.open_error.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(_, m)| m.clone())
+    }
+
+    /// The error's kind (corrupt, not_xinghe, read_only, disk_full, locked, …): which ways out
+    /// the start screen offers.
+    pub fn open_error_kind(&self) -> Option<&'static str> {
+        self.open_error.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(k, _)| *k)
+    }
+
+    fn set_open_error(&self, error: Option<&Error>) {
+        *self.open_error.lock().unwrap_or_else(|p| p.into_inner()) = error.map(|e| (e.kind(), e.to_string()));
+    }
+
+    /// Opens the file at the database path (at start-up, and 重试 on the start screen); on
+    /// failure remembers why, and the file is left as it was.
+    pub fn open_existing(&self) -> xinghe_ledger::Result<()> {
+        let path = self.db_path();
+        let mut guard = self.lock();
+        if guard.is_some() {
+            return Ok(());
+        }
+        match Ledger::open(&path) {
+            Ok(ledger) => {
+                *guard = Some(ledger);
+                self.set_open_error(None);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!(path = %path.display(), "cannot open database: {e}");
+                self.set_open_error(Some(&e));
+                Err(e)
+            }
+        }
+    }
+
+    /// 打开其他数据库…: switches to the file at `path` (it must exist) when no register is open.
+    pub fn open_other(&self, path: PathBuf) -> xinghe_ledger::Result<()> {
+        if self.lock().is_some() {
+            return Err(Error::Refused("数据库已经打开，请先关闭程序再打开其他数据库".into()));
+        }
+        if !path.is_file() {
+            return Err(Error::invalid("path", format!("文件 {} 不存在", path.display())));
+        }
+        *self.db_path.lock().unwrap_or_else(|p| p.into_inner()) = path;
+        self.open_existing()
+    }
+
+    /// 从备份恢复 on the start screen: the broken file is renamed aside (never deleted), and the
+    /// backup becomes a new database file at the configured path.
+    pub fn recover_from_backup(&self, backup: &Path) -> xinghe_ledger::Result<Recovery> {
+        let path = self.db_path();
+        let mut guard = self.lock();
+        if guard.is_some() {
+            return Err(Error::Refused("数据库已经打开；请在“设置 → 数据备份”中从备份恢复".into()));
+        }
+        let (ledger, recovery) = failure::restore_into_new_file(&path, backup, xinghe_ledger::dates::local_now())?;
+        *guard = Some(ledger);
+        self.set_open_error(None);
+        Ok(recovery)
+    }
+
+    /// 新建空白台账 in place of a file that cannot be opened: it is renamed aside first.
+    pub fn start_fresh(&self, community_name: &str) -> xinghe_ledger::Result<Option<String>> {
+        if community_name.trim().is_empty() {
+            return Err(Error::invalid("community_name", "请填写社区名称"));
+        }
+        let path = self.db_path();
+        let aside = if path.exists() && self.lock().is_none() {
+            Some(failure::set_aside(&path, xinghe_ledger::dates::local_now())?.display().to_string())
+        } else {
+            None
+        };
+        self.create(false, community_name)?;
+        Ok(aside)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Ledger>> {
@@ -45,7 +114,8 @@ impl AppState {
     pub fn with<T>(&self, f: impl FnOnce(&mut Ledger) -> xinghe_ledger::Result<T>) -> xinghe_ledger::Result<T> {
         let mut guard = self.lock();
         let ledger = guard.as_mut().ok_or(Error::NoDatabase)?;
-        f(ledger)
+        // A read-only, full, locked or damaged file is named in the message.
+        f(ledger).map_err(|e| e.at(&self.db_path()))
     }
 
     /// Creates the database file on first start: the demo community, or an empty one.
@@ -54,7 +124,7 @@ impl AppState {
         if guard.is_some() {
             return Err(Error::Refused("数据库已经打开，不能重复创建".into()));
         }
-        let mut ledger = Ledger::open(&self.db_path)?;
+        let mut ledger = Ledger::open(&self.db_path())?;
         if demo {
             ledger.create_demo(xinghe_ledger::demo::DEFAULT_HOUSEHOLDS, 20261128)?;
         }
@@ -65,7 +135,7 @@ impl AppState {
             return Err(Error::invalid("community_name", "请填写社区名称"));
         }
         *guard = Some(ledger);
-        *self.open_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.set_open_error(None);
         Ok(())
     }
 }

@@ -233,6 +233,22 @@ fn projects_milestones_and_volunteer_settings_through_the_commands() {
     assert_eq!(err["fields"][0]["field"], "care_visit_days");
 }
 
+#[test]
+fn the_audit_log_command_pages_newest_first_and_masks_phones() {
+    let t = app();
+    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    t.ok("set_care_visit_days", json!({"days": 45}));
+    t.ok("set_care_visit_days", json!({"days": 60}));
+    let page = t.ok("audit_log", json!({"filter": {"entity": "设置", "limit": 1}}));
+    assert_eq!(page["total"], 3, "the community name, then the two thresholds: {page}");
+    assert_eq!(page["rows"][0]["summary"], "走访超期天数设为 60 天");
+    assert_eq!(page["rows"][0]["changes"][0]["before"], "45");
+    assert_eq!(page["rows"][0]["changes"][0]["after"], "60");
+    let err = t.call("audit_log", json!({"filter": {"from": "昨天"}})).unwrap_err();
+    assert_eq!(err["fields"][0]["field"], "from");
+    assert!(t.ok("audit_operators", json!({})).as_array().is_some());
+}
+
 // ---- Volunteers, organisations, the hours ledger ----
 
 #[test]
@@ -248,7 +264,8 @@ fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
     );
     let member = t.ok(
         "save_volunteer",
-        json!({"input": {"organisation_id": org, "name": "外来师傅", "phone": "13900002222", "line": "青动力·两新组织"}}),
+        json!({"input": {"organisation_id": org, "name": "外来师傅", "phone": "13900002222", "line": "青动力·两新组织",
+                         "joined_on": "2026-01-01"}}),
     );
     let detail = t.ok("get_volunteer", json!({"id": member}));
     assert_eq!(detail["volunteer"]["phone_masked"], "139****2222", "lists mask the phone");
@@ -302,3 +319,112 @@ fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
     assert!(written.as_u64().unwrap() >= 2, "every entry of the period, rejected ones too: {written}");
 }
 // ---- end volunteers ----
+
+// ---- Backups and restore ----
+
+/// A damaged database at start: app_info says why (kind and message), the automatic backups are
+/// listed, and a restore makes a new file while the broken one is kept under a dated name.
+#[test]
+fn a_corrupt_database_is_reported_and_restored_from_a_listed_backup_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+        ledger.auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    }
+    std::fs::write(&db, [7u8; 4096]).unwrap();
+    let app = with_commands(mock_builder())
+        .manage(AppState::new(db.clone()))
+        .manage(backups::Backups::new(folder.clone()))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let t = TestApp { _app: app, webview, _dir: tempfile::tempdir().unwrap() };
+
+    let info = t.ok("app_info", json!({}));
+    assert_eq!(info["opened"], false);
+    assert_eq!(info["open_error_kind"], "corrupt");
+    assert!(info["open_error"].as_str().unwrap().contains("xinghe.db"), "{info}");
+    let err = t.call("stats", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "no_database");
+
+    let found = t.ok("recovery_backups", json!({}));
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["info"]["community_name"], "浏河社区");
+    let recovery = t.ok("recover_from_backup", json!({"path": found[0]["path"]}));
+    let aside = recovery["set_aside"].as_str().unwrap();
+    assert!(aside.contains("xinghe.db.损坏-"), "{recovery}");
+    assert_eq!(std::fs::read(aside).unwrap(), vec![7u8; 4096]);
+    let info = t.ok("app_info", json!({}));
+    assert_eq!(info["opened"], true);
+    assert_eq!(info["community_name"], "浏河社区");
+    assert_eq!(info["open_error"], Value::Null);
+}
+
+#[test]
+fn backup_inspect_and_restore_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    let app = with_commands(mock_builder())
+        .manage(AppState::new(db.clone()))
+        .manage(backups::Backups::new(folder.clone()))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let t = TestApp { _app: app, webview, _dir: tempfile::tempdir().unwrap() };
+
+    let status = t.ok("backup_status", json!({}));
+    assert_eq!(status["folder"], folder.display().to_string());
+    assert_eq!(status["count"], 0);
+    assert_eq!(status["newest_at"], Value::Null);
+    assert_eq!(status["due"], true);
+    assert_eq!(
+        t.call("backup_to_folder", json!({"folder": dir.path().display().to_string()})).unwrap_err()["kind"],
+        "no_database"
+    );
+
+    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    let grid = t.ok("save_grid", json!({"input": {"name": "第一网格"}}));
+    let building = t.ok("save_building", json!({"input": {"grid_id": grid, "name": "8栋"}}));
+    let unit = t.ok("save_unit", json!({"input": {"building_id": building, "name": "1单元"}}));
+    t.ok("save_household", json!({"input": {"unit_id": unit, "room": "301"}}));
+
+    let usb = tempfile::tempdir().unwrap();
+    let written = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}));
+    let written = written.as_str().unwrap().to_string();
+    assert!(written.contains("浏河社区-备份-") && written.ends_with(".xinghe.db"), "{written}");
+
+    t.ok("save_household", json!({"input": {"unit_id": unit, "room": "302"}}));
+    let preview = t.ok("inspect_backup", json!({"path": written}));
+    assert_eq!(preview["community_name"], "浏河社区");
+    assert_eq!(preview["counts"]["households"], 1);
+    assert_eq!(preview["current"]["households"], 2);
+    assert!(preview["created_at"].is_string());
+    assert_eq!(preview["needs_migration"], false);
+
+    let text = usb.path().join("说明.txt");
+    std::fs::write(&text, "不是备份").unwrap();
+    let err = t.call("inspect_backup", json!({"path": text.display().to_string()})).unwrap_err();
+    assert_eq!(err["kind"], "refused");
+    assert!(err["message"].as_str().unwrap().contains("不是星河社区台账的备份"), "{err}");
+    assert!(t.call("restore_backup", json!({"path": text.display().to_string()})).is_err());
+    assert_eq!(t.ok("stats", json!({}))["households"], 2);
+
+    let report = t.ok("restore_backup", json!({"path": written}));
+    assert_eq!(report["restored"]["counts"]["households"], 1);
+    assert!(report["safety_backup"].as_str().unwrap().contains("恢复前"));
+    assert_eq!(t.ok("stats", json!({}))["households"], 1);
+
+    // The exit backup, as RunEvent::Exit runs it; then the status shows it.
+    let state = t._app.state::<AppState>();
+    t._app.state::<backups::Backups>().at_exit(&state);
+    let status = t.ok("backup_status", json!({}));
+    assert_eq!(status["count"], 1);
+    assert_eq!(status["due"], false);
+    assert_eq!(status["last_error"], Value::Null);
+    assert!(status["newest_path"].as_str().unwrap().contains("xinghe-自动备份-"));
+}
+// ---- end backups and restore ----

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 / Ubuntu machine lacks to build, run and test Xinghe:
-# the WebKitGTK build packages, Xvfb, WebKitWebDriver, poppler-utils and tauri-driver 2.x.
+# the WebKitGTK build packages, Xvfb, WebKitWebDriver, poppler-utils, strace and tauri-driver 2.x.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 
@@ -8,6 +8,8 @@ packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver poppler-utils libreoffice-calc
+  # The no-network test runs the app under strace (tests/e2e/no_network.rs).
+  strace
 )
 # The frontend's unit tests run on Node's built-in test runner.
 command -v node >/dev/null || packages+=(nodejs)

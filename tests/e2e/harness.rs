@@ -17,21 +17,31 @@ static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
 const SESSION_TIMEOUT: Duration = Duration::from_secs(90);
 const WAIT: Duration = Duration::from_secs(20);
 
-/// tauri-driver, terminated politely when dropped (also when a test panics).
-struct DriverProcess(Child);
+/// tauri-driver, terminated politely when dropped (also when a test panics). Under a wrapper
+/// (`App::launch_under`, e.g. strace) the wrapper leads its own process group, and the whole
+/// group is stopped: a tracer that ignores SIGTERM waits until tauri-driver, WebKitWebDriver,
+/// the app and its web processes are gone.
+struct DriverProcess {
+    child: Child,
+    group: bool,
+}
 
 impl Drop for DriverProcess {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let target = if self.group { format!("-{}", self.child.id()) } else { self.child.id().to_string() };
+        let _ = Command::new("kill").args(["-TERM", "--", &target]).status();
+        let deadline = Instant::now() + Duration::from_secs(if self.group { 20 } else { 10 });
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
+            if let Ok(Some(_)) = self.child.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if self.group {
+            let _ = Command::new("kill").args(["-KILL", "--", &target]).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -73,11 +83,29 @@ impl App {
     /// Like `launch`, with extra environment for the app (e.g. the dialog test seam
     /// XINGHE_E2E_OPEN / XINGHE_E2E_SAVE_DIR, see src-tauri/files.rs).
     pub async fn launch_with_env(db: &Path, env: &[(&str, &Path)]) -> App {
+        App::launch_under(&[], db, env).await
+    }
+
+    /// Like `launch_with_env`, with tauri-driver started by `wrapper` (a program and its
+    /// arguments, e.g. `strace -f -o LOG`), so that WebKitWebDriver, the app and its web
+    /// processes all run under it. An empty wrapper starts tauri-driver directly.
+    // The turn is held across awaits on purpose: it is the app's, for as long as it runs.
+    #[allow(clippy::await_holding_lock)]
+    pub async fn launch_under(wrapper: &[&std::ffi::OsStr], db: &Path, env: &[(&str, &Path)]) -> App {
+        use std::os::unix::process::CommandExt;
         require_tools();
         let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
         let (port, native_port) = (free_port(), free_port());
-        let process = DriverProcess(
-            Command::new("tauri-driver")
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg("tauri-driver").process_group(0);
+                command
+            }
+            None => Command::new("tauri-driver"),
+        };
+        let process = DriverProcess {
+            child: command
                 .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("XINGHE_DB", db)
                 .envs(env.iter().copied())
@@ -85,7 +113,8 @@ impl App {
                 .stderr(Stdio::inherit())
                 .spawn()
                 .expect("tauri-driver starts"),
-        );
+            group: !wrapper.is_empty(),
+        };
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
@@ -113,6 +142,7 @@ impl App {
     }
 
     /// Ends the session (closing the app) and stops tauri-driver.
+    #[allow(clippy::await_holding_lock)]
     pub async fn close(self) {
         let App { driver, _process, _turn } = self;
         driver.quit().await.expect("session ends");

@@ -2,6 +2,7 @@
 //! the real window, forms and database file.
 
 mod harness;
+mod no_network;
 
 use harness::App;
 
@@ -373,7 +374,13 @@ fn hours_fixture(db: &std::path::Path) -> HoursFixture {
             .find(|v| v.resident_id == Some(resident));
         let id = match existing {
             Some(v) if v.left_on.is_none() => v.id,
-            _ => ledger.save_volunteer(&VolunteerInput { resident_id: Some(resident), ..Default::default() }).unwrap(),
+            _ => ledger
+                .save_volunteer(&VolunteerInput {
+                    resident_id: Some(resident),
+                    joined_on: days_ago(400),
+                    ..Default::default()
+                })
+                .unwrap(),
         };
         volunteers.push((id, name));
     }
@@ -548,6 +555,8 @@ async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_
     app.click("#org-add-member").await;
     app.type_into("#vf-name", "端到端·夜班师傅").await;
     app.type_into("#vf-phone", "13900003333").await;
+    // Hours before the joining date are refused, so the office enters when they joined.
+    app.type_into("#vf-joined", &days_ago(30)).await;
     app.choose("#vf-line", "青动力").await;
     app.screenshot("17-member-form").await;
     app.click("#vf-save").await;
@@ -738,9 +747,13 @@ fn care_fixture(db: &std::path::Path) -> CareFixture {
             .find(|v| v.resident_id == Some(resident));
         volunteers.push(match existing {
             Some(v) => v.id,
-            None => {
-                ledger.save_volunteer(&VolunteerInput { resident_id: Some(resident), ..Default::default() }).unwrap()
-            }
+            None => ledger
+                .save_volunteer(&VolunteerInput {
+                    resident_id: Some(resident),
+                    joined_on: days_ago(400),
+                    ..Default::default()
+                })
+                .unwrap(),
         });
     }
     let entry = |volunteer_id, date: String, start: &str, end: &str| HourEntryInput {
@@ -970,3 +983,283 @@ async fn an_empty_register_shows_what_to_do_on_the_dashboard_care_and_project_pa
     app.close().await;
 }
 // ---- end dashboard, care visits, services, projects ----
+
+// ---- Backups and restore ----
+
+/// 浏河社区 with `rooms` households of one resident each in 8栋1单元.
+fn backup_fixture(db: &std::path::Path, rooms: &[&str]) {
+    use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    ledger.set_community_name("浏河社区").unwrap();
+    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
+    let building =
+        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+    let unit =
+        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    for (i, room) in rooms.iter().enumerate() {
+        let household = ledger
+            .save_household(&HouseholdInput { unit_id: unit, room: room.to_string(), ..Default::default() })
+            .unwrap();
+        let resident = ResidentInput {
+            household_id: household,
+            name: format!("住户{}", i + 1),
+            relation: "户主".into(),
+            ..Default::default()
+        };
+        ledger.save_resident(&resident).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_seeing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let usb = dir.path().join("U盘");
+    std::fs::create_dir_all(&usb).unwrap();
+    // Last week's backup held two households; a third has been registered since.
+    let old = dir.path().join("上周.xinghe.db");
+    backup_fixture(&db, &["101", "102"]);
+    xinghe_ledger::Ledger::open(&db).unwrap().backup_to(&old).unwrap();
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let unit = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
+        let input = xinghe_ledger::model::HouseholdInput { unit_id: unit, room: "103".into(), ..Default::default() };
+        ledger.save_household(&input).unwrap();
+    }
+
+    let app = App::launch_with_env(&db, &[("XINGHE_E2E_OPEN", &old), ("XINGHE_E2E_SAVE_DIR", &usb)]).await;
+    // The start-up backup runs in the background: the first of the day.
+    let folder = dir.path().join("backups");
+    wait_for_dir(&folder).await;
+    let auto = wait_for_file_named(&folder, "e2e-自动备份-").await;
+    assert!(auto.to_string_lossy().ends_with(".xinghe.db"));
+
+    app.click("a[data-nav=\"settings\"]").await;
+    app.wait_for_text("#backup-auto-last", "上次自动备份").await;
+    app.wait_for_text("#backup-folder", "backups").await;
+    scroll_to(&app, "#backup-settings").await;
+    app.screenshot("45-settings-backups").await;
+
+    // 备份到… a USB stick.
+    app.click("#backup-to").await;
+    let copy = wait_for_file_named(&usb, "浏河社区-备份-").await;
+    assert!(copy.to_string_lossy().ends_with(".xinghe.db"));
+    dismiss_toast(&app).await;
+
+    // 从备份恢复…: the date and the figures first, beside the current ones.
+    app.click("#backup-restore").await;
+    app.wait_for_text("#restore-community", "浏河社区").await;
+    let households = app.wait_for_text("#restore-counts tr[data-count=\"households\"]", "2").await;
+    let row = households.text().await.unwrap();
+    assert!(row.contains('2') && row.contains('3'), "backup 2 beside now 3: {row}");
+    app.element("#restore-made-at").await;
+    app.screenshot("46-restore-preview").await;
+    app.click("#restore-confirm").await;
+    app.wait_for_text("#restore-done", "已恢复").await;
+    let safety = app.element("#restore-safety").await.text().await.unwrap();
+    assert!(safety.contains("恢复前"), "{safety}");
+    app.screenshot("47-restored").await;
+    app.driver.execute("window.beforeRestoreReload = true", vec![]).await.unwrap();
+    app.click("#restore-done-ok").await;
+    // The window reloads and shows the restored register.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let ret = app.driver.execute("return window.beforeRestoreReload === undefined", vec![]).await;
+        if ret.is_ok_and(|r| r.json() == &serde_json::json!(true)) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the window did not reload after the restore");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    app.click("a[data-nav=\"dashboard\"]").await;
+    app.wait_for_text("#dash-count-households", "2").await;
+    app.close().await;
+
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    assert_eq!(ledger.backup_counts().unwrap().households, 2);
+    let safety_copy = wait_for_file_named(&folder, "e2e-恢复前-").await;
+    assert_eq!(xinghe_ledger::backup::inspect_backup(&safety_copy).unwrap().counts.households, 3);
+}
+
+async fn wait_for_dir(dir: &std::path::Path) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !dir.is_dir() {
+        assert!(std::time::Instant::now() < deadline, "{} was not created", dir.display());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+/// The database file is 4 KB of random bytes; last night's automatic backup is in its backups
+/// folder. The app still starts, says so in Chinese, lists the backup with its date and figures,
+/// restores it into a new file and keeps the broken one under a dated name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_database_starts_on_the_welcome_screen_and_is_restored_from_its_automatic_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101", "102", "103"]);
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    let now = xinghe_ledger::dates::local_now();
+    let yesterday = now.date().pred_opt().unwrap().and_time(now.time());
+    xinghe_ledger::Ledger::open(&db).unwrap().auto_backup(&folder, yesterday).unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", db.display()));
+    }
+    let mut seed = 4096u64;
+    let garbage: Vec<u8> = (0..4096)
+        .map(|_| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 56) as u8
+        })
+        .collect();
+    std::fs::write(&db, &garbage).unwrap();
+
+    let app = App::launch(&db).await;
+    let message = app.wait_for_text("#open-error", "已损坏").await.text().await.unwrap();
+    assert!(message.contains("e2e.db") && message.contains("从备份恢复"), "{message}");
+    let listed = app.wait_for_text("#recovery-backups .recovery-item", "住户 3 户").await.text().await.unwrap();
+    assert!(listed.contains(&yesterday.format("%Y-%m-%d %H:%M").to_string()), "{listed}");
+    app.element("#restore-other").await;
+    app.element("#open-other").await;
+    app.element("#start-fresh").await;
+    app.screenshot("48-welcome-corrupt").await;
+
+    app.click("#recovery-backups [data-restore]").await;
+    app.wait_for_text("#recovered", "已从备份恢复").await;
+    let aside = app.element("#recovered-aside").await.text().await.unwrap();
+    assert!(aside.contains("e2e.db.损坏-"), "{aside}");
+    app.screenshot("49-welcome-recovered").await;
+    app.click("#recovered-ok").await;
+    app.element("#dash-counts").await;
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "103").await;
+    app.close().await;
+
+    assert_eq!(std::fs::read(&aside).unwrap(), garbage, "the broken file is kept byte for byte");
+    assert_eq!(xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().households, 3);
+}
+
+/// Another program holds the database: the message and 重试, which opens it once it is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_shows_the_message_and_opens_on_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101"]);
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;").unwrap();
+    let app = App::launch(&db).await;
+    app.wait_for_text("#open-error", "另一个程序占用").await;
+    app.element("#open-retry").await;
+    app.screenshot("50-welcome-locked").await;
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    app.click("#open-retry").await;
+    app.element("#dash-counts").await;
+    app.close().await;
+}
+// ---- end backups and restore ----
+
+// ---- hostile text (issue 6: names shown exactly as entered) ----
+
+/// A resident named `<img src=x onerror=alert(1)>` is shown as those characters, in the
+/// household page and in search, and no element or script comes from any name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_named_like_markup_is_shown_as_text() {
+    const IMG: &str = "<img src=x onerror=alert(1)>";
+    const PROBE: &str = "<img src=x onerror=window.xss=1>";
+    const SCRIPT: &str = "<script>window.xss=2</script>";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let household = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.create_demo(100, 4).unwrap();
+        let household = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap().rows[0].id;
+        for name in [IMG, PROBE, SCRIPT, "'; DROP TABLE residents; --", "孔👨\u{200D}👩\u{200D}👧𠇔"] {
+            let input = xinghe_ledger::model::ResidentInput {
+                household_id: household,
+                name: name.into(),
+                relation: "其他".into(),
+                notes: Some(format!("{SCRIPT}{IMG}")),
+                ..Default::default()
+            };
+            ledger.save_resident(&input).unwrap();
+        }
+        household
+    };
+    let app = App::launch(&db).await;
+    app.element("#app .app-nav").await;
+    app.driver.execute(&format!("location.hash = '#/household/{household}'"), vec![]).await.unwrap();
+    let members = app.wait_for_text("#members-table", IMG).await;
+    let text = members.text().await.unwrap();
+    for name in [PROBE, SCRIPT, "'; DROP TABLE residents; --", "孔👨\u{200D}👩\u{200D}👧𠇔"] {
+        assert!(text.contains(name), "{name} is shown as typed: {text}");
+    }
+    app.insert_text("#search-input", IMG).await;
+    app.wait_for_text(".search-hit", IMG).await;
+    let injected = app
+        .driver
+        .execute("return [document.querySelectorAll('#app img, #app script').length, window.xss === undefined]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(injected.json(), &serde_json::json!([0, true]), "no element and no script came from a name");
+    app.close().await;
+}
+
+// ---- 操作日志 ----
+
+/// A phone edited on the household page shows up on the 操作日志 page as the newest record,
+/// under the operator's name, with 电话: before → after masked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_resident_shows_on_the_audit_log_page() {
+    use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let household = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.set_operator_name("李敏").unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+        let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
+        let building =
+            ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+        let unit =
+            ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+        let household =
+            ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
+        ledger
+            .save_resident(&ResidentInput {
+                household_id: household,
+                name: "孔喆".into(),
+                relation: "户主".into(),
+                phone: Some("13800000001".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        household
+    };
+    let app = App::launch(&db).await;
+    app.element("#app .app-nav").await;
+    app.driver.execute(&format!("location.hash = '#/household/{household}'"), vec![]).await.unwrap();
+    app.wait_for_text("#members-table", "孔喆").await;
+    app.click("#members-table .edit-resident").await;
+    app.type_into("#rs-phone", "13900009999").await;
+    app.click("#rs-save").await;
+    app.wait_for_text("#members-table", "139****9999").await;
+
+    app.click(".app-nav a[data-nav='audit']").await;
+    let first = app.wait_for_text("#audit-table tbody tr:first-child", "修改居民“孔喆”").await;
+    let text = first.text().await.unwrap();
+    assert!(text.contains("李敏") && text.contains("修改") && text.contains("居民"), "{text}");
+    app.click("#audit-table tbody tr:first-child details summary").await;
+    let change = app.wait_for_text("#audit-table tbody tr:first-child .audit-change-list", "电话").await;
+    let change = change.text().await.unwrap();
+    assert!(change.contains("138****0001") && change.contains("139****9999"), "{change}");
+    assert!(!change.contains("13900009999"), "masked: {change}");
+
+    // Filtering by 对象 keeps the record; by another operator finds nothing.
+    app.choose("#audit-entity", "居民").await;
+    app.click("#audit-apply").await;
+    app.wait_for_text("#audit-table", "修改居民“孔喆”").await;
+    app.type_into("#audit-query", "没有这个人").await;
+    app.click("#audit-apply").await;
+    app.wait_for_text("#audit-empty", "没有符合筛选条件的记录").await;
+    app.screenshot("audit-log").await;
+    app.close().await;
+}

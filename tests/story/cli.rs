@@ -228,3 +228,125 @@ fn hours_commands_refuse_bad_input_with_a_message_and_write_nothing() {
         assert!(!dir.path().join(name).exists(), "{name}");
     }
 }
+
+// ---- Writing from the command line: `signup` and `hours add`, one line per commit ----
+
+fn stdout_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn signup_reports_each_person_as_committed_and_goes_on_past_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let (activity, residents) = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let input = xinghe_ledger::activities::ActivityInput {
+            title: "剪纸课".into(),
+            line: "其他".into(),
+            date: (xinghe_ledger::dates::local_today() + chrono::Duration::days(7)).to_string(),
+            start_time: "09:00".into(),
+            end_time: "10:00".into(),
+            capacity: Some(2),
+            ..Default::default()
+        };
+        let activity = ledger.save_activity(&input).unwrap().to_string();
+        let hits = stdout_json(&cli(&db, &["search", "王", "--json"]));
+        let ids: Vec<String> = hits.as_array().unwrap().iter().take(3).map(|h| h["id"].to_string()).collect();
+        (activity, ids)
+    };
+    let [a, b, c] = [&residents[0], &residents[1], &residents[2]];
+    let args = ["signup", "--activity", &activity, "--resident", a, "--resident", b, "--resident", c];
+    let output = cli(&db, &[&args[..], &["--resident", "999999"]].concat());
+    assert_eq!(output.status.code(), Some(1), "one resident was refused");
+    let lines = stdout_lines(&output);
+    assert!(lines[0].starts_with("已报名：") && lines[1].starts_with("已报名："), "{lines:?}");
+    assert!(lines[2].starts_with("已进入候补："), "{lines:?}");
+    assert!(lines[3].contains("本次报名 2 人，候补 1 人，未能报名 1 人"), "{lines:?}");
+    assert!(stderr(&output).contains("居民 999999：该居民不在册"), "{}", stderr(&output));
+
+    // Again for the first one: refused, nothing printed as committed.
+    let again = cli(&db, &["signup", "--activity", &activity, "--resident", a, "--json"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(again.stdout.is_empty() && stderr(&again).contains("已经报名了“剪纸课”"), "{}", stderr(&again));
+
+    // From a file, as JSON lines; a line that is not a number refuses the file before any write.
+    let file = dir.path().join("ids.txt");
+    std::fs::write(&file, "# 剪纸课\n\n12x\n").unwrap();
+    let bad = cli(&db, &["signup", "--activity", &activity, "--residents-file", file.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("第 3 行“12x”不是居民编号"), "{}", stderr(&bad));
+    let others = stdout_json(&cli(&db, &["search", "李", "--json"]));
+    let id = others[0]["id"].as_i64().unwrap();
+    std::fs::write(&file, format!("# 剪纸课\n\n{id}\n")).unwrap();
+    let output = cli(&db, &["signup", "--activity", &activity, "--residents-file", file.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line: Value = serde_json::from_str(&stdout_lines(&output)[0]).unwrap();
+    assert_eq!((line["committed"].as_str(), line["resident_id"].as_i64()), (Some("signup"), Some(id)));
+    assert_eq!(line["status"], "waitlisted");
+    let signups = stdout_json(&cli(&db, &["signups", "--activity", &activity, "--json"]));
+    assert_eq!(signups.as_array().unwrap().len(), 4);
+    assert_eq!(signups[3]["id"], line["signup_id"]);
+}
+
+#[test]
+fn hours_add_records_one_entry_or_a_file_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let number = {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let organisation = ledger.list_organisations().unwrap()[0].id;
+        let input = xinghe_ledger::volunteers::VolunteerInput {
+            organisation_id: Some(organisation),
+            name: "命令行志愿者".into(),
+            joined_on: "2024-01-01".into(),
+            ..Default::default()
+        };
+        let id = ledger.save_volunteer(&input).unwrap();
+        ledger.volunteer(id).unwrap().volunteer.number
+    };
+    let add = |extra: &[&str]| {
+        let base = ["hours", "add", "--volunteer", &number, "--date", "2025-03-01", "--content", "夜间巡逻"];
+        cli(&db, &[&base[..], extra].concat())
+    };
+    let output = add(&["--start", "22:00", "--end", "次日 01:30"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.starts_with("已登记第 ") && text.contains("（待审核）"), "{text}");
+    assert!(text.contains("2025-03-01 22:00–次日 01:30 夜间巡逻，3 小时 30 分"), "{text}");
+    let overlap = add(&["--start", "23:00", "--end", "23:30"]);
+    assert_eq!(overlap.status.code(), Some(1));
+    assert!(stderr(&overlap).contains("时间重叠") && overlap.stdout.is_empty(), "{}", stderr(&overlap));
+
+    // A file as Chinese Excel saves it (GBK), with a header; a refused line does not stop the rest.
+    let csv = format!(
+        "志愿者编号,服务日期,开始时间,结束时间,服务内容,服务地点\n\
+         {number},2025-03-02,09:00,10:00,楼道清扫,1栋\n\
+         {number},2025-03-02,09:30,10:30,楼道清扫,1栋\n\
+         LH-99999,2025-03-02,09:00,10:00,楼道清扫\n\
+         {number},2025-03-03,14:00,16:15,助老送餐\n"
+    );
+    let file = dir.path().join("时长.csv");
+    std::fs::write(&file, encoding_rs::GBK.encode(&csv).0).unwrap();
+    let output = cli(&db, &["hours", "add", "--file", file.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<Value> = stdout_lines(&output).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!((lines[0]["date"].as_str(), lines[0]["minutes"].as_i64()), (Some("2025-03-02"), Some(60)));
+    assert_eq!((lines[1]["date"].as_str(), lines[1]["minutes"].as_i64()), (Some("2025-03-03"), Some(135)));
+    assert!(lines.iter().all(|l| l["committed"] == "hours" && l["volunteer"] == number.as_str()));
+    let refused = stderr(&output);
+    assert!(refused.contains("第 3 行：") && refused.contains("时间重叠"), "{refused}");
+    assert!(refused.contains("第 4 行：没有编号为 LH-99999 的志愿者"), "{refused}");
+
+    // Too few columns refuses the whole file before anything is written.
+    std::fs::write(&file, format!("{number},2025-03-04,09:00,10:00,巡逻\n{number},2025-03-05,09:00\n")).unwrap();
+    let short = cli(&db, &["hours", "add", "--file", file.to_str().unwrap()]);
+    assert_eq!(short.status.code(), Some(1));
+    assert!(stderr(&short).contains("第 2 行只有 3 列"), "{}", stderr(&short));
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let entries = ledger.list_hours(&HoursFilter { query: number.clone(), ..Default::default() }).unwrap();
+    assert_eq!(entries.len(), 3, "the night watch and two lines of the file");
+}

@@ -36,8 +36,26 @@ fn office(path: &Path) -> Office {
 }
 
 impl Office {
-    /// A resident heading a new household; `political` None means 群众.
+    /// A resident heading a new household; `political` None means 群众. One ticked 志愿者 is
+    /// recorded as joining on the day of the tick; `resident` dates it back to the start of the
+    /// year, as the office does in the volunteer form for someone who has served for long.
     fn resident(&mut self, name: &str, political: Option<&str>, birth: &str, volunteer: bool) -> i64 {
+        let id = self.ticked_resident(name, political, birth, volunteer);
+        if volunteer {
+            let record = self.record_of(id);
+            let input = VolunteerInput {
+                id: Some(record.id),
+                resident_id: Some(id),
+                line: record.line,
+                joined_on: "2026-01-01".into(),
+                ..Default::default()
+            };
+            self.ledger.save_volunteer(&input).unwrap();
+        }
+        id
+    }
+
+    fn ticked_resident(&mut self, name: &str, political: Option<&str>, birth: &str, volunteer: bool) -> i64 {
         self.rooms += 1;
         let room = format!("{}", 100 + self.rooms);
         let household =
@@ -98,10 +116,10 @@ fn overnight(volunteer_id: i64, date: &str, start: &str, end: &str, content: &st
 fn a_resident_ticked_as_volunteer_gets_a_number_and_a_default_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut office = office(&dir.path().join("a.db"));
-    let senior = office.resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
-    let young = office.resident("李晓", None, "1998-02-11", true);
-    let member = office.resident("陈红", Some("中共预备党员"), "1990-07-07", true);
-    let not_ticked = office.resident("赵平", None, "1970-01-01", false);
+    let senior = office.ticked_resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
+    let young = office.ticked_resident("李晓", None, "1998-02-11", true);
+    let member = office.ticked_resident("陈红", Some("中共预备党员"), "1990-07-07", true);
+    let not_ticked = office.ticked_resident("赵平", None, "1970-01-01", false);
 
     let rows: Vec<(String, String)> =
         [senior, young, member].iter().map(|r| office.record_of(*r)).map(|v| (v.number, v.line)).collect();
@@ -163,7 +181,7 @@ fn a_resident_ticked_as_volunteer_gets_a_number_and_a_default_line() {
 
     // Offices may choose their own prefix for numbers given from now on.
     office.ledger.set_volunteer_prefix("lhsq").unwrap();
-    let next = office.resident("钱多", None, "1985-01-01", true);
+    let next = office.ticked_resident("钱多", None, "1985-01-01", true);
     assert_eq!(office.record_of(next).number, "LHSQ-00001");
     assert_eq!(office.ledger.set_volunteer_prefix("浏河").unwrap_err().kind(), "invalid");
 }
@@ -271,9 +289,13 @@ fn hours_that_have_not_happened_or_fall_after_leaving_are_refused() {
     assert!(err.to_string().contains("次日 02:00") && err.to_string().contains("尚未结束"), "{err}");
 
     // With "today" pinned to a past day, "now" is the end of that day.
-    office.ledger.set_today(NaiveDate::from_ymd_opt(2025, 3, 10).unwrap());
-    office.ledger.record_hours(&hours(zhou, "2025-03-10", "21:00", "23:59", "夜间巡逻")).unwrap();
+    office.ledger.set_today(NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+    office.ledger.record_hours(&hours(zhou, "2026-03-10", "21:00", "23:59", "夜间巡逻")).unwrap();
     office.ledger.set_today(today());
+
+    // Regression: a certificate showed service from before the volunteer joined.
+    let err = office.ledger.record_hours(&hours(zhou, "2025-12-31", "09:00", "10:00", "文明劝导")).unwrap_err();
+    assert!(err.to_string().contains("于 2026-01-01 加入"), "{err}");
 
     office.ledger.leave_volunteer(zhou, Some("2026-11-15")).unwrap();
     let err = office.ledger.record_hours(&hours(zhou, "2026-11-16", "09:00", "10:00", "文明劝导")).unwrap_err();
@@ -300,7 +322,12 @@ fn totals_count_confirmed_hours_only() {
         .unwrap();
     let wang = office
         .ledger
-        .save_volunteer(&VolunteerInput { name: "王师傅".into(), organisation_id: Some(shop), ..Default::default() })
+        .save_volunteer(&VolunteerInput {
+            name: "王师傅".into(),
+            organisation_id: Some(shop),
+            joined_on: "2026-01-01".into(),
+            ..Default::default()
+        })
         .unwrap();
     let a = office.ledger.record_hours(&hours(zhou, "2026-10-05", "09:00", "11:00", "楼道清扫")).unwrap();
     let b = office.ledger.record_hours(&hours(zhou, "2026-11-05", "09:00", "10:15", "文明劝导")).unwrap();
@@ -569,4 +596,89 @@ fn a_volunteer_who_moves_out_or_dies_stops_volunteering_and_keeps_the_hours() {
     let current = office.ledger.list_volunteers(&VolunteerFilter::default()).unwrap();
     assert!(current.iter().all(|v| v.resident_id != Some(mover) && v.resident_id != Some(deceased)));
     assert_eq!(office.ledger.hours_report(None, None).unwrap().total_minutes, 60, "hours stay on record");
+}
+
+/// Regressions from the review of the hours ledger: a cancelled activity kept its hours, a
+/// rejected roll-call entry came back on the next click, members of organisations (who sign up
+/// as guests) never got roll-call hours, and a leaving date could fall before recorded service.
+#[test]
+fn roll_call_hours_respect_rejections_guests_cancellation_and_leaving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = office(&dir.path().join("a.db"));
+    let resident = office.resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
+    let zhou = office.record_of(resident).id;
+    let shop = office
+        .ledger
+        .save_organisation(&OrganisationInput {
+            name: "邻里益仓便利店".into(),
+            kind: "智慧益仓商户".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let member = VolunteerInput {
+        name: "王师傅".into(),
+        organisation_id: Some(shop),
+        phone: "13900001111".into(),
+        joined_on: "2026-01-01".into(),
+        ..Default::default()
+    };
+    let wang = office.ledger.save_volunteer(&member).unwrap();
+
+    let class = ActivityInput {
+        title: "楼道清扫".into(),
+        line: "青动力·两新组织".into(),
+        date: "2026-11-20".into(),
+        start_time: "09:00".into(),
+        end_time: "11:00".into(),
+        ..Default::default()
+    };
+    let activity = office.ledger.save_activity(&class).unwrap();
+    let resident_signup = office.ledger.sign_up(activity, &Attendee::Resident { resident_id: resident }).unwrap();
+    let guest = Attendee::Guest { guest_name: "王师傅".into(), guest_phone: Some("139 0000 1111".into()) };
+    let guest_signup = office.ledger.sign_up(activity, &guest).unwrap();
+    let marks: Vec<AttendanceMark> = [resident_signup.signup_id, guest_signup.signup_id]
+        .into_iter()
+        .map(|signup_id| AttendanceMark { signup_id, present: true })
+        .collect();
+    office.ledger.mark_attendance(activity, &marks).unwrap();
+
+    let outcome = office.ledger.record_activity_hours(activity).unwrap();
+    let names: Vec<String> = outcome.created.iter().map(|id| office.entry(*id).name).collect();
+    assert_eq!(names, ["周国强", "王师傅"], "the member signed up as a guest is matched by phone");
+
+    let zhou_entry = outcome.created[0];
+    let reject = HoursReview { approve: false, verifier: "周丽华".into(), note: "只是参加活动".into() };
+    office.ledger.review_hours(&[zhou_entry], &reject).unwrap();
+    let again = office.ledger.record_activity_hours(activity).unwrap();
+    assert!(again.created.is_empty(), "a rejected entry must not come back: {again:?}");
+
+    let err = office.ledger.cancel_activity(activity).unwrap_err();
+    assert!(err.to_string().contains("已登记 1 条志愿服务时长"), "{err}");
+    let err = office.ledger.leave_volunteer(wang, Some("2026-11-10")).unwrap_err();
+    assert!(err.to_string().contains("2026-11-20"), "{err}");
+    office.ledger.leave_volunteer(wang, Some("2026-11-20")).unwrap();
+    office.ledger.leave_volunteer(zhou, Some("2026-11-10")).unwrap(); // only a rejected entry after it
+}
+
+/// Regression: every entry said it was entered by 社区工作人员, because nothing named the person
+/// at the PC. The office names them once in the settings; the name survives a restart.
+#[test]
+fn entries_record_the_operator_named_in_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut office = office(&path);
+    let zhou = office.volunteer("周国强");
+    office.ledger.set_operator_name("  刘芳 ").unwrap();
+    drop(office);
+
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger.set_today(today());
+    assert_eq!(ledger.operator(), "刘芳");
+    let id = ledger.record_hours(&hours(zhou, "2026-11-20", "09:00", "10:00", "文明劝导")).unwrap();
+    ledger.review_hours(&[id], &HoursReview { approve: true, ..Default::default() }).unwrap();
+    let entry = ledger.list_hours(&HoursFilter::default()).unwrap().into_iter().find(|e| e.id == id).unwrap();
+    assert_eq!((entry.entered_by.as_str(), entry.verifier.as_deref()), ("刘芳", Some("刘芳")));
+    assert!(ledger.set_operator_name(&"长".repeat(21)).is_err());
+    ledger.set_operator_name("").unwrap();
+    assert_eq!(Ledger::open(&path).unwrap().operator(), "社区工作人员");
 }

@@ -99,6 +99,8 @@ fn office(dir: &Path) -> Office {
     let volunteers = ledger.list_volunteers(&VolunteerFilter::default()).unwrap();
     let record = |resident: i64| volunteers.iter().find(|v| v.resident_id == Some(resident)).unwrap().id;
     let (zhang, li) = (record(zhang_resident), record(li_resident));
+    joined_in_january(&mut ledger, zhang);
+    joined_in_january(&mut ledger, li);
     let shop = ledger
         .save_organisation(&OrganisationInput {
             name: "邻里益仓便利店".into(),
@@ -517,4 +519,20 @@ fn the_hours_workbook_reads_back_with_numbers_that_add_up_and_every_entry_in_det
     assert_eq!(number(&night[column("时长（分钟）")]), 180.0);
     let rejected = rows.iter().find(|r| cell_text(&r[column("状态")]) == "已驳回").unwrap();
     assert_eq!(cell_text(&rejected[column("审核意见")]), "时间登记有误");
+}
+
+/// Residents ticked 志愿者 join on the day of the tick; these have served since January, as the
+/// office records in the volunteer form.
+fn joined_in_january(ledger: &mut Ledger, volunteer_id: i64) {
+    let row = ledger.volunteer(volunteer_id).unwrap().volunteer;
+    let input = VolunteerInput {
+        id: Some(row.id),
+        resident_id: row.resident_id,
+        organisation_id: row.organisation_id,
+        line: row.line,
+        skills: row.skills,
+        joined_on: "2026-01-01".into(),
+        ..Default::default()
+    };
+    ledger.save_volunteer(&input).unwrap();
 }

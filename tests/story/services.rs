@@ -73,11 +73,13 @@ fn office(path: &Path) -> Office {
             organisation_id: Some(shop),
             phone: "13900001111".into(),
             skills: "家电维修".into(),
+            joined_on: "2026-01-01".into(),
             ..Default::default()
         })
         .unwrap();
     let volunteers = ledger.list_volunteers(&VolunteerFilter::default()).unwrap();
     let helper = volunteers.iter().find(|v| v.resident_id == Some(zhou)).unwrap().id;
+    joined_in_january(&mut ledger, helper);
     Office { ledger, household, shop, master, helper }
 }
 
@@ -124,7 +126,9 @@ fn a_repair_done_gives_every_volunteer_sent_pending_hours() {
     let entries = office.ledger.list_hours(&HoursFilter::default()).unwrap();
     assert_eq!(entries.len(), 2);
     for entry in &entries {
-        assert_eq!(entry.content, "家电维修：8栋1单元101");
+        // Regression: the entry printed the served flat on the volunteer's certificate.
+        assert_eq!((entry.content.as_str(), entry.place.as_str()), ("家电维修（8栋）：洗衣机不脱水", "8栋"));
+        assert!(!entry.content.contains("101"));
         assert_eq!((entry.service_id, entry.minutes, entry.status.as_str()), (Some(id), 90, "待审核"));
         assert_eq!((entry.date.as_str(), entry.organiser.as_str()), ("2026-11-25", "邻里益仓便利店"));
     }
@@ -243,4 +247,20 @@ fn organisation_names_are_unique_and_members_need_one() {
     assert_eq!(options.statuses, ["待审核", "已确认", "已驳回"]);
     let found = office.ledger.list_volunteers(&VolunteerFilter { query: "家电".into(), ..Default::default() }).unwrap();
     assert_eq!(found.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), ["LH-00002"]);
+}
+
+/// Residents ticked 志愿者 join on the day of the tick; these have served since January, as the
+/// office records in the volunteer form.
+fn joined_in_january(ledger: &mut Ledger, volunteer_id: i64) {
+    let row = ledger.volunteer(volunteer_id).unwrap().volunteer;
+    let input = VolunteerInput {
+        id: Some(row.id),
+        resident_id: row.resident_id,
+        organisation_id: row.organisation_id,
+        line: row.line,
+        skills: row.skills,
+        joined_on: "2026-01-01".into(),
+        ..Default::default()
+    };
+    ledger.save_volunteer(&input).unwrap();
 }

@@ -115,8 +115,11 @@ test('activities by line: every line in its colour, short labels, full names in 
 });
 
 test('attendance rate of the month', () => {
-  assert.equal(attendanceRate({ activities: 3, signups: 40, attended: 31 }), 78);
-  assert.equal(attendanceRate({ activities: 1, signups: 0, attended: 0 }), null);
+  assert.equal(attendanceRate({ activities: 3, signups: 40, held_signups: 40, attended: 31 }), 78);
+  assert.equal(attendanceRate({ activities: 1, signups: 0, held_signups: 0, attended: 0 }), null);
+  // Sessions later this month have sign-ups but no roll call yet: they must not lower the rate.
+  assert.equal(attendanceRate({ activities: 2, signups: 6, held_signups: 1, attended: 1 }), 100);
+  assert.equal(attendanceRate({ activities: 1, signups: 5, held_signups: 0, attended: 0 }), null);
   assert.equal(attendanceRate(null), null);
 });
 

@@ -109,6 +109,8 @@ export const printCertificate = (volunteerId, from, to, out) => call('print_cert
 
 // ---- Dashboard, care visits, services, projects, settings ----
 export const dashboard = () => call('dashboard');
+export const auditLog = (filter) => call('audit_log', { filter });
+export const auditOperators = () => call('audit_operators');
 export const careList = (thresholdDays = null) => call('care_list', { thresholdDays });
 export const setCareVisitDays = (days) => call('set_care_visit_days', { days });
 export const printCareList = (out, thresholdDays = null) => call('print_care_list', { out, thresholdDays });
@@ -123,5 +125,19 @@ export const saveProject = (input) => call('save_project', { input });
 export const completeMilestone = (milestoneId, date = null) => call('complete_milestone', { milestoneId, date });
 export const volunteerSettings = () => call('volunteer_settings');
 export const setVolunteerPrefix = (prefix) => call('set_volunteer_prefix', { prefix });
+export const setOperatorName = (name) => call('set_operator_name', { name });
 export const saveCertificateIssuer = (issuer) => call('save_certificate_issuer', { issuer });
 // ---- end dashboard, care visits, services, projects, settings ----
+
+// ---- Backups and restore: dialogs run in Rust; a cancelled dialog gives null ----
+export const backupStatus = () => call('backup_status');
+export const backupToFolder = (folder = null) => call('backup_to_folder', { folder });
+export const inspectBackup = (path = null) => call('inspect_backup', { path });
+export const restoreBackup = (path) => call('restore_backup', { path });
+// A database that cannot be opened: the start screen's ways out.
+export const recoveryBackups = () => call('recovery_backups');
+export const recoverFromBackup = (path) => call('recover_from_backup', { path });
+export const retryOpen = () => call('retry_open');
+export const openOtherDatabase = () => call('open_other_database');
+export const startFresh = (communityName) => call('start_fresh', { communityName });
+// ---- end backups and restore ----

@@ -45,9 +45,9 @@ export function lineRows(lines, t, tv) {
   }));
 }
 
-/** Attendance of the month's registered sign-ups as a whole percentage, or null without sign-ups. */
+/** Attendance at the month's sessions already held, as a whole percentage; null before any was held. */
 export function attendanceRate(month) {
-  const signups = Number(month?.signups) || 0;
+  const signups = Number(month?.held_signups) || 0;
   if (!signups) return null;
   return Math.round(((Number(month.attended) || 0) / signups) * 100);
 }

@@ -19,6 +19,7 @@ import * as care from './views/care.js';
 import * as projects from './views/projects.js';
 import * as project from './views/project.js';
 import * as volunteers from './views/volunteers.js';
+import * as audit from './views/audit.js';
 
 const VIEWS = {
   welcome,
@@ -32,6 +33,7 @@ const VIEWS = {
   projects,
   project,
   settings,
+  audit,
   import: importer,
 };
 const appRoot = document.getElementById('app');

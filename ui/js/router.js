@@ -20,6 +20,8 @@ export function parseHash(hash) {
       return { name: 'settings' };
     case 'import':
       return { name: 'import' };
+    case 'audit':
+      return { name: 'audit' };
     case 'household':
       if (/^\d+$/.test(parts[1] || '')) return { name: 'household', id: Number(parts[1]) };
       return { name: 'households' };

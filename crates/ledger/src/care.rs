@@ -52,8 +52,12 @@ pub struct CarePerson {
     pub resident_id: i64,
     pub name: String,
     pub age: Option<i64>,
-    /// "残疾（肢体二级）", "低保", a verbatim label, and "高龄 86 岁" last.
+    /// "残疾（肢体二级）", "低保", a verbatim label, and "高龄 86 岁" last: the printed words.
     pub needs: Vec<String>,
+    /// The same needs as data, so the page can word them in its own language.
+    pub care_needs: Vec<CareNeed>,
+    /// 80 or older on the day asked.
+    pub aged: bool,
 }
 
 fn check_threshold(days: i64) -> Result<i64> {
@@ -90,10 +94,17 @@ impl Ledger {
 
     pub fn set_care_visit_days(&mut self, days: i64) -> Result<()> {
         let days = check_threshold(days)?;
-        self.conn.execute(
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = crate::audit::settings_json(&tx, &[CARE_VISIT_DAYS])?;
+        tx.execute(
             "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [CARE_VISIT_DAYS, &days.to_string()],
         )?;
+        let after = crate::audit::settings_json(&tx, &[CARE_VISIT_DAYS])?;
+        let change = crate::audit::Change::new("修改", "设置", None, format!("走访超期天数设为 {days} 天"));
+        crate::audit::record(&tx, &actor, change.before(before).after(after))?;
+        tx.commit()?;
         self.changed();
         Ok(())
     }
@@ -196,12 +207,13 @@ impl Ledger {
         for row in rows {
             let (resident_id, household_id, name, birth_date, aged) = row?;
             let age = crate::model::age_from(birth_date.as_deref(), today).map(i64::from);
-            let mut labels: Vec<String> =
-                needs.remove(&resident_id).unwrap_or_default().iter().map(CareNeed::display).collect();
+            let care_needs = needs.remove(&resident_id).unwrap_or_default();
+            let mut labels: Vec<String> = care_needs.iter().map(CareNeed::display).collect();
             if aged {
                 labels.push(format!("高龄 {} 岁", age.unwrap_or_default()));
             }
-            people.entry(household_id).or_default().push(CarePerson { resident_id, name, age, needs: labels });
+            let person = CarePerson { resident_id, name, age, needs: labels, care_needs, aged };
+            people.entry(household_id).or_default().push(person);
         }
         Ok(people)
     }

@@ -127,13 +127,20 @@ mod tests {
             building_head: head.map(str::to_string),
             people: vec![
                 CarePerson {
-                    resident_id: 1, name: "张三".into(), age: Some(86), needs: vec!["高龄 86 岁".into()]
+                    resident_id: 1,
+                    name: "张三".into(),
+                    age: Some(86),
+                    needs: vec!["高龄 86 岁".into()],
+                    care_needs: Vec::new(),
+                    aged: true,
                 },
                 CarePerson {
                     resident_id: 2,
                     name: "李四".into(),
                     age: Some(50),
                     needs: vec!["残疾（肢体二级）".into(), "低保".into()],
+                    care_needs: Vec::new(),
+                    aged: false,
                 },
             ],
             last_visit_on: days

@@ -43,6 +43,8 @@ pub struct MonthActivity {
     pub activities: i64,
     /// Registered places (not the waitlist, not cancelled sign-ups).
     pub signups: i64,
+    /// Registered places of the sessions already held (before today): what `attended` is out of.
+    pub held_signups: i64,
     pub attended: i64,
 }
 
@@ -110,16 +112,19 @@ impl Ledger {
     fn month_activity(&self, today: NaiveDate) -> Result<MonthActivity> {
         let from = first_of_month(today);
         let to = from + Months::new(1);
-        let (activities, signups, attended) = self.conn.query_row(
+        let (activities, signups, held_signups, attended) = self.conn.query_row(
             "SELECT count(*),
                     coalesce(sum((SELECT count(*) FROM signups g WHERE g.activity_id = a.id AND g.status = 'registered')), 0),
+                    coalesce(sum(CASE WHEN a.date < :today THEN
+                        (SELECT count(*) FROM signups g WHERE g.activity_id = a.id AND g.status = 'registered') END), 0),
                     coalesce(sum((SELECT count(*) FROM signups g
                                   WHERE g.activity_id = a.id AND g.status = 'registered' AND g.attended = 1)), 0)
              FROM activities a WHERE a.cancelled_on IS NULL AND a.date >= :from AND a.date < :to",
-            named_params! {":from": from.to_string(), ":to": to.to_string()},
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            named_params! {":from": from.to_string(), ":to": to.to_string(), ":today": today.to_string()},
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
-        Ok(MonthActivity { label: format!("{}年{}月", today.year(), today.month()), activities, signups, attended })
+        let label = format!("{}年{}月", today.year(), today.month());
+        Ok(MonthActivity { label, activities, signups, held_signups, attended })
     }
 
     fn hours_by_month(&self, today: NaiveDate) -> Result<Vec<MonthHours>> {

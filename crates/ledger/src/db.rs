@@ -14,15 +14,26 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_activities.sql"),
     include_str!("../migrations/0003_volunteers.sql"),
+    include_str!("../migrations/0004_audit.sql"),
 ];
 
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// Opens (creating if needed) and migrates the database at `path`.
+/// Opens (creating if needed) and migrates the database at `path`. A damaged, read-only, full or
+/// locked file gives its own error naming the file (crate::failure), and is never rewritten.
 pub fn open(path: &Path) -> Result<Connection> {
+    open_unnamed(path).map_err(|e| e.at_open(path))
+}
+
+fn open_unnamed(path: &Path) -> Result<Connection> {
     if path.exists() {
+        // Even a read-only connection would leave read-only -wal/-shm files beside a read-only
+        // file, which would stay read-only after the file itself is made writable again.
+        if std::fs::metadata(path)?.permissions().readonly() {
+            return Err(Error::ReadOnly { path: None, detail: "文件属性为只读".into() });
+        }
         inspect_existing(path)?;
     } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
@@ -48,12 +59,19 @@ fn inspect_existing(path: &Path) -> Result<()> {
         return Ok(());
     }
     let not_ours = || Error::NotXinghe { path: path.to_path_buf() };
+    // Not SQLite at all or damaged (NOTADB, CORRUPT), locked: those errors; anything else: not ours.
+    let refused = |e: rusqlite::Error| match Error::from(e) {
+        Error::Database(_) => not_ours(),
+        other => other.at(path),
+    };
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|_| not_ours())?;
-    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
+        .map_err(refused)?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(refused)?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // Reading the schema finds a damaged first page or schema table; the rest of the file is
+    // not scanned at every start (Ledger::check does that, and reads meet damage as `corrupt`).
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     if application_id != APPLICATION_ID {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if tables > 0 || version != 0 {
             return Err(not_ours());
         }
@@ -76,7 +94,8 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+/// Also run by a restore, on an older backup copied into the open connection.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > schema_version() {
@@ -115,7 +134,8 @@ mod tests {
         let path = dir.path().join("notes.db");
         std::fs::write(&path, "这不是数据库").unwrap();
         let err = open(&path).unwrap_err();
-        assert_eq!(err.kind(), "not_xinghe");
+        // Not SQLite at all: told as damaged or not a database, which a restore is the way out of.
+        assert_eq!(err.kind(), "corrupt");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "这不是数据库");
     }
 

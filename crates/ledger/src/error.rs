@@ -37,10 +37,27 @@ pub enum Error {
     NewerSchema { found: i64, supported: i64 },
     #[error("{0}")]
     Refused(String),
+    /// Not a readable SQLite file (SQLITE_NOTADB) or a damaged one (SQLITE_CORRUPT): refused untouched.
+    #[error("文件 {} 已损坏，或不是星河社区台账的数据库（{detail}），无法打开。文件没有被改动；请从备份恢复，或打开其他数据库", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    /// The file or its folder cannot be written (SQLITE_READONLY, cannot create the -wal file).
+    #[error("无法写入数据库{}：文件或所在的文件夹是只读的（{detail}）。数据没有改动；请把数据库放到可以写入的文件夹，或请管理员开放写入权限后重试", shown(.path))]
+    ReadOnly { path: Option<PathBuf>, detail: String },
+    /// SQLITE_FULL: the disk (or the database's size limit) is full.
+    #[error("磁盘空间已满，无法写入数据库{}。这次操作没有保存，之前的数据完好；请清理磁盘空间后重试", shown(.path))]
+    DiskFull { path: Option<PathBuf> },
+    /// SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another program holds the database.
+    #[error("数据库{} 正被另一个程序占用（例如另一个星河台账窗口或 xinghe-cli），等待后仍未释放。请关闭那个程序后点“重试”；数据没有改动", shown(.path))]
+    Locked { path: Option<PathBuf> },
+    /// Any other SQLite failure; the From conversion sorts out the four above (crate::failure).
     #[error("数据库错误：{0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("文件读写错误：{0}")]
     Io(#[from] std::io::Error),
+}
+
+fn shown(path: &Option<PathBuf>) -> String {
+    path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default()
 }
 
 fn join_messages(fields: &[FieldError]) -> String {
@@ -62,6 +79,10 @@ impl Error {
             Error::NotXinghe { .. } => "not_xinghe",
             Error::NewerSchema { .. } => "newer_schema",
             Error::Refused(_) => "refused",
+            Error::Corrupt { .. } => "corrupt",
+            Error::ReadOnly { .. } => "read_only",
+            Error::DiskFull { .. } => "disk_full",
+            Error::Locked { .. } => "locked",
             Error::Database(_) => "database",
             Error::Io(_) => "io",
         }

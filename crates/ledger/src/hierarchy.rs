@@ -1,5 +1,6 @@
 //! The community's places — 网格 → 楼栋 → 单元 — and their heads (三长制).
 
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::model::{BuildingInput, BuildingNode, GridInput, GridNode, Head, HeadInput, Hierarchy, UnitInput, UnitNode};
@@ -92,17 +93,23 @@ impl Ledger {
             columns.push(column);
             values.push(parent_id.into());
         }
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = match id {
+            Some(id) => audit::row_json(&tx, table, id)?,
+            None => None,
+        };
         let result = match id {
             Some(id) => {
                 let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
                 values.push(id.into());
                 let sql = format!("UPDATE {table} SET {} WHERE id = ?{}", sets.join(", "), values.len());
-                self.conn.execute(&sql, params_from_iter(values)).map(|n| (n, id))
+                tx.execute(&sql, params_from_iter(values)).map(|n| (n, id))
             }
             None => {
                 let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
                 let sql = format!("INSERT INTO {table}({}) VALUES ({})", columns.join(", "), marks.join(", "));
-                self.conn.execute(&sql, params_from_iter(values)).map(|n| (n, self.conn.last_insert_rowid()))
+                tx.execute(&sql, params_from_iter(values)).map(|n| (n, tx.last_insert_rowid()))
             }
         };
         let (updated, id) = result.map_err(|e| match e {
@@ -118,6 +125,10 @@ impl Ledger {
         if updated == 0 {
             return Err(Error::NotFound { what: kind.what, id });
         }
+        let action = audit::save_action(&before);
+        let change = Change::new(action, kind.what, Some(id), format!("{action}{}“{name}”", kind.what));
+        audit::record(&tx, &actor, change.before(before).after(audit::row_json(&tx, table, id)?))?;
+        tx.commit()?;
         self.changed();
         Ok(id)
     }

@@ -1,9 +1,11 @@
 //! Households (户): creating and editing them, the filtered and paged household list, the
 //! household page with its members, and moving a household out (never a hard delete).
 
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::hierarchy::head_from_row;
 use crate::ledger::{Ledger, CURRENT};
+use crate::limits::{self, Kind};
 use crate::model::{HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Page, Place, HEAD_RELATION};
 use crate::phone::{mask_phone, Phone};
 use crate::text::non_blank;
@@ -27,28 +29,38 @@ pub(crate) const HOUSEHOLD_ORDER: &str =
 impl Ledger {
     pub fn save_household(&mut self, input: &HouseholdInput) -> Result<i64> {
         let room = non_blank(Some(&input.room)).ok_or_else(|| Error::invalid("room", "请填写房号"))?;
+        let notes = input.notes.clone().unwrap_or_default();
+        let mut errors = Vec::new();
+        limits::check("room", "房号", &room, Kind::Label, &mut errors);
+        limits::check("notes", "备注", &notes, Kind::Text, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
         let phone = match non_blank(input.phone.as_deref()) {
             Some(text) => Some(Phone::parse(&text).map_err(|e| Error::invalid("phone", e.to_string()))?),
             None => None,
         };
         let phone = phone.as_ref().map(Phone::as_str);
-        let notes = input.notes.clone().unwrap_or_default();
         let now = Ledger::now_text();
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = match input.id {
+            Some(id) => audit::row_json(&tx, "households", id)?,
+            None => None,
+        };
         let result = match input.id {
-            Some(id) => self
-                .conn
+            Some(id) => tx
                 .execute(
                     "UPDATE households SET unit_id=?2, room=?3, phone=?4, notes=?5, updated_at=?6 WHERE id=?1",
                     params![id, input.unit_id, room, phone, notes, now],
                 )
                 .map(|n| (n, id)),
-            None => self
-                .conn
+            None => tx
                 .execute(
                     "INSERT INTO households(unit_id, room, phone, notes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
                     params![input.unit_id, room, phone, notes, now],
                 )
-                .map(|n| (n, self.conn.last_insert_rowid())),
+                .map(|n| (n, tx.last_insert_rowid())),
         };
         let (updated, id) = result.map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
@@ -62,6 +74,10 @@ impl Ledger {
         if updated == 0 {
             return Err(Error::NotFound { what: "住户", id });
         }
+        let action = audit::save_action(&before);
+        let change = Change::new(action, "住户", Some(id), format!("{action}住户 {}", household_address(&tx, id)?));
+        audit::record(&tx, &actor, change.before(before).after(audit::row_json(&tx, "households", id)?))?;
+        tx.commit()?;
         self.changed();
         Ok(id)
     }
@@ -208,7 +224,9 @@ impl Ledger {
     /// Marks the household and its current members as moved out; they stay in history.
     pub fn move_out_household(&mut self, id: i64, date: Option<&str>) -> Result<()> {
         let date = self.action_date(date, "date")?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
+        let before = audit::row_json(&tx, "households", id)?;
         let updated = tx.execute(
             "UPDATE households SET moved_out_on = ?2, updated_at = ?3 WHERE id = ?1 AND moved_out_on IS NULL",
             params![id, date, Ledger::now_text()],
@@ -222,13 +240,16 @@ impl Ledger {
                 Error::NotFound { what: "住户", id }
             });
         }
-        tx.execute(
+        let members = tx.execute(
             &format!(
                 "UPDATE residents AS r SET moved_out_on = ?2, updated_at = ?3 WHERE r.household_id = ?1 AND {CURRENT}"
             ),
             params![id, date, Ledger::now_text()],
         )?;
         end_for_leaving(&tx, Leaving::Household(id), &date, &Ledger::now_text())?;
+        let summary = format!("住户 {} 于 {date} 迁出，{members} 名在册成员一并迁出", household_address(&tx, id)?);
+        let change = Change::new("迁出", "住户", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "households", id)?))?;
         tx.commit()?;
         self.changed();
         Ok(())
@@ -245,4 +266,14 @@ impl Ledger {
             None => Err(Error::invalid(field, format!("日期“{text}”不是有效日期"))),
         }
     }
+}
+
+/// "8栋2单元301" of a household, for audit summaries.
+pub(crate) fn household_address(conn: &rusqlite::Connection, id: i64) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT b.name, u.name, h.room FROM households h JOIN units u ON u.id = h.unit_id
+         JOIN buildings b ON b.id = u.building_id WHERE h.id = ?1",
+        [id],
+        |r| Ok(format_address(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?)),
+    )?)
 }

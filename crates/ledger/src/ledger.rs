@@ -1,6 +1,7 @@
 //! `Ledger`: one open register file. Owns the connection, the clock the register reads
 //! ("today"), the search index cache, community settings, statistics and the health check.
 
+use crate::audit::Change;
 use crate::dates::{born_on_or_before, local_today};
 use crate::error::Result;
 use crate::model::{Stats, AGED_YEARS};
@@ -16,10 +17,14 @@ pub struct Ledger {
     today: Option<NaiveDate>,
     operator: String,
     pub(crate) search_index: Option<SearchIndex>,
+    /// True while the demo fills the register through the Ledger's methods (one 生成 record).
+    pub(crate) audit_quiet: bool,
 }
 
-/// Who is recorded as entering a change until staff log in by name.
+/// Who is recorded as entering a change when the office has not named anyone.
 pub const DEFAULT_OPERATOR: &str = "社区工作人员";
+/// The setting that names the person at this PC (录入人) until staff log in by name.
+const OPERATOR_SETTING: &str = "operator_name";
 
 /// SQL condition for a resident who is still part of the register's current lists.
 pub(crate) const CURRENT: &str = "r.moved_out_on IS NULL AND r.died_on IS NULL";
@@ -38,19 +43,31 @@ impl Ledger {
         let conn = crate::db::open(path)?;
         // Residents ticked 志愿者 before the volunteer table existed get their records now.
         crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
-        Ok(Ledger {
+        let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
             today: None,
             operator: DEFAULT_OPERATOR.into(),
             search_index: None,
-        })
+            audit_quiet: false,
+        };
+        if let Some(name) = ledger.setting(OPERATOR_SETTING)? {
+            ledger.set_operator(&name);
+        }
+        Ok(ledger)
     }
 
     /// A register that lives only in memory (dry runs against a file not created yet).
     pub fn open_in_memory() -> Result<Ledger> {
         let conn = crate::db::open_in_memory()?;
-        Ok(Ledger { conn, path: PathBuf::new(), today: None, operator: DEFAULT_OPERATOR.into(), search_index: None })
+        Ok(Ledger {
+            conn,
+            path: PathBuf::new(),
+            today: None,
+            operator: DEFAULT_OPERATOR.into(),
+            search_index: None,
+            audit_quiet: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -74,6 +91,36 @@ impl Ledger {
 
     pub fn operator(&self) -> &str {
         &self.operator
+    }
+
+    /// Names the person entering changes on this register from now on, and remembers the name
+    /// for the next start; a blank name goes back to the default.
+    pub fn set_operator_name(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.chars().count() > 20 {
+            return Err(crate::Error::invalid("operator_name", "操作人姓名不能超过 20 个字"));
+        }
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = crate::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
+        if name.is_empty() {
+            tx.execute("DELETE FROM settings WHERE key = ?1", [OPERATOR_SETTING])?;
+        } else {
+            tx.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [OPERATOR_SETTING, name],
+            )?;
+        }
+        let after = crate::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
+        let summary = if name.is_empty() {
+            "操作人恢复为默认".to_string()
+        } else {
+            format!("操作人设为“{name}”")
+        };
+        crate::audit::record(&tx, &actor, Change::new("修改", "设置", None, summary).before(before).after(after))?;
+        tx.commit()?;
+        self.set_operator(name);
+        Ok(())
     }
 
     pub(crate) fn aged_cutoff(&self) -> String {
@@ -113,11 +160,18 @@ impl Ledger {
         if name.is_empty() {
             return Err(crate::Error::invalid("community_name", "请填写社区名称"));
         }
-        self.conn.execute(
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = crate::audit::settings_json(&tx, &["community_name"])?;
+        tx.execute(
             "INSERT INTO settings(key, value) VALUES ('community_name', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [name],
         )?;
+        let after = crate::audit::settings_json(&tx, &["community_name"])?;
+        let change = Change::new("修改", "设置", None, format!("社区名称设为“{name}”")).before(before).after(after);
+        crate::audit::record(&tx, &actor, change)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -150,11 +204,28 @@ impl Ledger {
     }
 
     /// integrity_check, foreign_key_check and the schema version, as `xinghe-cli check` reports.
+    /// Damage so bad that a check itself fails (SQLITE_CORRUPT) is reported as unhealthy, with
+    /// SQLite's message among the findings; only a locked or unreadable file is an error.
     pub fn check(&self) -> Result<HealthReport> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let foreign_key_violations = fk.query_map([], |_| Ok(()))?.count() as u64;
+        let integrity: Vec<String> =
+            match self.conn.prepare("PRAGMA integrity_check").and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()
+            }) {
+                Ok(found) => found,
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+                    ) =>
+                {
+                    vec![format!("数据库已损坏：{e}")]
+                }
+                Err(e) => return Err(crate::Error::from(e).at(&self.path)),
+            };
+        let foreign_key_violations = match self.conn.prepare("PRAGMA foreign_key_check") {
+            Ok(mut fk) => fk.query_map([], |_| Ok(())).map(|rows| rows.count() as u64).unwrap_or(1),
+            Err(_) => 1,
+        };
         let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported_schema_version = crate::db::schema_version();
         let healthy = integrity == ["ok"] && foreign_key_violations == 0 && schema_version == supported_schema_version;

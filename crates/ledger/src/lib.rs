@@ -4,6 +4,8 @@
 
 pub mod activities;
 pub mod activity_sheets;
+pub mod audit;
+pub mod backup;
 pub mod care;
 pub mod care_sheet;
 pub mod dashboard;
@@ -12,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod failure;
 pub mod hierarchy;
 pub mod hours;
 pub mod hours_export;
@@ -19,6 +22,7 @@ pub mod households;
 pub mod idcard;
 pub mod import;
 pub mod ledger;
+pub mod limits;
 pub mod model;
 pub mod names;
 pub mod pdf;

@@ -4,6 +4,7 @@
 use crate::dates::{age_on, parse_date};
 use crate::error::{Error, FieldError, Result};
 use crate::idcard::{IdNumber, Sex};
+use crate::limits::{self, Kind};
 use crate::phone::Phone;
 use crate::text::non_blank;
 use chrono::NaiveDate;
@@ -112,6 +113,8 @@ impl ResidentInput {
         if name.is_empty() {
             errors.push(FieldError::new("name", "请填写姓名"));
         }
+        limits::check("name", "姓名", &name, Kind::Name, &mut errors);
+        limits::check("notes", "备注", self.notes.as_deref().unwrap_or_default(), Kind::Text, &mut errors);
         let typed_sex = match non_blank(self.sex.as_deref()) {
             None => None,
             Some(text) => match Sex::from_label(&text) {
@@ -180,8 +183,10 @@ impl ResidentInput {
         if relation.is_empty() {
             errors.push(FieldError::new("relation", "请选择与户主关系"));
         }
+        limits::check("relation", "与户主关系", &relation, Kind::Label, &mut errors);
         let political_status =
             non_blank(self.political_status.as_deref()).unwrap_or_else(|| DEFAULT_POLITICAL_STATUS.to_string());
+        limits::check("political_status", "政治面貌", &political_status, Kind::Label, &mut errors);
         let care_needs = validate_care_needs(&self.care_needs, &mut errors);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -209,6 +214,7 @@ fn validate_care_needs(needs: &[CareNeed], errors: &mut Vec<FieldError>) -> Vec<
         if kind == OTHER_CARE_KIND || !CARE_KINDS.contains(&kind) {
             clean.kind = OTHER_CARE_KIND.into();
             clean.label = non_blank(need.label.as_deref()).or_else(|| non_blank(Some(kind)));
+            limits::check("care_needs", "特殊人群", clean.label.as_deref().unwrap_or_default(), Kind::Label, errors);
         }
         if kind == "残疾" {
             if let Some(category) = non_blank(need.disability_category.as_deref()) {

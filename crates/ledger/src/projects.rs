@@ -2,6 +2,7 @@
 //! services. A project's status (按计划 / 滞后 / 已完成) follows from its milestones on "today".
 
 use crate::activities::LINES;
+use crate::audit::{self, Change};
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::households::format_address;
@@ -395,6 +396,23 @@ fn write_milestones(conn: &Connection, project_id: i64, milestones: &[ValidMiles
     Ok(())
 }
 
+/// A project's row with its milestones and linked activities, for the audit trail.
+fn project_json(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let Some(row) = audit::row_json(conn, "projects", id)? else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT title || '（计划 ' || due_on || coalesce('，' || done_on || ' 完成', '') || '）'
+         FROM milestones WHERE project_id = ?1 ORDER BY position",
+    )?;
+    let milestones: Vec<String> = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT activity_id FROM project_activities WHERE project_id = ?1 ORDER BY activity_id")?;
+    let activities: Vec<i64> = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let row = audit::with_field(&row, "milestones", milestones.join("；").into());
+    Ok(Some(audit::with_field(&row, "activity_ids", activities.into())))
+}
+
 fn write_activities(conn: &Connection, project_id: i64, activity_ids: &[i64]) -> Result<()> {
     conn.execute("DELETE FROM project_activities WHERE project_id = ?1", [project_id])?;
     for id in activity_ids {
@@ -413,10 +431,18 @@ impl Ledger {
     /// transaction, all or nothing.
     pub fn save_project(&mut self, input: &ProjectInput) -> Result<i64> {
         let valid = input.validate(self.today())?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
+        let before = match input.id {
+            Some(id) => project_json(&tx, id)?,
+            None => None,
+        };
         let id = write_project(&tx, input.id, &valid)?;
         write_milestones(&tx, id, &valid.milestones)?;
         write_activities(&tx, id, &valid.activity_ids)?;
+        let action = audit::save_action(&before);
+        let change = Change::new(action, "项目", Some(id), format!("{action}书记项目“{}”", valid.name));
+        audit::record(&tx, &actor, change.before(before).after(project_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(id)
@@ -425,13 +451,15 @@ impl Ledger {
     /// Ticks a milestone done on `date` (default today; never in the future).
     pub fn complete_milestone(&mut self, milestone_id: i64, date: Option<&str>) -> Result<()> {
         let date = self.action_date(date, "done_on")?;
-        let updated = self.conn.execute(
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = audit::row_json(&tx, "milestones", milestone_id)?;
+        let updated = tx.execute(
             "UPDATE milestones SET done_on = ?2 WHERE id = ?1 AND done_on IS NULL",
             params![milestone_id, date],
         )?;
         if updated == 0 {
-            let found: Option<(String, String)> = self
-                .conn
+            let found: Option<(String, String)> = tx
                 .query_row("SELECT title, done_on FROM milestones WHERE id = ?1", [milestone_id], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
@@ -441,6 +469,15 @@ impl Ledger {
                 None => Error::NotFound { what: "项目节点", id: milestone_id },
             });
         }
+        let (title, project): (String, String) = tx.query_row(
+            "SELECT m.title, p.name FROM milestones m JOIN projects p ON p.id = m.project_id WHERE m.id = ?1",
+            [milestone_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let summary = format!("书记项目“{project}”的节点“{title}”于 {date} 完成");
+        let change = Change::new("完成", "节点", Some(milestone_id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "milestones", milestone_id)?))?;
+        tx.commit()?;
         self.changed();
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Residents (居民): saving validated residents with their care needs, reading them back for
 //! the edit form and the household page, moving out and recording a death.
 
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::idcard::mask_id_number;
 use crate::ledger::Ledger;
@@ -156,8 +157,17 @@ impl Ledger {
     pub fn save_resident(&mut self, input: &ResidentInput) -> Result<i64> {
         let today = self.today();
         let valid = input.validate(today)?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
+        let before = match input.id {
+            Some(id) => audit::resident_json(&tx, id)?,
+            None => None,
+        };
         let id = write_resident(&tx, input.id, input.household_id, &valid, today, &Ledger::now_text())?;
+        let action = audit::save_action(&before);
+        let name = input.name.trim();
+        let change = Change::new(action, "居民", Some(id), format!("{action}居民“{name}”"));
+        audit::record(&tx, &actor, change.before(before).after(audit::resident_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(id)
@@ -218,7 +228,9 @@ impl Ledger {
 
     fn end_residence(&mut self, id: i64, column: &str, date: &str) -> Result<()> {
         let now = Ledger::now_text();
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
+        let before = audit::resident_json(&tx, id)?;
         let updated = tx.execute(
             &format!("UPDATE residents SET {column} = ?2, updated_at = ?3 WHERE id = ?1 AND moved_out_on IS NULL AND died_on IS NULL"),
             params![id, date, now],
@@ -229,6 +241,13 @@ impl Ledger {
             return Err(Error::Refused("该居民已不在册（已迁出或已去世）".into()));
         }
         end_for_leaving(&tx, Leaving::Resident(id), date, &now)?;
+        let name: String = tx.query_row("SELECT name FROM residents WHERE id = ?1", [id], |r| r.get(0))?;
+        let (action, summary) = match column {
+            "died_on" => ("去世", format!("居民“{name}”于 {date} 去世")),
+            _ => ("迁出", format!("居民“{name}”于 {date} 迁出")),
+        };
+        let change = Change::new(action, "居民", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::resident_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(())

@@ -110,8 +110,10 @@ impl SearchIndex {
         };
         let mut entries = Vec::with_capacity(rows.len());
         for (entry, initials) in rows {
-            index.names.push(&entry.name);
-            index.names_lower.push(&entry.name.to_lowercase());
+            // The query drops whitespace (王 五, Robert Smith typed either way), so the name keys do too.
+            let name: String = entry.name.chars().filter(|c| !c.is_whitespace()).collect();
+            index.names.push(&name);
+            index.names_lower.push(&name.to_lowercase());
             index.pinyin.push(&entry.pinyin);
             index.initials.push(&initials);
             let digits: String =

@@ -3,6 +3,7 @@
 //! A service is requested (or a visit planned), then done — which gives every volunteer sent
 //! one 待审核 hour entry under the same rules as any other entry, all or nothing — or cancelled.
 
+use crate::audit::{self, Change};
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::hours::{filter_date, hhmm, parse_time, record_checked, ValidEntry};
@@ -406,26 +407,72 @@ fn write_service(conn: &Connection, id: Option<i64>, s: &ValidService, now: &str
     Ok(id)
 }
 
+/// A service's row with the volunteers sent, for the audit trail.
+fn service_json(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let Some(row) = audit::row_json(conn, "services", id)? else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT volunteer_id FROM service_volunteers WHERE service_id = ?1 ORDER BY volunteer_id")?;
+    let ids: Vec<i64> = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(audit::with_field(&row, "volunteer_ids", ids.into())))
+}
+
+/// "上门维修 8栋1单元101（2026-11-20）" of a service, for audit summaries.
+fn service_label(conn: &Connection, id: i64) -> Result<String> {
+    let (kind, household_id, requested_on): (String, i64, String) =
+        conn.query_row("SELECT kind, household_id, requested_on FROM services WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    Ok(format!("{kind} {}（{requested_on}）", crate::households::household_address(conn, household_id)?))
+}
+
 impl Ledger {
     /// Saves a service request or visit; only open ones can be changed.
     pub fn save_service(&mut self, input: &ServiceInput) -> Result<i64> {
         let valid = input.validate(self.today())?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         check_references(&tx, &valid)?;
+        let before = match input.id {
+            Some(id) => service_json(&tx, id)?,
+            None => None,
+        };
         let id = write_service(&tx, input.id, &valid, &Ledger::now_text())?;
+        let action = audit::save_action(&before);
+        let summary = format!("{action}服务：{}", service_label(&tx, id)?);
+        audit::record(
+            &tx,
+            &actor,
+            Change::new(action, "服务", Some(id), summary).before(before).after(service_json(&tx, id)?),
+        )?;
         tx.commit()?;
         self.changed();
         Ok(id)
     }
 
-    /// Marks a service done; every volunteer sent gets one 待审核 entry "{kind}：{address}" for
-    /// the times of the work, under the rules of any entry. All or nothing.
+    /// Marks a service done; every volunteer sent gets one 待审核 entry for the times of the work,
+    /// under the rules of any entry. All or nothing. The entry names the building, not the
+    /// flat: it is printed on certificates handed to volunteers, and the households served are
+    /// the vulnerable ones.
     pub fn complete_service(&mut self, id: i64, input: &ServiceDoneInput) -> Result<ServiceDone> {
         let (now, operator, today) = (self.now_limit(), self.operator().to_string(), self.today());
+        let actor = self.actor();
         let organiser = self.certificate_issuer()?.organisation;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let service = open_service(&tx, id)?;
+        let before = service_json(&tx, id)?;
         let done = input.validate(&service.requested_on, today, !service.volunteers.is_empty())?;
+        let building: String = tx.query_row(
+            "SELECT b.name FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id
+             WHERE h.id = ?1",
+            [service.household_id],
+            |r| r.get(0),
+        )?;
+        let content = match service.description.trim() {
+            "" => format!("{}（{building}）", service.kind),
+            description => format!("{}（{building}）：{description}", service.kind),
+        };
         let mut hour_entries = Vec::new();
         if let Some((start_time, end_time)) = done.times {
             for volunteer in &service.volunteers {
@@ -435,8 +482,8 @@ impl Ledger {
                     start_time,
                     end_time,
                     overnight: false,
-                    content: format!("{}：{}", service.kind, service.address),
-                    place: service.address.clone(),
+                    content: content.clone(),
+                    place: building.clone(),
                     organiser: service.organisation.clone().unwrap_or_else(|| organiser.clone()),
                     activity_id: None,
                     service_id: Some(id),
@@ -454,6 +501,12 @@ impl Ledger {
                 Ledger::now_text()
             ],
         )?;
+        let mut summary = format!("完成服务：{}", service_label(&tx, id)?);
+        if !hour_entries.is_empty() {
+            summary.push_str(&format!("，为 {} 名志愿者登记待审核时长", hour_entries.len()));
+        }
+        let change = Change::new("完成", "服务", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(service_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(ServiceDone { hour_entries })
@@ -462,12 +515,16 @@ impl Ledger {
     /// Cancels an open service (today); it stays in the list as 已取消.
     pub fn cancel_service(&mut self, id: i64) -> Result<()> {
         let today = self.today().to_string();
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         open_service(&tx, id)?;
+        let before = service_json(&tx, id)?;
         tx.execute(
             "UPDATE services SET cancelled_on = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, today, Ledger::now_text()],
         )?;
+        let change = Change::new("取消", "服务", Some(id), format!("取消服务：{}", service_label(&tx, id)?));
+        audit::record(&tx, &actor, change.before(before).after(service_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(())

@@ -5,7 +5,7 @@ import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
 import { todayDate } from '../actions.js';
 import { householdHref, projectHref } from '../router.js';
-import { dateText, localToday, orDash } from '../format.js';
+import { careText, dateText, localToday, orDash } from '../format.js';
 import { daysOver, filterCare, parseThreshold, providerNames, sortOpen } from '../care-model.js';
 import { badge, badgeList, careTone } from '../components/badges.js';
 import { confirmAction } from '../components/dialog.js';
@@ -82,7 +82,8 @@ function doneMarkup(ui, today) {
 function peopleMarkup(people) {
   return html`<ul class="care-people">${people.map((p) => html`<li><span class="care-person">${p.name}</span>${p.age !== null && p.age !== undefined
     ? html`<span class="muted"> ${t('common.age', { age: p.age })}</span>` : ''}
-    ${badgeList((p.needs ?? []).map((need) => badge(need, /高龄/.test(need) ? 'aged' : careTone(need))))}</li>`)}</ul>`;
+    ${badgeList([...(p.care_needs ?? []).map((need) => badge(careText(need), careTone(need.kind))),
+      ...(p.aged ? [badge(t('badge.aged'), 'aged')] : [])])}</li>`)}</ul>`;
 }
 
 function careRow(h, threshold, today) {

@@ -1,5 +1,5 @@
 // The app shell: header (name, community, search, language), left navigation (首页, 台账, 关爱, 活动, 志愿者, 项目, 导入,
-// 设置), the stats strip (not on the dashboard, whose cards show the same counts) and the #view slot.
+// 操作日志, 设置), the stats strip (not on the dashboard, whose cards show the same counts) and the #view slot.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import { mountSearch } from './search.js';
@@ -28,6 +28,7 @@ const NAV_OF = {
   project: 'projects',
   import: 'import',
   settings: 'settings',
+  audit: 'audit',
 };
 
 function navFor(route) {
@@ -69,6 +70,7 @@ export function mountLayout(root, state, { onToggleLang }) {
         <a class="nav-link" data-nav="volunteers" href="#/volunteers">${t('nav.volunteers')}</a>
         <a class="nav-link" data-nav="projects" href="#/projects">${t('nav.projects')}</a>
         <a class="nav-link" data-nav="import" href="#/import">${t('nav.import')}</a>
+        <a class="nav-link" data-nav="audit" href="#/audit">${t('nav.audit')}</a>
         <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
       </nav>
       <main class="app-main">

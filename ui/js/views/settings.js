@@ -1,5 +1,5 @@
 // Settings (#/settings): community name, the grid → building → unit tree with names and heads, the volunteer number
-// prefix, the care-visit threshold, the issuer of volunteer certificates, and app info.
+// prefix, the care-visit threshold, the issuer of volunteer certificates, backups and restore, and app info.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -12,6 +12,7 @@ import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
 import { bindHeadPicker, headPickerMarkup, headText } from './heads.js';
 import { parseThreshold } from '../care-model.js';
+import { backupSectionMarkup, bindBackupSection } from './backup-settings.js';
 
 /** Per level: its save command, the parent key it needs, and its string keys. */
 const LEVELS = {
@@ -95,7 +96,13 @@ const ISSUER_FIELDS = [
 function volunteerSettingsMarkup() {
   return html`<section class="card" id="volunteer-settings">
       <h2 class="section-title">${t('settings.volunteerTitle')}</h2>
-      <form class="inline-form" id="prefix-form" novalidate>
+      <form class="inline-form" id="operator-form" novalidate>
+        ${field({ id: 'settings-operator', label: t('settings.operator'), field: 'operator_name', hint: t('settings.operatorHint'),
+          control: textInput({ id: 'settings-operator', maxlength: 20 }) })}
+        <button type="submit" class="button button-primary" id="settings-operator-save">${t('action.save')}</button>
+        <p class="form-error" role="alert" tabindex="-1" hidden></p>
+      </form>
+      <form class="inline-form settings-gap" id="prefix-form" novalidate>
         ${field({ id: 'settings-prefix', label: t('settings.prefix'), field: 'volunteer_prefix', hint: t('settings.prefixHint'),
           control: textInput({ id: 'settings-prefix', maxlength: 8 }) })}
         <button type="submit" class="button button-primary" id="settings-prefix-save">${t('action.save')}</button>
@@ -124,6 +131,7 @@ function volunteerSettingsMarkup() {
 function bindVolunteerSettings(root) {
   const $ = (s) => root.querySelector(s);
   const fill = (settings) => {
+    $('#settings-operator').value = settings.operator_name ?? '';
     $('#settings-prefix').value = settings.volunteer_prefix ?? '';
     $('#settings-care-days').value = String(settings.care_visit_days ?? '');
     for (const [key] of ISSUER_FIELDS) $(`#issuer-${key}`).value = settings.issuer?.[key] ?? '';
@@ -150,6 +158,7 @@ function bindVolunteerSettings(root) {
       button.disabled = false;
     }
   });
+  submit($('#operator-form'), () => api.setOperatorName($('#settings-operator').value), () => t('settings.operatorSaved'));
   submit($('#prefix-form'), () => api.setVolunteerPrefix($('#settings-prefix').value), () => t('settings.prefixSaved'));
   submit($('#care-days-form'), () => {
     const days = parseThreshold($('#settings-care-days').value);
@@ -183,6 +192,7 @@ export function mount(root, state) {
       <p class="section-note">${t('settings.placesNote')}</p>
       <div id="places-tree"></div>
     </section>
+    ${backupSectionMarkup()}
     <section class="card">
       <h2 class="section-title">${t('settings.about')}</h2>
       <dl class="facts">
@@ -236,6 +246,7 @@ export function mount(root, state) {
   });
 
   bindVolunteerSettings(root);
+  bindBackupSection(root);
   loadHierarchy();
 
   return {

@@ -1,13 +1,121 @@
-// Welcome screen shown when no database is open: name the community, create a demo or an empty one.
+// Welcome screen shown when no database is open: name the community, create a demo or an empty one. When the
+// database file exists but cannot be opened (damaged, not ours, read-only, full disk, locked), it shows the core's
+// Chinese message and the ways out: 从备份恢复… (the automatic backups beside the database, newest first, or another
+// backup file; the broken file is renamed aside, never deleted), 重试, 打开其他数据库…, 新建空白台账.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import { createDatabase } from '../actions.js';
+import * as api from '../api.js';
+import { createDatabase, emptyActivities, emptyFilter, loadBasics } from '../actions.js';
+import { setState } from '../store.js';
+import { madeAt } from '../backup-model.js';
+import { showNotice } from '../components/dialog.js';
+import { reportError } from '../components/errors.js';
 import { navigate, DASHBOARD } from '../router.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
 
+/** Kinds for which the file itself is fine and trying again (after freeing it) is the way out. */
+const RETRY_KINDS = ['locked', 'read_only', 'disk_full'];
+
+function problemMarkup(app) {
+  const kind = app.open_error_kind;
+  const retry = RETRY_KINDS.includes(kind);
+  const restore = !retry && kind !== 'newer_schema';
+  return html`<section class="welcome-problem" id="open-problem">
+    <h2 class="section-title">${t('welcome.problemTitle')}</h2>
+    <p class="notice" role="alert" id="open-error" data-kind="${kind ?? ''}">${app.open_error}</p>
+    ${restore ? html`<h3 class="welcome-subtitle">${t('welcome.restoreTitle')}</h3>
+      <p class="field-hint">${t('welcome.restoreNote')}</p>
+      <ul class="recovery-list" id="recovery-backups" aria-live="polite"><li>${t('common.loading')}</li></ul>` : ''}
+    <p class="settings-actions welcome-ways-out">
+      ${retry ? html`<button type="button" class="button button-primary" id="open-retry">${t('welcome.retry')}</button>` : ''}
+      ${restore ? html`<button type="button" class="button" id="restore-other">${t('welcome.restoreOther')}</button>` : ''}
+      <button type="button" class="button" id="open-other">${t('welcome.openOther')}</button>
+    </p>
+    <p class="welcome-busy" id="recovery-busy" role="status" hidden>${t('welcome.restoring')}</p>
+  </section>`;
+}
+
+function backupsMarkup(found) {
+  if (found.length === 0) return html`<li id="recovery-none">${t('welcome.noBackups')}</li>`;
+  return found.map((b) => {
+    if (!b.info) return html`<li class="recovery-unusable">${t('welcome.backupUnusable', { name: b.file_name, reason: b.error })}</li>`;
+    const made = madeAt(b.info);
+    return html`<li class="recovery-item">
+      <span class="recovery-line">${t('welcome.backupLine', { time: made ? made.time : b.file_name,
+        households: b.info.counts.households, residents: b.info.counts.residents })}</span>
+      <button type="button" class="button button-primary" data-restore="${b.path}">${t('welcome.restoreThis')}</button>
+    </li>`;
+  });
+}
+
+/** The register is open again: load it and go to the start page. */
+async function opened(app) {
+  setState({ households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
+    activityOptions: null, activities: emptyActivities(), activity: null });
+  await loadBasics();
+  setState({ app });
+}
+
+function bindProblem(root, app) {
+  const busy = root.querySelector('#recovery-busy');
+  const run = async (button, action) => {
+    const buttons = [...root.querySelectorAll('#open-problem button, [data-mode]')];
+    buttons.forEach((b) => { b.disabled = true; });
+    busy.hidden = false;
+    try {
+      await action();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      if (root.isConnected) {
+        buttons.forEach((b) => { b.disabled = false; });
+        busy.hidden = true;
+      }
+    }
+  };
+  const restore = (path) => run(null, async () => {
+    const recovery = await api.recoverFromBackup(path);
+    const made = madeAt(recovery.restored);
+    await showNotice({ title: t('welcome.restoredTitle'), okId: 'recovered-ok',
+      body: html`<p class="dialog-message" id="recovered">${t('welcome.restored', { time: made ? made.time : recovery.restored.file_name })}</p>
+        ${recovery.set_aside ? html`<p class="field-hint">${t('welcome.setAside')} <span class="break" id="recovered-aside">${recovery.set_aside}</span></p>` : ''}` });
+    await opened(await api.appInfo());
+  });
+  const list = root.querySelector('#recovery-backups');
+  if (list) {
+    api.recoveryBackups().then((found) => {
+      if (!root.isConnected) return;
+      setHtml(list, html`${backupsMarkup(found)}`);
+      for (const button of list.querySelectorAll('[data-restore]')) {
+        button.addEventListener('click', () => restore(button.dataset.restore));
+      }
+    }, (error) => { setHtml(list, html`<li class="notice">${error?.message || t('error.unknown')}</li>`); });
+  }
+  root.querySelector('#restore-other')?.addEventListener('click', () => run(null, async () => {
+    const preview = await api.inspectBackup();
+    if (preview) await restore(preview.path);
+  }));
+  root.querySelector('#open-retry')?.addEventListener('click', () => run(null, async () => {
+    try {
+      await opened(await api.retryOpen());
+    } catch (error) {
+      setState({ app: await api.appInfo() });
+      throw error;
+    }
+  }));
+  root.querySelector('#open-other').addEventListener('click', () => run(null, async () => {
+    const next = await api.openOtherDatabase();
+    if (next) await opened(next);
+  }));
+  return app;
+}
+
 export function mount(root, state, { onToggleLang }) {
+  const app = state.app ?? {};
+  const problem = Boolean(app.open_error);
+  const offerFresh = !problem || !RETRY_KINDS.includes(app.open_error_kind);
   setHtml(root, html`<div class="welcome">
     <div class="welcome-card">
       <div class="welcome-top">
@@ -15,32 +123,38 @@ export function mount(root, state, { onToggleLang }) {
         <button id="lang-toggle" type="button" class="button button-quiet" lang="${t('lang.toggleCode')}">${t('lang.toggle')}</button>
       </div>
       <p class="welcome-lead">${t('welcome.lead')}</p>
-      <form class="welcome-form" novalidate>
+      ${problem ? problemMarkup(app) : ''}
+      ${offerFresh ? html`<form class="welcome-form" novalidate>
         ${field({ id: 'community-name', label: t('welcome.communityName'), field: 'name', required: true,
           hint: t('welcome.communityHint'),
           control: textInput({ id: 'community-name', value: t('welcome.defaultName'), required: true }) })}
         <div class="welcome-actions">
-          <button id="create-demo" type="button" class="button button-primary button-big" data-mode="demo">
+          ${problem ? html`<button id="start-fresh" type="button" class="button button-big" data-mode="fresh">
+            <span class="button-big-title">${t('welcome.startFresh')}</span>
+            <span class="button-big-note">${t('welcome.startFreshNote')}</span>
+          </button>` : html`<button id="create-demo" type="button" class="button button-primary button-big" data-mode="demo">
             <span class="button-big-title">${t('welcome.createDemo')}</span>
             <span class="button-big-note">${t('welcome.createDemoNote')}</span>
           </button>
           <button id="create-empty" type="button" class="button button-big" data-mode="empty">
             <span class="button-big-title">${t('welcome.createEmpty')}</span>
             <span class="button-big-note">${t('welcome.createEmptyNote')}</span>
-          </button>
+          </button>`}
         </div>
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
         <p class="welcome-busy" role="status" hidden>${t('welcome.creating')}</p>
-      </form>
+      </form>` : ''}
       ${state.app?.db_path ? html`<p class="welcome-path">${t('welcome.dbPath', { path: state.app.db_path })}</p>` : ''}
     </div>
   </div>`);
 
+  if (problem) bindProblem(root, app);
+  root.querySelector('#lang-toggle').addEventListener('click', onToggleLang);
   const form = root.querySelector('form');
+  if (!form) return { update() {} };
   const nameInput = root.querySelector('#community-name');
   const buttons = [...root.querySelectorAll('[data-mode]')];
-  const busy = root.querySelector('.welcome-busy');
-  root.querySelector('#lang-toggle').addEventListener('click', onToggleLang);
+  const busy = form.querySelector('.welcome-busy');
   form.addEventListener('submit', (event) => event.preventDefault());
 
   async function create(mode) {
@@ -53,7 +167,11 @@ export function mount(root, state, { onToggleLang }) {
     buttons.forEach((b) => { b.disabled = true; });
     busy.hidden = false;
     try {
-      await createDatabase(mode, name);
+      if (mode === 'fresh') {
+        await opened(await api.startFresh(name));
+      } else {
+        await createDatabase(mode, name);
+      }
       toast(t('welcome.created'));
       navigate(DASHBOARD);
     } catch (error) {

@@ -9,6 +9,7 @@ pub(crate) mod signups;
 
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
+use crate::limits::{self, Kind};
 use crate::text::non_blank;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,11 @@ impl ActivityInput {
         if title.is_empty() {
             errors.push(FieldError::new("title", "请填写活动名称"));
         }
+        limits::check("title", "活动名称", &title, Kind::Label, &mut errors);
+        limits::check("place", "地点", self.place.trim(), Kind::Label, &mut errors);
+        limits::check("organiser", "负责人", self.organiser.trim(), Kind::Label, &mut errors);
+        limits::check("audience", "面向对象", self.audience.trim(), Kind::Label, &mut errors);
+        limits::check("description", "活动内容", &self.description, Kind::Text, &mut errors);
         if !LINES.contains(&self.line.as_str()) {
             errors.push(FieldError::new("line", format!("请选择条线（{}）", LINES.join("、"))));
         }

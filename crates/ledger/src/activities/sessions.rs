@@ -5,6 +5,7 @@ use super::{
     ActivityDetail, ActivityFilter, ActivityInput, ActivityOptions, ActivityRow, Repeat, Series, SeriesInput,
     ValidActivity, LEARNING_MODES, LINES, MAX_EVERY_WEEKS, MAX_SESSIONS,
 };
+use crate::audit::{self, Change};
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -114,15 +115,17 @@ impl Ledger {
 
     pub fn save_series(&mut self, input: &SeriesInput) -> Result<i64> {
         let name = non_blank(Some(&input.name)).ok_or_else(|| Error::invalid("name", "请填写系列名称"))?;
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = match input.id {
+            Some(id) => audit::row_json(&tx, "series", id)?,
+            None => None,
+        };
         let result = match input.id {
-            Some(id) => self
-                .conn
-                .execute("UPDATE series SET name = ?2 WHERE id = ?1", rusqlite::params![id, name])
-                .map(|n| (n, id)),
-            None => self
-                .conn
-                .execute("INSERT INTO series(name) VALUES (?1)", [&name])
-                .map(|n| (n, self.conn.last_insert_rowid())),
+            Some(id) => {
+                tx.execute("UPDATE series SET name = ?2 WHERE id = ?1", rusqlite::params![id, name]).map(|n| (n, id))
+            }
+            None => tx.execute("INSERT INTO series(name) VALUES (?1)", [&name]).map(|n| (n, tx.last_insert_rowid())),
         };
         let (updated, id) = result.map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
@@ -133,6 +136,10 @@ impl Ledger {
         if updated == 0 {
             return Err(Error::NotFound { what: "活动系列", id });
         }
+        let action = audit::save_action(&before);
+        let change = Change::new(action, "活动系列", Some(id), format!("{action}活动系列“{name}”"));
+        audit::record(&tx, &actor, change.before(before).after(audit::row_json(&tx, "series", id)?))?;
+        tx.commit()?;
         Ok(id)
     }
 
@@ -140,15 +147,27 @@ impl Ledger {
     /// from the waitlist in their order of arrival.
     pub fn save_activity(&mut self, input: &ActivityInput) -> Result<i64> {
         let valid = input.validate()?;
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let id = match input.id {
-            None => insert_session(&tx, &valid, valid.date, None)?,
+        let before = match input.id {
+            Some(id) => audit::row_json(&tx, "activities", id)?,
+            None => None,
+        };
+        let (id, promoted) = match input.id {
+            None => (insert_session(&tx, &valid, valid.date, None)?, Vec::new()),
             Some(id) => {
                 update_session(&tx, id, &valid, valid.date)?;
-                super::signups::fill_from_waitlist(&tx, id)?;
-                id
+                (id, super::signups::fill_from_waitlist(&tx, id)?)
             }
         };
+        let action = audit::save_action(&before);
+        let mut summary = format!("{action}活动“{}”（{}）", valid.title, valid.date);
+        if !promoted.is_empty() {
+            let names: Vec<&str> = promoted.iter().map(|p| p.name.as_str()).collect();
+            summary.push_str(&format!("，候补转正：{}", names.join("、")));
+        }
+        let change = Change::new(action, "活动", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "activities", id)?))?;
         tx.commit()?;
         Ok(id)
     }
@@ -182,6 +201,7 @@ impl Ledger {
                 .collect(),
             (None, None) => return Err(Error::invalid("count", "请填写上课次数或截止日期")),
         };
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         let first = insert_session(&tx, &valid, dates[0], None)?;
         tx.execute("UPDATE activities SET recurrence_id = ?1 WHERE id = ?1", [first])?;
@@ -189,6 +209,13 @@ impl Ledger {
         for date in &dates[1..] {
             ids.push(insert_session(&tx, &valid, *date, Some(first))?);
         }
+        let last = dates[dates.len() - 1];
+        let summary = format!("新增系列课程“{}”共 {} 次（{} 至 {last}）", valid.title, ids.len(), dates[0]);
+        audit::record(
+            &tx,
+            &actor,
+            Change::new("新增", "活动", Some(first), summary).after(audit::row_json(&tx, "activities", first)?),
+        )?;
         tx.commit()?;
         Ok(ids)
     }
@@ -197,6 +224,7 @@ impl Ledger {
     /// recurring class; each keeps its own date. Returns how many sessions changed.
     pub fn update_future_sessions(&mut self, id: i64, input: &ActivityInput) -> Result<usize> {
         let valid = input.validate()?;
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (recurrence, date): (Option<i64>, String) = tx
             .query_row("SELECT recurrence_id, date FROM activities WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -212,27 +240,52 @@ impl Ledger {
                 rows.collect::<rusqlite::Result<_>>()?
             }
         };
+        let before = audit::row_json(&tx, "activities", id)?;
         // The form's date moves this session; later ones keep their own dates.
         for (session, session_date) in &sessions {
             let date = if *session == id { valid.date } else { parse_date(session_date).unwrap_or(valid.date) };
             update_session(&tx, *session, &valid, date)?;
             super::signups::fill_from_waitlist(&tx, *session)?;
         }
+        let summary = format!("修改活动“{}”及以后共 {} 次课程", valid.title, sessions.len());
+        let change = Change::new("修改", "活动", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "activities", id)?))?;
         tx.commit()?;
         Ok(sessions.len())
     }
 
     /// Cancels one session; it stays in the calendar and the history, marked cancelled.
+    /// An activity whose volunteers' hours are recorded took place: its hours must be rejected
+    /// first, so a certificate never counts service at a cancelled activity.
     pub fn cancel_activity(&mut self, id: i64) -> Result<()> {
         let today = self.today().to_string();
-        let updated = self.conn.execute(
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let recorded: i64 = tx.query_row(
+            "SELECT count(*) FROM hour_entries WHERE activity_id = ?1 AND status <> '已驳回'",
+            [id],
+            |r| r.get(0),
+        )?;
+        if recorded > 0 {
+            return Err(Error::Refused(format!(
+                "这场活动已登记 {recorded} 条志愿服务时长，请先在“志愿者 → 时长”中驳回这些记录，再取消活动"
+            )));
+        }
+        let before = audit::row_json(&tx, "activities", id)?;
+        let updated = tx.execute(
             "UPDATE activities SET cancelled_on = ?2 WHERE id = ?1 AND cancelled_on IS NULL",
             rusqlite::params![id, today],
         )?;
         if updated == 0 {
+            drop(tx);
             self.activity_row(id)?;
             return Err(Error::Refused("这场活动已经取消".into()));
         }
+        let (title, date): (String, String) =
+            tx.query_row("SELECT title, date FROM activities WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let change = Change::new("取消", "活动", Some(id), format!("取消活动“{title}”（{date}）")).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "activities", id)?))?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use super::{
     AttendanceCount, AttendanceMark, Attendee, CancelOutcome, Promoted, ResidentActivity, Signup, SignupOutcome,
     CANCELLED, REGISTERED, WAITLISTED,
 };
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
@@ -156,6 +157,45 @@ pub(crate) fn insert_signup(
     Ok(SignupOutcome { signup_id: conn.last_insert_rowid(), name, status: status.into() })
 }
 
+/// “title”（date） of an activity, for audit summaries.
+fn activity_label(conn: &Connection, activity_id: i64) -> Result<String> {
+    let (title, date): (String, String) =
+        conn.query_row("SELECT title, date FROM activities WHERE id = ?1", [activity_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(format!("“{title}”（{date}）"))
+}
+
+fn signup_name(conn: &Connection, signup_id: i64) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT coalesce(r.name, g.guest_name) FROM signups g LEFT JOIN residents r ON r.id = g.resident_id WHERE g.id = ?1",
+        [signup_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn status_text(status: &str) -> &'static str {
+    match status {
+        REGISTERED => "已报名",
+        WAITLISTED => "候补",
+        _ => "已取消",
+    }
+}
+
+/// One record per roll call: how many were marked and the counts after it.
+fn record_attendance(conn: &Connection, actor: &audit::Actor, activity_id: i64, marked: usize) -> Result<()> {
+    let (present, registered): (i64, i64) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE attended = 1), count(*) FROM signups WHERE activity_id = ?1 AND status = 'registered'",
+        [activity_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let summary = format!(
+        "{}签到：标记 {marked} 人，现到场 {present} 人 / 报名 {registered} 人",
+        activity_label(conn, activity_id)?
+    );
+    audit::record(conn, actor, Change::new("签到", "活动", Some(activity_id), summary))
+}
+
 impl Ledger {
     pub fn signups(&self, activity_id: i64) -> Result<Vec<Signup>> {
         signups_of(&self.conn, activity_id)
@@ -164,14 +204,27 @@ impl Ledger {
     /// Signs one person up: registered while there is room, otherwise on the waitlist.
     pub fn sign_up(&mut self, activity_id: i64, attendee: &Attendee) -> Result<SignupOutcome> {
         // IMMEDIATE takes the write lock before counting, so the count cannot go stale.
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let outcome = insert_signup(&tx, activity_id, attendee, false, &Ledger::now_text())?;
+        let summary =
+            format!("{}报名{}（{}）", outcome.name, activity_label(&tx, activity_id)?, status_text(&outcome.status));
+        audit::record(
+            &tx,
+            &actor,
+            Change::new("报名", "报名", Some(outcome.signup_id), summary).after(audit::row_json(
+                &tx,
+                "signups",
+                outcome.signup_id,
+            )?),
+        )?;
         tx.commit()?;
         Ok(outcome)
     }
 
     /// Signs up every current member of a household not signed up yet, oldest first.
     pub fn sign_up_household(&mut self, activity_id: i64, household_id: i64) -> Result<Vec<SignupOutcome>> {
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let members: Vec<i64> = {
             let mut stmt = tx.prepare(&format!(
@@ -192,12 +245,17 @@ impl Ledger {
             .into_iter()
             .map(|resident_id| insert_signup(&tx, activity_id, &Attendee::Resident { resident_id }, false, &now))
             .collect::<Result<Vec<_>>>()?;
+        let people: Vec<String> =
+            outcomes.iter().map(|o| format!("{}（{}）", o.name, status_text(&o.status))).collect();
+        let summary = format!("全户报名{}：{}", activity_label(&tx, activity_id)?, people.join("、"));
+        audit::record(&tx, &actor, Change::new("报名", "活动", Some(activity_id), summary))?;
         tx.commit()?;
         Ok(outcomes)
     }
 
     /// Cancels a sign-up; when it freed a place, the first on the waitlist is registered.
     pub fn cancel_signup(&mut self, signup_id: i64) -> Result<CancelOutcome> {
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (activity_id, status): (i64, String) = tx
             .query_row("SELECT activity_id, status FROM signups WHERE id = ?1", [signup_id], |r| {
@@ -208,18 +266,27 @@ impl Ledger {
         if status == CANCELLED {
             return Err(Error::Refused("这条报名已经取消".into()));
         }
+        let before = audit::row_json(&tx, "signups", signup_id)?;
         tx.execute(
             "UPDATE signups SET status = 'cancelled', cancelled_at = ?2, attended = NULL WHERE id = ?1",
             params![signup_id, Ledger::now_text()],
         )?;
         let promoted =
             if status == REGISTERED { fill_from_waitlist(&tx, activity_id)?.into_iter().next() } else { None };
+        let name = signup_name(&tx, signup_id)?;
+        let mut summary = format!("{name}取消报名{}", activity_label(&tx, activity_id)?);
+        if let Some(p) = &promoted {
+            summary.push_str(&format!("，候补{}转为正式报名", p.name));
+        }
+        let change = Change::new("取消", "报名", Some(signup_id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "signups", signup_id)?))?;
         tx.commit()?;
         Ok(CancelOutcome { promoted })
     }
 
     /// Marks who came (true) or did not (false); only registered people can be marked.
     pub fn mark_attendance(&mut self, activity_id: i64, marks: &[AttendanceMark]) -> Result<AttendanceCount> {
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         for mark in marks {
             let updated = tx.execute(
@@ -230,6 +297,7 @@ impl Ledger {
                 return Err(Error::Refused(format!("报名记录 {} 不是本场的正式报名，不能签到", mark.signup_id)));
             }
         }
+        record_attendance(&tx, &actor, activity_id, marks.len())?;
         tx.commit()?;
         self.attendance_count(activity_id)
     }
@@ -237,15 +305,20 @@ impl Ledger {
     /// Marks everyone registered present or absent.
     pub fn mark_all(&mut self, activity_id: i64, present: bool) -> Result<AttendanceCount> {
         self.activity_row(activity_id)?;
-        self.conn.execute(
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let marked = tx.execute(
             "UPDATE signups SET attended = ?2 WHERE activity_id = ?1 AND status = 'registered'",
             params![activity_id, present],
         )?;
+        record_attendance(&tx, &actor, activity_id, marked)?;
+        tx.commit()?;
         self.attendance_count(activity_id)
     }
 
     /// Someone who came without signing up: registered and present, whatever the capacity.
     pub fn add_walk_in(&mut self, activity_id: i64, attendee: &Attendee) -> Result<SignupOutcome> {
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         open_activity(&tx, activity_id)?;
         // A walk-in who was on the waitlist simply came: promote that sign-up.
@@ -259,15 +332,22 @@ impl Ledger {
                 )
                 .optional()?;
             if let Some((signup_id, name)) = waiting {
+                let before = audit::row_json(&tx, "signups", signup_id)?;
                 tx.execute(
                     "UPDATE signups SET status = 'registered', walk_in = 1, attended = 1 WHERE id = ?1",
                     [signup_id],
                 )?;
+                let summary = format!("候补的{name}到场参加{}，转为正式报名并签到", activity_label(&tx, activity_id)?);
+                let change = Change::new("签到", "报名", Some(signup_id), summary).before(before);
+                audit::record(&tx, &actor, change.after(audit::row_json(&tx, "signups", signup_id)?))?;
                 tx.commit()?;
                 return Ok(SignupOutcome { signup_id, name, status: REGISTERED.into() });
             }
         }
         let outcome = insert_signup(&tx, activity_id, attendee, true, &Ledger::now_text())?;
+        let summary = format!("{}未报名到场参加{}，已签到", outcome.name, activity_label(&tx, activity_id)?);
+        let change = Change::new("签到", "报名", Some(outcome.signup_id), summary);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "signups", outcome.signup_id)?))?;
         tx.commit()?;
         Ok(outcome)
     }

@@ -9,6 +9,7 @@ use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::activity_sheets::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
 };
+use xinghe_ledger::backup::{self, inspect_backup, BackupInfo};
 use xinghe_ledger::care_sheet::care_checklist_pdf;
 use xinghe_ledger::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
@@ -27,6 +28,9 @@ struct Cli {
     /// 数据库文件路径（也可用环境变量 XINGHE_DB 指定）
     #[arg(long, env = "XINGHE_DB", global = true)]
     db: Option<PathBuf>,
+    /// 记录为录入人/审核人的姓名（默认用台账设置中的操作人）
+    #[arg(long, env = "XINGHE_OPERATOR", global = true)]
+    operator: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +44,23 @@ enum Command {
         #[arg(long, default_value_t = 20261128)]
         seed: u64,
     },
+    /// 操作日志：最新的在前（身份证号、电话打码）
+    Audit {
+        /// 从这一天起，例如 2026-11-01
+        #[arg(long)]
+        from: Option<String>,
+        /// 到这一天止（含）
+        #[arg(long)]
+        to: Option<String>,
+        /// 只看这位操作人
+        #[arg(long = "by")]
+        by: Option<String>,
+        /// 最多列出几条（默认 50，最多 500）
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// 统计户数、人数、80 岁以上老人等
     Stats {
         #[arg(long)]
@@ -49,6 +70,20 @@ enum Command {
     Check {
         #[arg(long)]
         json: bool,
+    },
+    /// 备份数据库：写完并通过完整性检查后才换上；--out 是文件夹时按日期命名
+    Backup {
+        /// 备份文件（如 备份.xinghe.db），或一个文件夹（不带扩展名；在其中生成“社区名-备份-日期时间.xinghe.db”）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据
+    Restore {
+        /// 备份文件（.xinghe.db）
+        file: PathBuf,
+        /// 不询问，直接恢复（用于脚本）
+        #[arg(long)]
+        yes: bool,
     },
     /// 按姓名、拼音、电话或身份证后几位搜索居民
     Search {
@@ -71,8 +106,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 志愿服务时长统计（只计已确认的时长）：按志愿者、条线、组织、月份
+    /// 为居民报名一场活动：每人一个事务，提交一人输出一行（满员的进候补）
+    Signup(SignupArgs),
+    /// 志愿服务时长统计（只计已确认的时长）：按志愿者、条线、组织、月份；hours add 登记时长
+    #[command(args_conflicts_with_subcommands = true)]
     Hours {
+        #[command(subcommand)]
+        action: Option<HoursAction>,
         #[command(flatten)]
         period: Period,
         #[arg(long)]
@@ -310,6 +350,29 @@ fn print_hours_report(report: &HoursReport) {
     }
 }
 
+/// What a backup holds, as `restore` shows it before asking.
+fn print_backup_info(info: &BackupInfo) {
+    let c = &info.counts;
+    println!("备份文件：{}", info.path);
+    println!("社区：{}", info.community_name.as_deref().unwrap_or("（未填写）"));
+    println!("备份时间：{}", info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("未知"));
+    let migrate = if info.needs_migration { "，恢复时将升级到本程序的版本" } else { "" };
+    println!("数据版本：{}（本程序 {}）{migrate}", info.schema_version, info.supported_schema_version);
+    println!(
+        "户数 {}，居民 {}，活动 {}，志愿者 {}，服务时长记录 {}，服务与走访 {}，书记项目 {}",
+        c.households, c.residents, c.activities, c.volunteers, c.hour_entries, c.services, c.projects
+    );
+}
+
+/// Reads one line from stdin; only y (or Y) confirms.
+fn confirmed() -> bool {
+    use std::io::Write;
+    print!("输入 y 确认：");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && answer.trim().eq_ignore_ascii_case("y")
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
@@ -318,6 +381,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Import { dry_run: true, .. } if !db.exists() => Ledger::open_in_memory()?,
         _ => Ledger::open(&db)?,
     };
+    if let Some(name) = &cli.operator {
+        ledger.set_operator(name);
+    }
     match cli.command {
         Command::Demo { households, seed } => {
             ledger.create_demo(households, seed)?;
@@ -367,6 +433,28 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
+        Command::Audit { from, to, by, limit, json } => {
+            let filter =
+                xinghe_ledger::audit::AuditFilter { from, to, operator: by, limit: Some(limit), ..Default::default() };
+            let page = ledger.audit_log(&filter)?;
+            if json {
+                print_json(&page)?;
+            } else {
+                println!("共 {} 条，列出 {} 条（最新的在前）", page.total, page.rows.len());
+                for row in &page.rows {
+                    println!("{}  {}  {}{}  {}", row.at, row.operator, row.action, row.entity, row.summary);
+                    for c in &row.changes {
+                        let text = |v: &serde_json::Value| match v {
+                            serde_json::Value::Null => "（空）".to_string(),
+                            serde_json::Value::String(s) if s.is_empty() => "（空）".to_string(),
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        println!("    {}：{} → {}", c.label, text(&c.before), text(&c.after));
+                    }
+                }
+            }
+        }
         Command::Stats { json } => {
             let stats = ledger.stats()?;
             if json {
@@ -401,6 +489,47 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Backup { out } => {
+            // A folder, or a path without an extension (a scheduled task's folder not made yet).
+            let written = if out.is_dir() || out.extension().is_none() {
+                std::fs::create_dir_all(&out).map_err(|e| {
+                    Error::Io(std::io::Error::new(e.kind(), format!("无法创建备份文件夹 {}：{e}", out.display())))
+                })?;
+                ledger.backup_to_folder(&out, local_now())?
+            } else {
+                ledger.backup_to(&out)?;
+                out
+            };
+            let stats = ledger.stats()?;
+            println!(
+                "已备份到 {}（{} 户，{} 人），完整性检查通过",
+                written.display(),
+                stats.households,
+                stats.residents
+            );
+        }
+        Command::Restore { file, yes } => {
+            let info = inspect_backup(&file)?;
+            print_backup_info(&info);
+            let folder = backup::default_folder(&db);
+            if !yes {
+                println!(
+                    "恢复后，{} 中的当前数据将被这份备份替换；恢复前会先把当前数据备份到 {}。",
+                    db.display(),
+                    folder.display()
+                );
+                if !confirmed() {
+                    println!("已取消，没有改动");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            let report = ledger.restore_from(&file, &folder)?;
+            let migrated = match report.migrated_from {
+                Some(from) => format!("，数据版本已从 {from} 升级到 {}", report.schema_version),
+                None => String::new(),
+            };
+            println!("已从备份恢复{migrated}。恢复前的数据已备份到 {}", report.safety_backup);
+        }
         Command::Search { query, json } => {
             let hits = ledger.search(&query)?;
             if json {
@@ -413,7 +542,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Hours { period, json } => {
+        Command::Signup(args) => return signup(&mut ledger, &args),
+        Command::Hours { action: Some(HoursAction::Add(args)), .. } => return add_hours(&mut ledger, &args),
+        Command::Hours { action: None, period, json } => {
             let (from, to) = period.dates()?;
             let report = ledger.hours_report(from, to)?;
             if json {
@@ -491,4 +622,295 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// ---- Writing from the command line: sign-ups and hours, one transaction per change ----
+
+/// Who signs up for which session.
+#[derive(clap::Args)]
+struct SignupArgs {
+    /// 活动编号（见 activities 命令的第一列）
+    #[arg(long)]
+    activity: i64,
+    /// 居民编号（search --json 中的 id），可重复给出
+    #[arg(long = "resident", required_unless_present = "residents_file")]
+    residents: Vec<i64>,
+    /// 文本文件，每行一个居民编号（空行和 # 开头的行忽略），按顺序报名
+    #[arg(long)]
+    residents_file: Option<PathBuf>,
+    /// 每提交一人输出一行 JSON（JSON Lines）
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum HoursAction {
+    /// 登记志愿服务时长（待审核）：一条用参数给出，或用 --file 从 CSV 文件逐条登记
+    Add(HoursAddArgs),
+}
+
+#[derive(clap::Args)]
+struct HoursAddArgs {
+    /// 志愿者编号，例如 LH-00001
+    #[arg(long, required_unless_present = "file")]
+    volunteer: Option<String>,
+    /// 服务日期，例如 2026-11-20
+    #[arg(long, required_unless_present = "file")]
+    date: Option<String>,
+    /// 开始时间，例如 09:00
+    #[arg(long, required_unless_present = "file")]
+    start: Option<String>,
+    /// 结束时间，例如 11:30（次日结束写“次日 02:00”或加 --overnight）
+    #[arg(long, required_unless_present = "file")]
+    end: Option<String>,
+    /// 服务在次日结束（例如夜间值守 22:00–次日 02:00）
+    #[arg(long)]
+    overnight: bool,
+    /// 服务内容
+    #[arg(long, required_unless_present = "file")]
+    content: Option<String>,
+    /// 服务地点
+    #[arg(long, default_value = "")]
+    place: String,
+    /// 组织单位
+    #[arg(long, default_value = "")]
+    organiser: String,
+    /// CSV 文件（UTF-8 或 GBK），每行一条：志愿者编号,服务日期,开始时间,结束时间,服务内容[,服务地点,组织单位]；
+    /// 第一行是表头时跳过
+    #[arg(long, conflicts_with_all = ["volunteer", "date", "start", "end", "overnight", "content", "place", "organiser"])]
+    file: Option<PathBuf>,
+    /// 每提交一条输出一行 JSON（JSON Lines）
+    #[arg(long)]
+    json: bool,
+}
+
+/// One period of service to record, as typed or read from the file.
+struct HoursLine {
+    /// How messages name it: "" for the one given by arguments, "第 N 行：" for a file line.
+    label: String,
+    volunteer: String,
+    date: String,
+    start: String,
+    end: String,
+    overnight: bool,
+    content: String,
+    place: String,
+    organiser: String,
+}
+
+/// Says that one change is committed, only after the commit, and flushes at once: a script (or
+/// the crash test) reading the lines knows exactly what is in the database, even if the process
+/// is killed the next moment.
+fn report_committed(json: bool, line: serde_json::Value, text: String) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A refusal of one item (bad value, a rule, not found, already there) is reported and the
+/// others go on; a database or file error stops the whole run.
+fn is_refusal(e: &Error) -> bool {
+    matches!(e, Error::Invalid(_) | Error::NotFound { .. } | Error::Conflict(_) | Error::Refused(_))
+}
+
+/// A text file as UTF-8, or as GBK (GB18030) when it is not UTF-8, as Chinese Excel saves it.
+fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Refused(format!("无法读取文件 {}：{e}", path.display())))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),
+    })
+}
+
+/// Resident ids, one a line; every line is checked before anything is written.
+fn read_resident_ids(path: &std::path::Path) -> Result<Vec<(String, i64)>, Error> {
+    let mut ids = Vec::new();
+    for (n, line) in read_text(path)?.lines().enumerate() {
+        let text = line.trim().trim_start_matches('\u{feff}');
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let id = text.parse::<i64>().map_err(|_| {
+            Error::invalid(
+                "residents_file",
+                format!("{} 第 {} 行“{text}”不是居民编号（应为数字，见 search --json 的 id）", path.display(), n + 1),
+            )
+        })?;
+        ids.push((format!("第 {} 行（居民 {id}）：", n + 1), id));
+    }
+    Ok(ids)
+}
+
+fn signup(ledger: &mut Ledger, args: &SignupArgs) -> Result<ExitCode, Error> {
+    use xinghe_ledger::activities::Attendee;
+    let mut residents: Vec<(String, i64)> = args.residents.iter().map(|id| (format!("居民 {id}："), *id)).collect();
+    if let Some(path) = &args.residents_file {
+        residents.extend(read_resident_ids(path)?);
+    }
+    let title = ledger.activity(args.activity)?.row.title;
+    let (mut registered, mut waitlisted, mut refused) = (0, 0, 0);
+    for (label, resident_id) in residents {
+        match ledger.sign_up(args.activity, &Attendee::Resident { resident_id }) {
+            Ok(outcome) => {
+                let text = if outcome.status == "waitlisted" {
+                    waitlisted += 1;
+                    format!("已进入候补：{}（报名编号 {}）", outcome.name, outcome.signup_id)
+                } else {
+                    registered += 1;
+                    format!("已报名：{}（报名编号 {}）", outcome.name, outcome.signup_id)
+                };
+                let line = serde_json::json!({
+                    "committed": "signup",
+                    "signup_id": outcome.signup_id,
+                    "activity_id": args.activity,
+                    "resident_id": resident_id,
+                    "name": outcome.name,
+                    "status": outcome.status,
+                });
+                report_committed(args.json, line, text)?;
+            }
+            Err(e) if is_refusal(&e) => {
+                eprintln!("{label}{e}");
+                refused += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !args.json {
+        println!("“{title}”：本次报名 {registered} 人，候补 {waitlisted} 人，未能报名 {refused} 人");
+    }
+    Ok(if refused > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// "次日 02:00" ends the next day.
+fn split_next_day(end: &str) -> (String, bool) {
+    match end.trim().strip_prefix("次日") {
+        Some(rest) => (rest.trim().to_string(), true),
+        None => (end.trim().to_string(), false),
+    }
+}
+
+/// The lines of an hours file; one with too few columns refuses the file before any write.
+fn read_hours_file(path: &std::path::Path) -> Result<Vec<HoursLine>, Error> {
+    let text = read_text(path)?;
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Refused(format!("无法读取 {}：{e}", path.display())))?;
+        let line = record.position().map(|p| p.line()).unwrap_or_default();
+        let cell = |i: usize| record.get(i).unwrap_or_default().trim_start_matches('\u{feff}').to_string();
+        if record.iter().all(str::is_empty) || (lines.is_empty() && cell(0).contains("编号")) {
+            continue;
+        }
+        if record.len() < 5 {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "{} 第 {line} 行只有 {} 列，应为：志愿者编号,服务日期,开始时间,结束时间,服务内容[,服务地点,组织单位]",
+                    path.display(),
+                    record.len()
+                ),
+            ));
+        }
+        let (end, overnight) = split_next_day(&cell(3));
+        lines.push(HoursLine {
+            label: format!("第 {line} 行："),
+            volunteer: cell(0),
+            date: cell(1),
+            start: cell(2),
+            end,
+            overnight,
+            content: cell(4),
+            place: cell(5),
+            organiser: cell(6),
+        });
+    }
+    Ok(lines)
+}
+
+/// Records one line; the entry's id and what was recorded.
+fn record_line(
+    ledger: &mut Ledger,
+    line: &HoursLine,
+) -> Result<(i64, xinghe_ledger::volunteers::VolunteerRow, xinghe_ledger::hours::ValidEntry), Error> {
+    let volunteer = ledger.volunteer_by_number(&line.volunteer)?;
+    let input = xinghe_ledger::hours::HourEntryInput {
+        volunteer_id: volunteer.id,
+        date: line.date.clone(),
+        start_time: line.start.clone(),
+        end_time: line.end.clone(),
+        overnight: line.overnight,
+        content: line.content.clone(),
+        place: line.place.clone(),
+        organiser: line.organiser.clone(),
+        ..Default::default()
+    };
+    let valid = input.validate()?;
+    let id = ledger.record_hours(&input)?;
+    Ok((id, volunteer, valid))
+}
+
+fn add_hours(ledger: &mut Ledger, args: &HoursAddArgs) -> Result<ExitCode, Error> {
+    let lines = match &args.file {
+        Some(path) => read_hours_file(path)?,
+        None => {
+            let given = |value: &Option<String>| value.clone().unwrap_or_default();
+            let (end, next_day) = split_next_day(&given(&args.end));
+            vec![HoursLine {
+                label: String::new(),
+                volunteer: given(&args.volunteer),
+                date: given(&args.date),
+                start: given(&args.start),
+                end,
+                overnight: args.overnight || next_day,
+                content: given(&args.content),
+                place: args.place.clone(),
+                organiser: args.organiser.clone(),
+            }]
+        }
+    };
+    let (mut recorded, mut minutes, mut refused) = (0, 0, 0);
+    for line in &lines {
+        match record_line(ledger, line) {
+            Ok((id, volunteer, entry)) => {
+                recorded += 1;
+                minutes += entry.minutes();
+                let text = format!(
+                    "已登记第 {id} 条志愿服务时长（待审核）：{} {} {} {}，{}",
+                    volunteer.number,
+                    volunteer.name,
+                    entry.when(),
+                    entry.content,
+                    format_minutes(entry.minutes())
+                );
+                let json = serde_json::json!({
+                    "committed": "hours",
+                    "entry_id": id,
+                    "volunteer": volunteer.number,
+                    "date": entry.date.to_string(),
+                    "start_time": entry.start_time.format("%H:%M").to_string(),
+                    "end_time": entry.end_time.format("%H:%M").to_string(),
+                    "overnight": entry.overnight,
+                    "minutes": entry.minutes(),
+                });
+                report_committed(args.json, json, text)?;
+            }
+            Err(e) if is_refusal(&e) => {
+                eprintln!("{}{e}", line.label);
+                refused += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !args.json && lines.len() > 1 {
+        println!("共登记 {recorded} 条，合计 {}（待审核）；未能登记 {refused} 条", format_minutes(minutes));
+    }
+    Ok(if refused > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -184,6 +184,7 @@ impl Ledger {
             return Err(Error::Refused("数据库中已有数据，演示数据只能写入空数据库".into()));
         }
         let today = self.today();
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         // First: volunteer numbers take the community's prefix as residents are written.
         tx.execute(
@@ -192,9 +193,15 @@ impl Ledger {
         )?;
         fill_demo(&tx, households, seed, today)?;
         fill_activities(&tx, &mut fastrand::Rng::with_seed(seed ^ 0xAC71), today, &Ledger::now_text())?;
+        let summary = format!("生成演示社区“{DEMO_COMMUNITY}”（约 {households} 户，种子 {seed}）");
+        crate::audit::record(&tx, &actor, crate::audit::Change::new("生成", "台账", None, summary))?;
         tx.commit()?;
         self.changed();
-        self.fill_demo_partners(seed)
+        // The partners go through the Ledger's own methods: the one 生成 record covers them.
+        self.audit_quiet = true;
+        let filled = self.fill_demo_partners(seed);
+        self.audit_quiet = false;
+        filled
     }
 }
 

@@ -259,6 +259,18 @@ impl Ledger {
     pub(super) fn fill_demo_partners(&mut self, seed: u64) -> Result<()> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x5E41);
         let today = self.today();
+        // Residents ticked 志愿者 were numbered as they were written (joining today); in the demo
+        // they have served for years, so their past hours are theirs to record.
+        let mut stmt = self.conn.prepare("SELECT id FROM volunteers WHERE resident_id IS NOT NULL ORDER BY id")?;
+        let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        for id in ids {
+            let joined = today - Duration::days(rng.i64(365..3 * 365));
+            self.conn.execute(
+                "UPDATE volunteers SET joined_on = ?2 WHERE id = ?1",
+                rusqlite::params![id, joined.to_string()],
+            )?;
+        }
         let organisations = self.demo_organisations(&mut rng, today)?;
         self.demo_activity_hours(&mut rng)?;
         let projects = self.demo_projects(today)?;

@@ -45,11 +45,17 @@ impl Ledger {
 
     /// Saves the issuer; a blank organisation goes back to the default.
     pub fn save_certificate_issuer(&mut self, issuer: &CertificateIssuer) -> Result<()> {
+        let actor = self.actor();
+        let keys = [ORGANISATION, PERSON_IN_CHARGE, HANDLER, CONTACT];
         let tx = self.conn.transaction()?;
+        let before = crate::audit::settings_json(&tx, &keys)?;
         save_setting(&tx, ORGANISATION, &issuer.organisation)?;
         save_setting(&tx, PERSON_IN_CHARGE, &issuer.person_in_charge)?;
         save_setting(&tx, HANDLER, &issuer.handler)?;
         save_setting(&tx, CONTACT, &issuer.contact)?;
+        let after = crate::audit::settings_json(&tx, &keys)?;
+        let change = crate::audit::Change::new("修改", "设置", None, "修改志愿服务记录证明的出具单位和经办人");
+        crate::audit::record(&tx, &actor, change.before(before).after(after))?;
         tx.commit()?;
         self.changed();
         Ok(())

@@ -6,6 +6,7 @@ use super::{
     filter_date, format_minutes, hhmm, ActivityHours, HourEntryInput, HourEntryRow, HourEvent, HoursFilter,
     HoursReview, SkippedVolunteer, ValidEntry, CONFIRMED, PENDING, REJECTED, STATUSES,
 };
+use crate::audit::{self, Change};
 use crate::dates::{local_now, local_today};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -72,6 +73,11 @@ fn entry_row(conn: &Connection, id: i64) -> Result<HourEntryRow> {
 fn describe(row: &HourEntryRow) -> String {
     let when = super::describe_time(&row.date, &row.start_time, &row.end_time, row.overnight);
     format!("第 {} 条（{} {} {}）", row.id, row.name, when, row.content)
+}
+
+/// An entry as the audit trail keeps it: the stored row.
+fn hour_json(conn: &Connection, id: i64) -> Result<Option<String>> {
+    audit::row_json(conn, "hour_entries", id)
 }
 
 pub(crate) fn add_event(conn: &Connection, entry_id: i64, operator: &str, action: &str, note: &str) -> Result<()> {
@@ -164,17 +170,24 @@ fn attending_activity(conn: &Connection, id: i64) -> Result<AttendingActivity> {
     .ok_or(Error::NotFound { what: "活动", id })
 }
 
-/// Volunteers (by resident) who attended, with whether they already have a live entry for it.
+/// Volunteers who attended: residents by their sign-up, and members of organisations (who sign
+/// up as guests) by the phone number on their volunteer record. The flag says whether they
+/// already have an entry for the activity, rejected ones included: a reviewer who rejected it
+/// decided, and pressing the button again must not bring it back.
 fn attending_volunteers(conn: &Connection, activity_id: i64, date: &str) -> Result<Vec<(i64, String, bool)>> {
     let mut stmt = conn.prepare(
-        "SELECT v.id, r.name,
-                EXISTS (SELECT 1 FROM hour_entries e WHERE e.volunteer_id = v.id AND e.activity_id = ?1 AND e.status <> ?3)
-         FROM signups g JOIN residents r ON r.id = g.resident_id JOIN volunteers v ON v.resident_id = r.id
+        "SELECT v.id, coalesce(r.name, v.name),
+                EXISTS (SELECT 1 FROM hour_entries e WHERE e.volunteer_id = v.id AND e.activity_id = ?1)
+         FROM signups g
+         JOIN volunteers v ON v.resident_id = g.resident_id
+              OR (v.resident_id IS NULL AND g.resident_id IS NULL AND v.phone IS NOT NULL AND v.phone = g.guest_phone)
+         LEFT JOIN residents r ON r.id = v.resident_id
          WHERE g.activity_id = ?1 AND g.status = 'registered' AND g.attended = 1
            AND (v.left_on IS NULL OR v.left_on >= ?2)
-         ORDER BY g.id",
+         GROUP BY v.id
+         ORDER BY min(g.id)",
     )?;
-    let rows = stmt.query_map(params![activity_id, date, REJECTED], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map(params![activity_id, date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -192,9 +205,11 @@ impl Ledger {
     /// Records one period of service as 待审核.
     pub fn record_hours(&mut self, input: &HourEntryInput) -> Result<i64> {
         let entry = input.validate()?;
-        let (now, operator) = (self.now_limit(), self.operator().to_string());
+        let (now, operator, actor) = (self.now_limit(), self.operator().to_string(), self.actor());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = record_checked(&tx, &entry, now, &operator)?;
+        let summary = format!("登记志愿服务{}", describe(&entry_row(&tx, id)?));
+        audit::record(&tx, &actor, Change::new("登记", "志愿时长", Some(id), summary).after(hour_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(id)
@@ -204,7 +219,7 @@ impl Ledger {
     /// organiser. Those who already have an entry for it, or whom a rule refuses, are skipped
     /// with the reason; the others are written together.
     pub fn record_activity_hours(&mut self, activity_id: i64) -> Result<ActivityHours> {
-        let (now, operator) = (self.now_limit(), self.operator().to_string());
+        let (now, operator, actor) = (self.now_limit(), self.operator().to_string(), self.actor());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let activity = attending_activity(&tx, activity_id)?;
         let when = super::describe_time(&activity.date, &activity.start_time, &activity.end_time, false);
@@ -238,7 +253,9 @@ impl Ledger {
             if recorded {
                 outcome
                     .skipped
-                    .push(SkippedVolunteer { name, reason: "已有本场活动的志愿时长记录".into() });
+                    .push(SkippedVolunteer {
+                        name, reason: "已有本场活动的志愿时长记录（含已驳回的）".into()
+                    });
                 continue;
             }
             match record_checked(&tx, &input(volunteer_id).validate()?, now, &operator) {
@@ -249,6 +266,19 @@ impl Ledger {
                 }
                 Err(other) => return Err(other),
             }
+        }
+        if !outcome.created.is_empty() {
+            let summary = format!(
+                "按签到登记活动“{}”（{when}）的志愿时长 {} 条{}",
+                activity.title,
+                outcome.created.len(),
+                if outcome.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!("，跳过 {} 人", outcome.skipped.len())
+                }
+            );
+            audit::record(&tx, &actor, Change::new("登记", "活动", Some(activity_id), summary))?;
         }
         tx.commit()?;
         self.changed();
@@ -267,6 +297,7 @@ impl Ledger {
         let verifier = crate::text::non_blank(Some(&review.verifier)).unwrap_or_else(|| self.operator().to_string());
         let (status, action) = if review.approve { (CONFIRMED, "确认") } else { (REJECTED, "驳回") };
         let operator = self.operator().to_string();
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = ids.to_vec();
         ids.sort_unstable();
@@ -276,11 +307,15 @@ impl Ledger {
             if row.status != PENDING {
                 return Err(Error::Refused(format!("{}已是{}，只有待审核的记录可以审核", describe(&row), row.status)));
             }
+            let before = hour_json(&tx, *id)?;
             tx.execute(
                 "UPDATE hour_entries SET status = ?2, verifier = ?3, reviewed_at = ?4, review_note = ?5 WHERE id = ?1",
                 params![id, status, verifier, Ledger::now_text(), note],
             )?;
             add_event(&tx, *id, &operator, action, &format!("审核人：{verifier}{}", note_suffix(note)))?;
+            let summary = format!("{action}志愿服务{}{}", describe(&row), note_suffix(note));
+            let change = Change::new(action, "志愿时长", Some(*id), summary).before(before);
+            audit::record(&tx, &actor, change.after(hour_json(&tx, *id)?))?;
         }
         tx.commit()?;
         self.changed();
@@ -295,13 +330,14 @@ impl Ledger {
             return Err(Error::invalid("reason", "请填写更正原因"));
         }
         let entry = input.validate()?;
-        let (now, operator) = (self.now_limit(), self.operator().to_string());
+        let (now, operator, actor) = (self.now_limit(), self.operator().to_string(), self.actor());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let old = entry_row(&tx, id)?;
         if let Some(newer) = old.corrected_by {
             return Err(Error::Refused(format!("{}已更正为第 {newer} 条，请更正第 {newer} 条", describe(&old))));
         }
         check_entry(&tx, &entry, now, Some(id))?;
+        let before = hour_json(&tx, id)?;
         let new_id = insert_entry(&tx, &entry, &operator, Some(id), ("更正", &format!("更正第 {id} 条：{reason}")))?;
         let note = format!("已更正为第 {new_id} 条：{reason}");
         tx.execute(
@@ -309,6 +345,9 @@ impl Ledger {
             params![id, REJECTED, operator, Ledger::now_text(), note],
         )?;
         add_event(&tx, id, &operator, "更正", &note)?;
+        let summary = format!("更正志愿服务{}为第 {new_id} 条：{reason}", describe(&old));
+        let change = Change::new("更正", "志愿时长", Some(new_id), summary).before(before);
+        audit::record(&tx, &actor, change.after(hour_json(&tx, new_id)?))?;
         tx.commit()?;
         self.changed();
         Ok(new_id)

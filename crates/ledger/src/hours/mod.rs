@@ -14,6 +14,7 @@ pub use report::{parse_period, RESIDENTS_GROUP};
 
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
+use crate::limits::{self, Kind};
 use crate::volunteers::VolunteerRow;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -138,6 +139,9 @@ impl HourEntryInput {
         if content.is_empty() {
             errors.push(FieldError::new("content", "请填写服务内容"));
         }
+        limits::check("content", "服务内容", &content, Kind::Text, &mut errors);
+        limits::check("place", "服务地点", self.place.trim(), Kind::Label, &mut errors);
+        limits::check("organiser", "组织单位", self.organiser.trim(), Kind::Label, &mut errors);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }

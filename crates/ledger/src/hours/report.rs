@@ -158,14 +158,18 @@ impl Ledger {
             |r| r.get(0),
         )?;
         let total_minutes: i64 = entries.iter().map(|e| e.minutes).sum();
+        let by_volunteer = by_volunteer(&entries);
+        // The sum of the parts, in their order: a script adding up by_volunteer gets exactly this
+        // figure (minutes are the exact one).
+        let total_hours = by_volunteer.iter().map(|v| v.hours).sum();
         Ok(HoursReport {
             from,
             to,
             total_minutes,
-            total_hours: minutes_to_hours(total_minutes),
+            total_hours,
             total_text: format_minutes(total_minutes),
             pending_minutes,
-            by_volunteer: by_volunteer(&entries),
+            by_volunteer,
             by_line: by_line(&entries),
             by_organisation: by_organisation(&entries),
             by_month: by_month(&entries),

@@ -113,16 +113,24 @@ pub(crate) fn overlap_error(entry: &ValidEntry, booked: &[Booked], who: &str) ->
 
 /// The volunteer's name and number, refusing one who does not exist or had left before `date`.
 pub(crate) fn active_volunteer(conn: &Connection, volunteer_id: i64, date: NaiveDate) -> Result<String> {
-    let found: Option<(String, String, Option<String>)> = conn
+    let found: Option<(String, String, String, Option<String>)> = conn
         .prepare_cached(
-            "SELECT coalesce(r.name, v.name), v.number, v.left_on FROM volunteers v
+            "SELECT coalesce(r.name, v.name), v.number, v.joined_on, v.left_on FROM volunteers v
              LEFT JOIN residents r ON r.id = v.resident_id WHERE v.id = ?1",
         )?
-        .query_row([volunteer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([volunteer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let (name, number, left_on) = found.ok_or(Error::NotFound { what: "志愿者", id: volunteer_id })?;
+    let (name, number, joined_on, left_on) = found.ok_or(Error::NotFound { what: "志愿者", id: volunteer_id })?;
     let who = format!("志愿者 {name}（{number}）");
-    if let Some(left) = left_on.filter(|l| l.as_str() < date.to_string().as_str()) {
+    let date = date.to_string();
+    // A certificate must never show service from before the volunteer joined.
+    if date < joined_on {
+        return Err(Error::invalid(
+            "date",
+            format!("{who}于 {joined_on} 加入，不能登记更早的 {date} 的服务时长；如确实更早加入，请先修改加入日期"),
+        ));
+    }
+    if let Some(left) = left_on.filter(|l| *l < date) {
         return Err(Error::invalid("date", format!("{who}已于 {left} 退出，不能登记 {date} 的服务时长")));
     }
     Ok(who)

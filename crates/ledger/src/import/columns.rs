@@ -68,7 +68,14 @@ impl Field {
     }
 }
 
-/// Drops spaces, full-width forms, a trailing colon and bracketed hints such as "（18位）".
+/// Characters that take no space: zero-width spaces and joiners, direction marks, byte-order
+/// marks (text pasted from a web page, two CSV files joined into one).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Drops spaces, invisible characters, full-width forms, a trailing colon and bracketed hints
+/// such as "（18位）".
 fn normalise_header(raw: &str) -> String {
     let text = to_half_width(raw);
     let mut out = String::new();
@@ -77,7 +84,7 @@ fn normalise_header(raw: &str) -> String {
         match c {
             '(' | '（' | '[' | '【' => depth += 1,
             ')' | '）' | ']' | '】' => depth -= 1,
-            c if depth > 0 || c.is_whitespace() || c == '*' => {}
+            c if depth > 0 || c.is_whitespace() || c == '*' || is_invisible(c) => {}
             c => out.push(c),
         }
     }

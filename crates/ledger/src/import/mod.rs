@@ -22,7 +22,8 @@ use std::path::Path;
 pub struct Issue {
     pub row: u32,
     pub column: String,
-    /// Machine-readable: id_checksum, id_as_number, id_invalid, duplicate, missing, invalid, warning.
+    /// Machine-readable: id_checksum, id_as_number, id_invalid, duplicate, missing, invalid,
+    /// cell_error (a formula's error value such as #REF!), warning.
     pub kind: &'static str,
     pub reason: String,
 }
@@ -82,8 +83,17 @@ pub struct Progress {
 struct ReadSheet {
     report: ImportReport,
     parsed: Vec<ParsedRow>,
-    cells: HashMap<u32, Vec<String>>,
+    /// The sheet as read, for the original cells of rows refused later (not copied per row:
+    /// at the row limit a copy of every row was a third of the import's memory).
+    table: table::Table,
+    width: usize,
     sample: Vec<RejectedRow>,
+}
+
+/// Sheet row `number` as the user reads it, `width` columns (rows are in ascending order).
+fn row_texts(table: &table::Table, number: u32, width: usize) -> Vec<String> {
+    let index = table.rows.binary_search_by_key(&number, |r| r.number).ok();
+    index.map(|i| (0..width).map(|c| table.rows[i].cell(c).text()).collect()).unwrap_or_default()
 }
 
 impl Ledger {
@@ -113,12 +123,37 @@ impl Ledger {
         sample: Option<&mut Vec<RejectedRow>>,
     ) -> Result<ImportReport> {
         let today = self.today();
-        let ReadSheet { mut report, parsed, cells, sample: first_rows } = read_sheet(path, options, today)?;
+        let ReadSheet { mut report, parsed, table, width, sample: first_rows } = read_sheet(path, options, today)?;
         if let Some(sample) = sample {
             *sample = first_rows;
         }
+        let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         apply::write(&tx, parsed, today, &mut report, progress)?;
+        if !options.dry_run {
+            // One record per import (not one per row): the file, the sheet and the counts.
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let summary = format!(
+                "导入文件“{file}”（工作表“{}”）：新增住户 {} 户，新增居民 {} 人，更新 {} 人，未变 {} 人，拒绝 {} 行",
+                report.sheet,
+                report.households_created,
+                report.residents_created,
+                report.residents_updated,
+                report.residents_unchanged,
+                report.rejected.iter().map(|i| i.row).collect::<std::collections::BTreeSet<_>>().len()
+            );
+            let counts = serde_json::json!({
+                "file": file,
+                "sheet": report.sheet,
+                "data_rows": report.data_rows,
+                "households_created": report.households_created,
+                "residents_created": report.residents_created,
+                "residents_updated": report.residents_updated,
+                "residents_unchanged": report.residents_unchanged,
+            });
+            let change = crate::audit::Change::new("导入", "居民", None, summary).after(Some(counts.to_string()));
+            crate::audit::record(&tx, &actor, change)?;
+        }
         if options.dry_run {
             tx.rollback()?;
         } else {
@@ -133,7 +168,7 @@ impl Ledger {
                 Some(row) => row.reason = format!("{}；{}", row.reason, issue.reason),
                 None => rejected_rows.push(RejectedRow {
                     row_number: issue.row,
-                    cells: cells.get(&issue.row).cloned().unwrap_or_default(),
+                    cells: row_texts(&table, issue.row, width),
                     reason: issue.reason.clone(),
                 }),
             }
@@ -165,9 +200,7 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
         ..ImportReport::default()
     };
     let width = map.columns.len();
-    let row_texts = |row: &table::Row| (0..width).map(|c| row.cell(c).text()).collect::<Vec<_>>();
     let mut parsed = Vec::new();
-    let mut cells = HashMap::new();
     let mut sample = Vec::new();
     let mut previous: Option<Address> = None;
     let mut first_row_of_id: HashMap<String, u32> = HashMap::new();
@@ -177,18 +210,17 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
             previous = address;
         }
         if sample.len() < PREVIEW_ROWS && !matches!(outcome, Outcome::Blank) {
-            sample.push(RejectedRow { row_number: row.number, cells: row_texts(row), reason: String::new() });
+            let cells = (0..width).map(|c| row.cell(c).text()).collect();
+            sample.push(RejectedRow { row_number: row.number, cells, reason: String::new() });
         }
         match outcome {
             Outcome::Blank | Outcome::Total => report.skipped.push(row.number),
             Outcome::Rejected(issue) => {
                 report.data_rows += 1;
-                cells.insert(row.number, row_texts(row));
                 report.rejected.push(issue);
             }
             Outcome::Parsed(row_data) => {
                 report.data_rows += 1;
-                cells.insert(row.number, row_texts(row));
                 let duplicate_of = row_data.resident.id_number.as_ref().and_then(|id| {
                     let first = *first_row_of_id.entry(id.clone()).or_insert(row.number);
                     (first != row.number).then_some(first)
@@ -206,5 +238,5 @@ fn read_sheet(path: &Path, options: &ImportOptions, today: chrono::NaiveDate) ->
             }
         }
     }
-    Ok(ReadSheet { report, parsed, cells, sample })
+    Ok(ReadSheet { report, parsed, table, width, sample })
 }

@@ -6,6 +6,7 @@ use super::columns::{ColumnMap, Field};
 use super::table::{Cell, Row};
 use super::Issue;
 use crate::idcard::{IdNumber, IdNumberError};
+use crate::limits;
 use crate::model::{normalise_relation, CareNeed, ResidentInput, CARE_KINDS, DISABILITY_CATEGORIES, RELATIONS};
 use crate::text::to_half_width;
 use chrono::NaiveDate;
@@ -62,6 +63,11 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
         kind,
         reason,
     };
+    // A cell no field can hold refuses the row before anything reads or echoes it.
+    let unusable = map.columns.iter().find_map(|c| c.field.and_then(|f| unusable_cell(f, row.cell(c.index))));
+    if let Some((field, kind, reason)) = unusable {
+        return (Outcome::Rejected(issue(field, kind, reason)), read_address(&text, previous).ok());
+    }
     let address = match read_address(&text, previous) {
         Ok(address) => address,
         Err((field, reason)) => return (Outcome::Rejected(issue(field, "missing", reason)), None),
@@ -177,6 +183,31 @@ pub fn parse(row: &Row, map: &ColumnMap, previous: Option<&Address>, today: Naiv
     };
     let parsed = ParsedRow { row: row.number, address: address.clone(), resident, head_name, warnings };
     (Outcome::Parsed(Box::new(parsed)), Some(address))
+}
+
+/// What kind of text a column holds, for its length limit and the characters it may contain.
+fn text_kind(field: Field) -> limits::Kind {
+    match field {
+        Field::Name | Field::HeadName => limits::Kind::Name,
+        // A care-needs cell lists several labels, one per line in some registers.
+        Field::Notes | Field::CareNeeds => limits::Kind::Text,
+        _ => limits::Kind::Label,
+    }
+}
+
+/// A formula's error value (#REF!, #N/A …), characters the file's encoding lost (�), control
+/// characters or more text than the field takes: (field, issue kind, reason).
+fn unusable_cell(field: Field, cell: &Cell) -> Option<(Field, &'static str, String)> {
+    match cell {
+        Cell::Error(value) if field != Field::RowNumber => Some((
+            field,
+            "cell_error",
+            format!("单元格是公式的错误值 {value}，请在 Excel 中改正公式或改填文字后再导入，本行未导入"),
+        )),
+        Cell::Text(text) if field != Field::RowNumber => limits::problem(field.label(), text.trim(), text_kind(field))
+            .map(|reason| (field, "invalid", format!("{reason}，本行未导入"))),
+        _ => None,
+    }
 }
 
 /// The ID number cell: text is kept for the validator; a number has lost digits unless it

@@ -17,6 +17,7 @@ pub(crate) use resident_link::{end_for_leaving, link_resident, sync_resident_vol
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::hours::HourEntryRow;
+use crate::limits::{self, Kind};
 use crate::phone::Phone;
 use crate::services::ServiceRow;
 use crate::text::non_blank;
@@ -74,6 +75,7 @@ impl VolunteerInput {
             if name.is_none() {
                 errors.push(FieldError::new("name", "请填写志愿者姓名，或从居民中选择"));
             }
+            limits::check("name", "志愿者姓名", name.as_deref().unwrap_or_default(), Kind::Name, &mut errors);
             if self.organisation_id.is_none() {
                 errors.push(FieldError::new(
                     "organisation_id",
@@ -85,6 +87,7 @@ impl VolunteerInput {
             Some(text) => Phone::parse(&text).map_err(|e| errors.push(FieldError::new("phone", e.to_string()))).ok(),
             None => None,
         };
+        limits::check("skills", "技能特长", self.skills.trim(), Kind::Text, &mut errors);
         let line = non_blank(Some(&self.line));
         if let Some(line) = line.as_deref().filter(|l| !VOLUNTEER_LINES.contains(l)) {
             errors.push(FieldError::new("line", format!("条线“{line}”应为 {}", VOLUNTEER_LINES.join("、"))));
@@ -212,6 +215,13 @@ impl OrganisationInput {
         if name.is_empty() {
             errors.push(FieldError::new("name", "请填写组织名称"));
         }
+        limits::check("name", "组织名称", &name, Kind::Label, &mut errors);
+        limits::check("contact_person", "联系人", self.contact_person.trim(), Kind::Name, &mut errors);
+        limits::check("address", "地址", self.address.trim(), Kind::Label, &mut errors);
+        limits::check("notes", "备注", self.notes.trim(), Kind::Text, &mut errors);
+        for service in &self.services {
+            limits::check("services", "提供的服务", service.trim(), Kind::Label, &mut errors);
+        }
         let kind = self.kind.trim().to_string();
         if !ORGANISATION_KINDS.contains(&kind.as_str()) {
             errors.push(FieldError::new("kind", format!("组织类型“{kind}”应为 {}", ORGANISATION_KINDS.join("、"))));
@@ -262,6 +272,27 @@ pub struct OrganisationDetail {
     pub phone: Option<String>,
     pub members: Vec<VolunteerRow>,
     pub services: Vec<ServiceRow>,
+}
+
+/// The settings page's volunteer section: the number prefix, the care-visit threshold, the
+/// certificate issuer and who is recorded as entering changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct VolunteerSettings {
+    pub volunteer_prefix: String,
+    pub care_visit_days: i64,
+    pub issuer: crate::hours::CertificateIssuer,
+    pub operator_name: String,
+}
+
+impl crate::Ledger {
+    pub fn volunteer_settings(&self) -> Result<VolunteerSettings> {
+        Ok(VolunteerSettings {
+            volunteer_prefix: self.volunteer_prefix()?,
+            care_visit_days: self.care_visit_days()?,
+            issuer: self.certificate_issuer()?,
+            operator_name: self.operator().to_string(),
+        })
+    }
 }
 
 #[cfg(test)]

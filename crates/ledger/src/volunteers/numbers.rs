@@ -81,15 +81,32 @@ impl Ledger {
     /// Sets the prefix for numbers given from now on; existing numbers keep theirs.
     /// A blank prefix goes back to the community's initials.
     pub fn set_volunteer_prefix(&mut self, typed: &str) -> Result<()> {
-        if typed.trim().is_empty() {
-            self.conn.execute("DELETE FROM settings WHERE key = ?1", [PREFIX_SETTING])?;
-        } else {
-            let prefix = valid_prefix(typed)?;
-            self.conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [PREFIX_SETTING, &prefix],
-            )?;
+        let prefix = if typed.trim().is_empty() { None } else { Some(valid_prefix(typed)?) };
+        let actor = self.actor();
+        let tx = self.conn.transaction()?;
+        let before = crate::audit::settings_json(&tx, &[PREFIX_SETTING])?;
+        match &prefix {
+            None => {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [PREFIX_SETTING])?;
+            }
+            Some(prefix) => {
+                tx.execute(
+                    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [PREFIX_SETTING, prefix],
+                )?;
+            }
         }
+        let after = crate::audit::settings_json(&tx, &[PREFIX_SETTING])?;
+        let summary = match &prefix {
+            Some(prefix) => format!("志愿者编号前缀设为 {prefix}"),
+            None => "志愿者编号前缀恢复为社区名称首字母".to_string(),
+        };
+        crate::audit::record(
+            &tx,
+            &actor,
+            crate::audit::Change::new("修改", "设置", None, summary).before(before).after(after),
+        )?;
+        tx.commit()?;
         self.changed();
         Ok(())
     }

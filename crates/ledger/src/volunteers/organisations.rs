@@ -3,6 +3,7 @@
 
 use super::records::{volunteers_where, Conditions};
 use super::{OrganisationDetail, OrganisationInput, OrganisationRow, ValidOrganisation};
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::phone::{mask_phone, Phone};
@@ -86,12 +87,31 @@ fn write_organisation(conn: &Connection, id: Option<i64>, o: &ValidOrganisation,
     Ok(id)
 }
 
+/// An organisation's row with what it offers, for the audit trail.
+fn organisation_json(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let Some(row) = audit::row_json(conn, "organisations", id)? else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT service FROM organisation_services WHERE organisation_id = ?1 ORDER BY rowid")?;
+    let services: Vec<String> = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(audit::with_field(&row, "services", services.join("、").into())))
+}
+
 impl Ledger {
     /// Saves an organisation and replaces the list of what it offers.
     pub fn save_organisation(&mut self, input: &OrganisationInput) -> Result<i64> {
         let valid = input.validate()?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
+        let before = match input.id {
+            Some(id) => organisation_json(&tx, id)?,
+            None => None,
+        };
         let id = write_organisation(&tx, input.id, &valid, &Ledger::now_text())?;
+        let action = audit::save_action(&before);
+        let change = Change::new(action, "组织", Some(id), format!("{action}组织“{}”", valid.name));
+        audit::record(&tx, &actor, change.before(before).after(organisation_json(&tx, id)?))?;
         tx.commit()?;
         self.changed();
         Ok(id)

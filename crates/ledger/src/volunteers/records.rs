@@ -6,6 +6,7 @@ use super::{
     OrganisationRef, ValidVolunteer, VolunteerDetail, VolunteerFilter, VolunteerInput, VolunteerOptions, VolunteerRow,
     OFFER_SUGGESTIONS, ORGANISATION_KINDS, VOLUNTEER_LINES, YOUTH,
 };
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::hours::{format_minutes, HoursFilter, STATUSES};
 use crate::households::format_address;
@@ -211,8 +212,13 @@ impl Ledger {
     pub fn save_volunteer(&mut self, input: &VolunteerInput) -> Result<i64> {
         let today = self.today();
         let valid = input.validate(today)?;
+        let actor = self.actor();
         // IMMEDIATE: the next number is read and taken under one write lock.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = match input.id {
+            Some(id) => audit::row_json(&tx, "volunteers", id)?,
+            None => None,
+        };
         let resident_line = match valid.resident_id {
             Some(resident_id) => Some(current_resident_line(&tx, resident_id, today)?),
             None => None,
@@ -234,6 +240,10 @@ impl Ledger {
                 params![resident_id, now, id],
             )?;
         }
+        let row = volunteer_row(&tx, id)?;
+        let action = audit::save_action(&before);
+        let change = Change::new(action, "志愿者", Some(id), format!("{action}志愿者 {}（{}）", row.name, row.number));
+        audit::record(&tx, &actor, change.before(before).after(audit::row_json(&tx, "volunteers", id)?))?;
         tx.commit()?;
         self.changed();
         Ok(id)
@@ -243,8 +253,10 @@ impl Ledger {
     /// Their entries stay; no hours can be recorded after the date.
     pub fn leave_volunteer(&mut self, id: i64, date: Option<&str>) -> Result<()> {
         let date = self.action_date(date, "date")?;
+        let actor = self.actor();
         let tx = self.conn.transaction()?;
         let row = volunteer_row(&tx, id)?;
+        let before = audit::row_json(&tx, "volunteers", id)?;
         if let Some(left) = &row.left_on {
             return Err(Error::Refused(format!("志愿者 {}（{}）已于 {left} 退出", row.name, row.number)));
         }
@@ -252,6 +264,17 @@ impl Ledger {
             return Err(Error::invalid(
                 "date",
                 format!("退出日期 {date} 早于 {} 的加入日期 {}", row.name, row.joined_on),
+            ));
+        }
+        let last_entry: Option<String> = tx.query_row(
+            "SELECT max(date) FROM hour_entries WHERE volunteer_id = ?1 AND status <> '已驳回'",
+            [id],
+            |r| r.get(0),
+        )?;
+        if let Some(last) = last_entry.filter(|last| *last > date) {
+            return Err(Error::invalid(
+                "date",
+                format!("退出日期 {date} 早于 {} 最近一次登记的服务（{last}），请填写 {last} 或以后的日期", row.name),
             ));
         }
         let now = Ledger::now_text();
@@ -262,6 +285,9 @@ impl Ledger {
                 params![resident_id, now],
             )?;
         }
+        let summary = format!("志愿者 {}（{}）于 {date} 退出", row.name, row.number);
+        let change = Change::new("退出", "志愿者", Some(id), summary).before(before);
+        audit::record(&tx, &actor, change.after(audit::row_json(&tx, "volunteers", id)?))?;
         tx.commit()?;
         self.changed();
         Ok(())
@@ -294,11 +320,8 @@ impl Ledger {
     /// One volunteer's page: the row, the full phone for the form and every entry.
     pub fn volunteer(&self, id: i64) -> Result<VolunteerDetail> {
         let volunteer = volunteer_row(&self.conn, id)?;
-        let phone: Option<String> = self.conn.query_row(
-            "SELECT coalesce(v.phone, r.phone) FROM volunteers v LEFT JOIN residents r ON r.id = v.resident_id WHERE v.id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
+        let phone: Option<String> =
+            self.conn.query_row("SELECT v.phone FROM volunteers v WHERE v.id = ?1", [id], |r| r.get(0))?;
         let entries = self.list_hours(&HoursFilter { volunteer_id: Some(id), ..HoursFilter::default() })?;
         Ok(VolunteerDetail { volunteer, phone, entries })
     }

@@ -75,8 +75,11 @@ pub(crate) fn end_for_leaving(conn: &Connection, leaving: Leaving, date: &str, n
         Leaving::Household(id) => ("resident_id IN (SELECT id FROM residents WHERE household_id = ?1)", id),
     };
     conn.execute(
+        // Never before joining, nor before service already on record (a death entered late).
         &format!(
-            "UPDATE volunteers SET left_on = max(joined_on, ?2), updated_at = ?3 WHERE left_on IS NULL AND {condition}"
+            "UPDATE volunteers SET updated_at = ?3, left_on = max(joined_on, ?2, coalesce(
+                 (SELECT max(e.date) FROM hour_entries e WHERE e.volunteer_id = volunteers.id AND e.status <> '已驳回'), ''))
+             WHERE left_on IS NULL AND {condition}"
         ),
         params![id, date, now],
     )?;

@@ -1,0 +1,495 @@
+//! 操作日志 (the audit trail): every change a user makes is recorded in the same transaction as
+//! the change — who, when, what, and the row before and after as JSON — and browsed newest
+//! first with the changed fields worked out and ID numbers and phones masked.
+//!
+//! The table is append-only: there is no method that edits or deletes it, and the triggers of
+//! migration 0004 refuse UPDATE and DELETE on it.
+
+use crate::dates::parse_date;
+use crate::error::{Error, Result};
+use crate::idcard::mask_id_number;
+use crate::ledger::Ledger;
+use crate::model::Page;
+use crate::phone::mask_phone;
+use crate::text::non_blank;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+/// What a record can say was done (the CHECK of `audit_log.action`).
+pub const ACTIONS: &[&str] = &[
+    "新增",
+    "修改",
+    "迁出",
+    "去世",
+    "删除",
+    "导入",
+    "恢复",
+    "生成",
+    "报名",
+    "取消",
+    "签到",
+    "登记",
+    "确认",
+    "驳回",
+    "更正",
+    "完成",
+    "退出",
+    "查看完整信息",
+];
+
+/// What a record can be about (the CHECK of `audit_log.entity`).
+pub const ENTITIES: &[&str] = &[
+    "居民",
+    "住户",
+    "网格",
+    "楼栋",
+    "单元",
+    "活动系列",
+    "活动",
+    "报名",
+    "志愿者",
+    "组织",
+    "志愿时长",
+    "服务",
+    "项目",
+    "节点",
+    "设置",
+    "备份",
+    "台账",
+];
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+const MAX_PAGE_SIZE: u32 = 500;
+
+/// Who is acting: the operator's name, or nobody (`quiet`) while the demo fills a register
+/// through the Ledger's own methods, which is recorded once as 生成.
+#[derive(Debug, Clone)]
+pub(crate) struct Actor {
+    pub operator: String,
+    pub quiet: bool,
+}
+
+/// One record to append.
+#[derive(Debug, Clone)]
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(action: &'a str, entity: &'a str, entity_id: Option<i64>, summary: impl Into<String>) -> Self {
+        Change { action, entity, entity_id, summary: summary.into(), before: None, after: None }
+    }
+
+    pub fn before(mut self, json: Option<String>) -> Self {
+        self.before = json;
+        self
+    }
+
+    pub fn after(mut self, json: Option<String>) -> Self {
+        self.after = json;
+        self
+    }
+}
+
+/// Appends one record; call it on the transaction that makes the change, before its commit.
+pub(crate) fn record(conn: &Connection, actor: &Actor, change: Change) -> Result<()> {
+    if actor.quiet {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            Ledger::now_text(),
+            actor.operator,
+            change.action,
+            change.entity,
+            change.entity_id,
+            change.summary,
+            change.before,
+            change.after
+        ],
+    )?;
+    Ok(())
+}
+
+/// The row `id` of `table` as a JSON object of all its columns (read from PRAGMA table_info, so
+/// a column added by a later migration is included without touching this code).
+pub(crate) fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let columns: Vec<String> = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if columns.is_empty() {
+        return Err(Error::Refused(format!("没有名为 {table} 的表")));
+    }
+    let pairs: Vec<String> = columns.iter().map(|c| format!("'{c}', \"{c}\"")).collect();
+    let sql = format!("SELECT json_object({}) FROM \"{table}\" WHERE id = ?1", pairs.join(", "));
+    Ok(conn.query_row(&sql, [id], |r| r.get(0)).optional()?)
+}
+
+/// A resident's row with its care needs (a separate table) as one more field, `care_needs`.
+pub(crate) fn resident_json(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let Some(row) = row_json(conn, "residents", id)? else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind || coalesce('：' || nullif(label, ''), '') || coalesce(' ' || disability_category, '')
+                || coalesce(' ' || disability_grade || '级', '')
+         FROM care_needs WHERE resident_id = ?1 ORDER BY rowid",
+    )?;
+    let needs: Vec<String> = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(with_field(&row, "care_needs", Json::from(needs.join("、")))))
+}
+
+/// Adds (or replaces) one field of a JSON object.
+pub(crate) fn with_field(json: &str, key: &str, value: Json) -> String {
+    match serde_json::from_str::<Json>(json) {
+        Ok(Json::Object(mut map)) => {
+            map.insert(key.into(), value);
+            Json::Object(map).to_string()
+        }
+        _ => json.to_string(),
+    }
+}
+
+/// A JSON object of settings values, e.g. `{"community_name": "浏河社区"}`.
+pub(crate) fn settings_json(conn: &Connection, keys: &[&str]) -> Result<Option<String>> {
+    let mut map = Map::new();
+    for key in keys {
+        let value: Option<String> =
+            conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        map.insert((*key).into(), value.map(Json::from).unwrap_or(Json::Null));
+    }
+    Ok(Some(Json::Object(map).to_string()))
+}
+
+/// "新增" when there was no row before, otherwise "修改".
+pub(crate) fn save_action(before: &Option<String>) -> &'static str {
+    if before.is_some() {
+        "修改"
+    } else {
+        "新增"
+    }
+}
+
+impl Ledger {
+    pub(crate) fn actor(&self) -> Actor {
+        Actor { operator: self.operator().to_string(), quiet: self.audit_quiet }
+    }
+}
+
+/// What to browse: all filters optional, dates inclusive (YYYY-MM-DD or office spellings).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub operator: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    /// Text in the summary.
+    pub query: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+    /// Full ID numbers and phones (otherwise masked like every list).
+    pub unmasked: bool,
+}
+
+/// One field that differs between before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    /// The field's Chinese name as forms show it (the column name when there is none).
+    pub label: String,
+    pub before: Json,
+    pub after: Json,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+    /// For a change with both sides: the fields that differ; for a new row: its filled fields.
+    pub changes: Vec<FieldChange>,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+}
+
+/// The fields offices recognise, by column name.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "姓名/名称",
+        "title" => "标题",
+        "sex" => "性别",
+        "id_number" => "身份证号",
+        "birth_date" => "出生日期",
+        "phone" | "guest_phone" => "电话",
+        "relation" => "与户主关系",
+        "political_status" => "政治面貌",
+        "is_volunteer" => "志愿者",
+        "notes" => "备注",
+        "moved_out_on" => "迁出日期",
+        "died_on" => "去世日期",
+        "care_needs" => "关爱对象",
+        "household_id" => "住户",
+        "unit_id" => "单元",
+        "building_id" => "楼栋",
+        "grid_id" => "网格",
+        "room" => "房号",
+        "head_name" => "负责人",
+        "head_phone" => "负责人电话",
+        "head_resident_id" => "负责人（居民）",
+        "date" => "日期",
+        "start_time" => "开始时间",
+        "end_time" => "结束时间",
+        "place" => "地点",
+        "organiser" => "组织方",
+        "capacity" => "名额",
+        "audience" => "对象",
+        "description" => "说明",
+        "line" => "条线",
+        "cancelled_on" => "取消日期",
+        "status" => "状态",
+        "attended" => "签到",
+        "guest_name" => "外来人员",
+        "minutes" => "时长（分钟）",
+        "content" => "服务内容",
+        "verifier" => "审核人",
+        "review_note" => "审核意见",
+        "kind" => "类别",
+        "contact_person" => "联系人",
+        "address" => "地址",
+        "joined_on" => "加入日期",
+        "left_on" => "退出日期",
+        "number" => "编号",
+        "requested_on" => "申请日期",
+        "done_on" => "完成日期",
+        "outcome" => "结果",
+        "follow_up_on" => "回访日期",
+        "owner" => "负责人",
+        "goal" => "目标",
+        "starts_on" => "开始日期",
+        "ends_on" => "结束日期",
+        "due_on" => "计划日期",
+        "community_name" => "社区名称",
+        "operator_name" => "操作人",
+        "care_visit_days" => "走访间隔（天）",
+        "volunteer_prefix" => "志愿者编号前缀",
+        _ => field,
+    }
+}
+
+/// Bookkeeping columns that change on every save and say nothing to a reader.
+fn is_bookkeeping(field: &str) -> bool {
+    matches!(field, "updated_at" | "created_at" | "name_pinyin" | "name_initials")
+}
+
+fn is_sensitive(field: &str) -> Option<fn(&str) -> String> {
+    if field.contains("id_number") {
+        Some(mask_id_number)
+    } else if field.contains("phone") {
+        Some(mask_phone)
+    } else {
+        None
+    }
+}
+
+/// The same JSON with ID numbers and phones masked (any field whose name holds them).
+pub fn mask_json(value: Json) -> Json {
+    match value {
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match (is_sensitive(&k), &v) {
+                        (Some(mask), Json::String(s)) => Json::String(mask(s)),
+                        _ => mask_json(v),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.into_iter().map(mask_json).collect()),
+        other => other,
+    }
+}
+
+/// The fields that differ (both sides), or the filled fields of a new row (after only).
+pub fn changed_fields(before: Option<&Json>, after: Option<&Json>) -> Vec<FieldChange> {
+    let empty = Map::new();
+    let before_map = before.and_then(Json::as_object);
+    let Some(after_map) = after.and_then(Json::as_object) else {
+        return Vec::new();
+    };
+    let old = before_map.unwrap_or(&empty);
+    after_map
+        .iter()
+        .filter(|(k, _)| !is_bookkeeping(k) && k.as_str() != "id")
+        .filter(|(k, v)| {
+            let was = old.get(k.as_str()).unwrap_or(&Json::Null);
+            if before_map.is_none() {
+                !is_blank(v)
+            } else {
+                was != *v
+            }
+        })
+        .map(|(k, v)| FieldChange {
+            field: k.clone(),
+            label: field_label(k).to_string(),
+            before: old.get(k.as_str()).cloned().unwrap_or(Json::Null),
+            after: v.clone(),
+        })
+        .collect()
+}
+
+fn is_blank(v: &Json) -> bool {
+    match v {
+        Json::Null => true,
+        Json::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn filter_day(text: Option<&str>, field: &'static str, what: &str) -> Result<Option<String>> {
+    match non_blank(text) {
+        None => Ok(None),
+        Some(text) => parse_date(&text)
+            .map(|d| Some(d.to_string()))
+            .ok_or_else(|| Error::invalid(field, format!("{what}“{text}”不是有效日期"))),
+    }
+}
+
+impl Ledger {
+    /// The audit trail, newest first, filtered and paged; ID numbers and phones masked unless
+    /// `filter.unmasked`.
+    pub fn audit_log(&self, filter: &AuditFilter) -> Result<Page<AuditRow>> {
+        let mut conditions = vec!["1 = 1".to_string()];
+        let mut values: Vec<Value> = Vec::new();
+        let mut bind = |condition: &str, value: Value| {
+            values.push(value);
+            conditions.push(condition.replace('?', &format!("?{}", values.len())));
+        };
+        let from = filter_day(filter.from.as_deref(), "from", "开始日期")?;
+        let to = filter_day(filter.to.as_deref(), "to", "结束日期")?;
+        if let (Some(from), Some(to)) = (&from, &to) {
+            if from > to {
+                return Err(Error::invalid("to", format!("结束日期 {to} 早于开始日期 {from}")));
+            }
+        }
+        if let Some(from) = from {
+            bind("at >= ?", from.into());
+        }
+        if let Some(to) = to {
+            bind("substr(at, 1, 10) <= ?", to.into());
+        }
+        if let Some(operator) = non_blank(filter.operator.as_deref()) {
+            bind("operator = ?", operator.into());
+        }
+        if let Some(action) = non_blank(filter.action.as_deref()) {
+            if !ACTIONS.contains(&action.as_str()) {
+                return Err(Error::invalid("action", format!("操作“{action}”应为 {}", ACTIONS.join("、"))));
+            }
+            bind("action = ?", action.into());
+        }
+        if let Some(entity) = non_blank(filter.entity.as_deref()) {
+            if !ENTITIES.contains(&entity.as_str()) {
+                return Err(Error::invalid("entity", format!("对象“{entity}”应为 {}", ENTITIES.join("、"))));
+            }
+            bind("entity = ?", entity.into());
+        }
+        if let Some(id) = filter.entity_id {
+            bind("entity_id = ?", id.into());
+        }
+        if let Some(query) = non_blank(filter.query.as_deref()) {
+            let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            bind("summary LIKE ? ESCAPE '\\'", format!("%{escaped}%").into());
+        }
+        let where_sql = conditions.join(" AND ");
+        let total: u64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM audit_log WHERE {where_sql}"),
+            params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = filter.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+        let offset = filter.offset.unwrap_or(0);
+        let sql = format!(
+            "SELECT id, at, operator, action, entity, entity_id, summary, before, after FROM audit_log
+             WHERE {where_sql} ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let raw = stmt.query_map(params_from_iter(values.iter()), |r| {
+            Ok((
+                (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
+                (r.get::<_, String>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?),
+                (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?),
+            ))
+        })?;
+        let mut rows = Vec::new();
+        for item in raw {
+            let ((id, at, operator, action), (entity, entity_id, summary), (before, after)) = item?;
+            let parse = |text: Option<String>| {
+                text.and_then(|t| serde_json::from_str::<Json>(&t).ok()).map(|j| {
+                    if filter.unmasked {
+                        j
+                    } else {
+                        mask_json(j)
+                    }
+                })
+            };
+            let (before, after) = (parse(before), parse(after));
+            let changes = changed_fields(before.as_ref(), after.as_ref());
+            rows.push(AuditRow { id, at, operator, action, entity, entity_id, summary, changes, before, after });
+        }
+        Ok(Page { total, rows })
+    }
+
+    /// Every operator named in the trail, for the page's filter.
+    pub fn audit_operators(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT operator FROM audit_log ORDER BY operator")?;
+        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_changed_field_lists_before_and_after_and_skips_bookkeeping() {
+        let before = json!({"id": 1, "name": "孔喆", "phone": "13812345678", "updated_at": "a"});
+        let after = json!({"id": 1, "name": "孔喆", "phone": "13900001111", "updated_at": "b"});
+        let changes = changed_fields(Some(&before), Some(&after));
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].field, "phone");
+        assert_eq!(changes[0].label, "电话");
+        assert_eq!(changes[0].before, json!("13812345678"));
+    }
+
+    #[test]
+    fn masking_covers_id_numbers_and_every_phone_field() {
+        let masked = mask_json(json!({"id_number": "110101199003077777", "head_phone": "13812345678", "name": "x"}));
+        assert_eq!(masked["id_number"], json!(mask_id_number("110101199003077777")));
+        assert_eq!(masked["head_phone"], json!("138****5678"));
+        assert_eq!(masked["name"], json!("x"));
+    }
+
+    #[test]
+    fn a_new_row_lists_its_filled_fields() {
+        let after = json!({"id": 3, "room": "101", "notes": "", "phone": null});
+        let changes = changed_fields(None, Some(&after));
+        assert_eq!(changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), ["room"]);
+    }
+}

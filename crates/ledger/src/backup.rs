@@ -1,0 +1,783 @@
+//! Backups and restore: copies of the register made with SQLite's online backup API, written to
+//! a temporary file beside the target, checked (integrity_check, application_id, schema version)
+//! and only then renamed into place; the automatic copies with their rotation (7 daily, 4 weekly,
+//! 12 monthly); reading what a backup holds without changing it; and restoring a backup into the
+//! open connection after a safety copy of the current data.
+
+use crate::dates::local_now;
+use crate::db::{schema_version, APPLICATION_ID};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use chrono::{Datelike, NaiveDateTime, TimeDelta};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Every backup file ends so, e.g. 浏河社区-备份-2026-11-29-0930.xinghe.db.
+pub const BACKUP_EXTENSION: &str = ".xinghe.db";
+/// Automatic copies: `{database stem}-自动备份-2026-11-29-093012.xinghe.db`.
+const AUTO_MARK: &str = "自动备份";
+/// The copy of the current data taken before a restore; never rotated away.
+const SAFETY_MARK: &str = "恢复前";
+const AUTO_STAMP: &str = "%Y-%m-%d-%H%M%S";
+const DATED_STAMP: &str = "%Y-%m-%d-%H%M";
+const TEXT_STAMP: &str = "%Y-%m-%d %H:%M:%S";
+/// Written into each copy (not into the live database): when the backup was made.
+const CREATED_AT_KEY: &str = "backup_created_at";
+const TEMP_PREFIX: &str = ".xinghe-backup-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary file this old is left over from a crash, not a backup being written.
+const STALE_TEMP: Duration = Duration::from_secs(3600);
+
+/// How many automatic copies rotation keeps: the newest of each of the last N days, ISO weeks
+/// and months that have a backup.
+pub const KEEP_DAILY: usize = 7;
+pub const KEEP_WEEKLY: usize = 4;
+pub const KEEP_MONTHLY: usize = 12;
+
+/// Another program (the CLI, a second PC) holding a lock: retry this long before giving up.
+const BUSY_FOR: Duration = Duration::from_secs(10);
+const BUSY_PAUSE: Duration = Duration::from_millis(100);
+/// The safety copy of a register that fails its own check is still kept, named so.
+const DAMAGED_MARK: &str = "未通过检查";
+
+/// What a register holds, as a restore shows it before replacing anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BackupCounts {
+    /// Households not moved out.
+    pub households: u64,
+    /// Residents not moved out or deceased.
+    pub residents: u64,
+    pub activities: u64,
+    /// Volunteers who have not left.
+    pub volunteers: u64,
+    pub hour_entries: u64,
+    pub services: u64,
+    pub projects: u64,
+}
+
+/// One backup file, read without changing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupInfo {
+    pub path: String,
+    pub file_name: String,
+    pub size_bytes: u64,
+    /// When the copy was made ("2026-11-29 09:30:12"), stamped inside the copy by Xinghe.
+    pub created_at: Option<String>,
+    /// The file's modification time, for copies made by other means.
+    pub modified: Option<String>,
+    pub community_name: Option<String>,
+    pub schema_version: i64,
+    pub supported_schema_version: i64,
+    /// An older backup: a restore brings it up to this version.
+    pub needs_migration: bool,
+    pub counts: BackupCounts,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    pub restored: BackupInfo,
+    /// The copy of the data as it was before the restore.
+    pub safety_backup: String,
+    /// The backup's schema version when a migration brought it up to date.
+    pub migrated_from: Option<i64>,
+    pub schema_version: i64,
+}
+
+/// One automatic backup written, and the older copies rotation removed after it was verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AutoBackup {
+    pub path: String,
+    pub created_at: String,
+    pub removed: Vec<String>,
+}
+
+/// The automatic backups of one database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupStatus {
+    pub folder: String,
+    pub count: usize,
+    pub newest_at: Option<String>,
+    pub newest_path: Option<String>,
+    /// True when the newest automatic backup is more than a day old (or there is none).
+    pub due: bool,
+}
+
+/// The automatic-backup folder of a database: `backups` beside it, which for the app's default
+/// database is the app-data folder's `backups`.
+pub fn default_folder(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join("backups"),
+        _ => PathBuf::from("backups"),
+    }
+}
+
+/// The name "Back up to…" gives a copy: 浏河社区-备份-2026-11-29-0930.xinghe.db.
+pub fn dated_file_name(community_name: Option<&str>, at: NaiveDateTime) -> String {
+    let name = community_name.map(safe_file_part).filter(|n| !n.is_empty()).unwrap_or_else(|| "星河社区台账".into());
+    format!("{name}-备份-{}{BACKUP_EXTENSION}", at.format(DATED_STAMP))
+}
+
+/// Characters Windows forbids in file names become `_`.
+fn safe_file_part(text: &str) -> String {
+    let cleaned: String =
+        text.chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).collect();
+    cleaned.trim().trim_matches('.').trim().to_string()
+}
+
+/// The database's own name part for automatic copies, so two registers in one folder keep
+/// separate rotations.
+fn stem_of(db: &Path) -> String {
+    let stem = db.file_stem().map(|s| safe_file_part(&s.to_string_lossy())).unwrap_or_default();
+    if stem.is_empty() {
+        "xinghe".into()
+    } else {
+        stem
+    }
+}
+
+fn auto_file_name(stem: &str, at: NaiveDateTime) -> String {
+    format!("{stem}-{AUTO_MARK}-{}{BACKUP_EXTENSION}", at.format(AUTO_STAMP))
+}
+
+fn safety_file_name(stem: &str, at: NaiveDateTime) -> String {
+    format!("{stem}-{SAFETY_MARK}-{}{BACKUP_EXTENSION}", at.format(AUTO_STAMP))
+}
+
+/// The time in an automatic backup's name, when `name` is one of `stem`'s automatic copies.
+pub fn parse_auto_name(stem: &str, name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.strip_prefix(stem)?.strip_prefix('-')?.strip_prefix(AUTO_MARK)?.strip_prefix('-')?;
+    NaiveDateTime::parse_from_str(stamp.strip_suffix(BACKUP_EXTENSION)?, AUTO_STAMP).ok()
+}
+
+/// Rotation, pure: of backups made at `times`, the ones to keep — for each of the last
+/// KEEP_DAILY days, KEEP_WEEKLY ISO weeks and KEEP_MONTHLY months that have a backup, the newest
+/// backup of that day, week or month. The newest backup is always kept.
+pub fn rotation_keep(times: &[NaiveDateTime]) -> BTreeSet<NaiveDateTime> {
+    let mut newest_first = times.to_vec();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    newest_first.dedup();
+    let mut keep = BTreeSet::new();
+    keep_newest_per(&newest_first, KEEP_DAILY, |t| (t.year(), t.ordinal()), &mut keep);
+    keep_newest_per(
+        &newest_first,
+        KEEP_WEEKLY,
+        |t| {
+            let week = t.iso_week();
+            (week.year(), week.week())
+        },
+        &mut keep,
+    );
+    keep_newest_per(&newest_first, KEEP_MONTHLY, |t| (t.year(), t.month()), &mut keep);
+    keep
+}
+
+fn keep_newest_per(
+    newest_first: &[NaiveDateTime],
+    periods: usize,
+    period_of: impl Fn(&NaiveDateTime) -> (i32, u32),
+    keep: &mut BTreeSet<NaiveDateTime>,
+) {
+    let mut seen = 0;
+    let mut last = None;
+    for time in newest_first {
+        let period = period_of(time);
+        if last == Some(period) {
+            continue;
+        }
+        if seen == periods {
+            break;
+        }
+        seen += 1;
+        last = Some(period);
+        keep.insert(*time);
+    }
+}
+
+/// The automatic copies of the database `stem` in `folder`, oldest first.
+fn list_auto(folder: &Path, stem: &str) -> Result<Vec<(PathBuf, NaiveDateTime)>> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(folder_error(folder, e)),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| folder_error(folder, e))?;
+        if let Some(at) = entry.file_name().to_str().and_then(|name| parse_auto_name(stem, name)) {
+            found.push((entry.path(), at));
+        }
+    }
+    found.sort_by_key(|(_, at)| *at);
+    Ok(found)
+}
+
+/// The automatic copies of the database `db` in `folder`, newest first (the start screen's
+/// list when the database cannot be opened).
+pub fn auto_backups(folder: &Path, db: &Path) -> Result<Vec<PathBuf>> {
+    Ok(list_auto(folder, &stem_of(db))?.into_iter().rev().map(|(path, _)| path).collect())
+}
+
+fn folder_error(folder: &Path, e: std::io::Error) -> Error {
+    Error::Io(std::io::Error::new(e.kind(), format!("无法读取备份文件夹 {}：{e}", folder.display())))
+}
+
+fn is_due(newest: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    newest.is_none_or(|newest| now - newest > TimeDelta::days(1))
+}
+
+/// The automatic backups of the database `db` in `folder`: how many, the newest, and whether
+/// one is due.
+pub fn status(folder: &Path, db: &Path, now: NaiveDateTime) -> Result<BackupStatus> {
+    let found = list_auto(folder, &stem_of(db))?;
+    let newest = found.last();
+    Ok(BackupStatus {
+        folder: folder.display().to_string(),
+        count: found.len(),
+        newest_at: newest.map(|(_, at)| at.format(TEXT_STAMP).to_string()),
+        newest_path: newest.map(|(path, _)| path.display().to_string()),
+        due: is_due(newest.map(|(_, at)| *at), now),
+    })
+}
+
+/// Copies the whole database `src` into `dest` with the online backup API, in one step (one
+/// read transaction on the source, one write transaction on the destination), retrying while
+/// another program holds a lock.
+fn copy_database(src: &Connection, dest: &mut Connection, what: &Path) -> Result<()> {
+    let backup = Backup::new(src, dest)?;
+    let deadline = std::time::Instant::now() + BUSY_FOR;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            _ if std::time::Instant::now() >= deadline => break,
+            _ => std::thread::sleep(BUSY_PAUSE),
+        }
+    }
+    Err(Error::Refused(format!("数据库正被其他程序占用，{} 没有写完，请稍后再试", what.display())))
+}
+
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+}
+
+/// Opens a backup the user chose without leaving anything beside it: a file that says WAL in its
+/// header would otherwise get -wal and -shm files created next to it, even read-only. Only a
+/// copy that came with its -wal file is opened the ordinary way, so the WAL's pages count.
+fn open_backup(path: &Path) -> rusqlite::Result<Connection> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).exists() {
+        return open_read_only(path);
+    }
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+}
+
+/// integrity_check's findings; `["ok"]` when the file is sound.
+fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn findings(found: &[String]) -> String {
+    let mut text = found.iter().take(3).cloned().collect::<Vec<_>>().join("；");
+    if found.len() > 3 {
+        text.push_str(&format!("；等 {} 处", found.len()));
+    }
+    text
+}
+
+/// Opens a finished copy afresh and checks it: ours, this schema, integrity_check "ok".
+pub fn verify_copy(path: &Path) -> Result<()> {
+    let failed = |detail: String| {
+        Error::Refused(format!("备份 {} 未通过完整性检查（{detail}），这份备份不能使用", path.display()))
+    };
+    let conn = open_read_only(path).map_err(|e| failed(e.to_string()))?;
+    let application_id: i32 =
+        conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| failed(e.to_string()))?;
+    let version: i64 =
+        conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| failed(e.to_string()))?;
+    if application_id != APPLICATION_ID || version != schema_version() {
+        return Err(failed(format!("标识 {application_id:#x}，数据版本 {version}")));
+    }
+    let found = integrity(&conn).map_err(|e| failed(e.to_string()))?;
+    if found != ["ok"] {
+        return Err(failed(findings(&found)));
+    }
+    Ok(())
+}
+
+fn write_error(out: &Path, e: std::io::Error) -> Error {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件夹不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
+        _ => e.to_string(),
+    };
+    Error::Io(std::io::Error::new(e.kind(), format!("无法写入备份 {}：{reason}", out.display())))
+}
+
+fn folder_of(out: &Path) -> &Path {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// A temporary file beside `out`, removed on drop unless persisted.
+fn temp_beside(out: &Path) -> Result<tempfile::TempPath> {
+    Ok(tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(folder_of(out))
+        .map_err(|e| write_error(out, e))?
+        .into_temp_path())
+}
+
+/// Writes the copy of `src` into the (empty) file `temp`: online backup, rollback journal (one
+/// self-contained file), the creation stamp.
+fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime) -> Result<()> {
+    {
+        let mut dest = Connection::open(temp)?;
+        copy_database(src, &mut dest, out)?;
+    }
+    // Reopened, so that the WAL flag copied with the header is seen and switched off.
+    let dest = Connection::open(temp)?;
+    let mode: String = dest.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(Error::Refused(format!("备份 {} 无法切换为单文件模式（{mode}）", out.display())));
+    }
+    dest.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (CREATED_AT_KEY, at.format(TEXT_STAMP).to_string()),
+    )?;
+    Ok(())
+}
+
+/// Checks the finished temporary copy and renames it to `out`; the temporary file is removed
+/// when the check fails, so a bad copy never takes a backup's name (nor its place in rotation).
+pub fn install_copy(temp: tempfile::TempPath, out: &Path) -> Result<()> {
+    verify_copy(&temp)?;
+    std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
+    temp.persist(out).map_err(|e| write_error(out, e.error))?;
+    Ok(())
+}
+
+/// A verified copy of `src` at `out`, atomically: `out` is either untouched or the complete,
+/// checked copy.
+fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime) -> Result<()> {
+    let temp = temp_beside(out)?;
+    write_copy(src, &temp, out, at)?;
+    install_copy(temp, out)
+}
+
+/// The copy taken before a restore. A register that fails its own check (the reason to restore)
+/// still gets its copy kept, with 未通过检查 in the name, so that the restore can go ahead.
+fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+    let temp = temp_beside(out)?;
+    write_copy(src, &temp, out, at)?;
+    if let Err(e) = verify_copy(&temp) {
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = name.strip_suffix(BACKUP_EXTENSION).unwrap_or(&name);
+        let damaged = out.with_file_name(format!("{stem}-{DAMAGED_MARK}{BACKUP_EXTENSION}"));
+        tracing::warn!(path = %damaged.display(), "the current register fails its check; its copy is kept: {e}");
+        temp.persist(&damaged).map_err(|e| write_error(&damaged, e.error))?;
+        return Ok(damaged);
+    }
+    install_copy(temp, out)?;
+    Ok(out.to_path_buf())
+}
+
+/// One automatic copy of `src` into `folder`, verified, then the rotation; with `only_if_due`
+/// nothing is written while the newest copy is less than a day old.
+fn auto_backup_from(
+    src: &Connection,
+    stem: &str,
+    folder: &Path,
+    at: NaiveDateTime,
+    only_if_due: bool,
+) -> Result<Option<AutoBackup>> {
+    if only_if_due && !is_due(list_auto(folder, stem)?.last().map(|(_, t)| *t), at) {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
+    let out = folder.join(auto_file_name(stem, at));
+    backup_connection(src, &out, at)?;
+    // Only now, with the new copy verified and in place, may older copies go.
+    let removed = rotate(folder, stem)?;
+    Ok(Some(AutoBackup {
+        path: out.display().to_string(),
+        created_at: at.format(TEXT_STAMP).to_string(),
+        removed: removed.iter().map(|p| p.display().to_string()).collect(),
+    }))
+}
+
+/// Removes the automatic copies rotation does not keep, and temporary files left by a crash.
+/// A file that cannot be removed is left for the next time.
+fn rotate(folder: &Path, stem: &str) -> Result<Vec<PathBuf>> {
+    let found = list_auto(folder, stem)?;
+    let keep = rotation_keep(&found.iter().map(|(_, at)| *at).collect::<Vec<_>>());
+    let mut removed = Vec::new();
+    for (path, at) in found {
+        if keep.contains(&at) {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed.push(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(path = %path.display(), "cannot remove an old backup: {e}"),
+        }
+    }
+    remove_stale_temps(folder);
+    Ok(removed)
+}
+
+fn remove_stale_temps(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let journal = format!("{TEMP_SUFFIX}-journal");
+        if !(name.starts_with(TEMP_PREFIX) && (name.ends_with(TEMP_SUFFIX) || name.ends_with(&journal))) {
+            continue;
+        }
+        let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok());
+        if old.is_some_and(|age| age > STALE_TEMP) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The start-up backup without the app's connection: a read-only connection of its own on the
+/// database file, so the window and its commands are not held up while the copy is written.
+pub fn auto_backup_file(db: &Path, folder: &Path, at: NaiveDateTime, only_if_due: bool) -> Result<Option<AutoBackup>> {
+    let src = open_read_only(db)?;
+    let application_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if application_id != APPLICATION_ID {
+        return Err(Error::NotXinghe { path: db.to_path_buf() });
+    }
+    auto_backup_from(&src, &stem_of(db), folder, at, only_if_due)
+}
+
+fn table_exists(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n > 0)
+}
+
+/// Rows of `table` matching `condition`; 0 when an older schema has no such table.
+fn count(conn: &Connection, table: &str, condition: &str) -> rusqlite::Result<u64> {
+    if !table_exists(conn, table)? {
+        return Ok(0);
+    }
+    conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {condition}"), [], |r| r.get(0))
+}
+
+fn counts(conn: &Connection) -> rusqlite::Result<BackupCounts> {
+    Ok(BackupCounts {
+        households: count(conn, "households", "moved_out_on IS NULL")?,
+        residents: count(conn, "residents", "moved_out_on IS NULL AND died_on IS NULL")?,
+        activities: count(conn, "activities", "1")?,
+        volunteers: count(conn, "volunteers", "left_on IS NULL")?,
+        hour_entries: count(conn, "hour_entries", "1")?,
+        services: count(conn, "services", "1")?,
+        projects: count(conn, "projects", "1")?,
+    })
+}
+
+fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    if !table_exists(conn, "settings")? {
+        return Ok(None);
+    }
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+fn modified_text(meta: &std::fs::Metadata) -> Option<String> {
+    let modified = meta.modified().ok()?;
+    Some(chrono::DateTime::<chrono::Local>::from(modified).format(TEXT_STAMP).to_string())
+}
+
+/// Reads what the backup at `path` holds, opening it read-only. Refuses, changing nothing, a
+/// file that is not a Xinghe database, one from a newer version of the app, and a damaged one.
+pub fn inspect_backup(path: &Path) -> Result<BackupInfo> {
+    let shown = path.display();
+    let not_ours =
+        || Error::Refused(format!("文件 {shown} 不是星河社区台账的备份，已拒绝恢复；当前数据和这个文件都没有改动"));
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("无法读取备份 {shown}：{}", io_reason(&e)))))?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Err(not_ours());
+    }
+    let conn = open_backup(path).map_err(|_| not_ours())?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
+    if application_id != APPLICATION_ID {
+        return Err(not_ours());
+    }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|_| not_ours())?;
+    if version > schema_version() {
+        return Err(Error::Refused(format!(
+            "备份 {shown} 由更新版本的星河社区台账生成（数据版本 {version}，本程序支持到 {}），不能在本程序中恢复；请先升级程序。当前数据没有改动",
+            schema_version()
+        )));
+    }
+    if version < 1 {
+        return Err(not_ours());
+    }
+    let damaged = |detail: String| {
+        Error::Refused(format!("备份 {shown} 已损坏（完整性检查：{detail}），不能恢复；当前数据没有改动"))
+    };
+    let found = integrity(&conn).map_err(|e| damaged(e.to_string()))?;
+    if found != ["ok"] {
+        return Err(damaged(findings(&found)));
+    }
+    let read = || -> rusqlite::Result<_> {
+        Ok((setting(&conn, CREATED_AT_KEY)?, setting(&conn, "community_name")?, counts(&conn)?))
+    };
+    let (created_at, community_name, counts) = read().map_err(|e| damaged(e.to_string()))?;
+    Ok(BackupInfo {
+        path: path.display().to_string(),
+        file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        size_bytes: meta.len(),
+        created_at,
+        modified: modified_text(&meta),
+        community_name,
+        schema_version: version,
+        supported_schema_version: schema_version(),
+        needs_migration: version < schema_version(),
+        counts,
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl Ledger {
+    /// A verified copy of the register at `out` (online backup API), written atomically: `out`
+    /// is either left as it was or replaced by the complete, checked copy.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        if same_file(out, self.path()) {
+            return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
+        }
+        backup_connection(&self.conn, out, local_now())
+    }
+
+    /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
+    /// over an existing file. Returns the file written.
+    pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+        if !folder.is_dir() {
+            return Err(Error::invalid("folder", format!("备份位置 {} 不是一个已有的文件夹", folder.display())));
+        }
+        let name = dated_file_name(self.community_name()?.as_deref(), at);
+        let mut out = folder.join(&name);
+        let mut n = 2;
+        while out.exists() {
+            let stem = name.strip_suffix(BACKUP_EXTENSION).unwrap_or(&name);
+            out = folder.join(format!("{stem}-{n}{BACKUP_EXTENSION}"));
+            n += 1;
+        }
+        backup_connection(&self.conn, &out, at)?;
+        Ok(out)
+    }
+
+    /// An automatic copy into `folder` (made at `at`), then the rotation. Older copies are
+    /// removed only after the new one passed its check.
+    pub fn auto_backup(&self, folder: &Path, at: NaiveDateTime) -> Result<AutoBackup> {
+        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, false)?
+            .ok_or_else(|| Error::Refused("自动备份没有写出文件".into()))
+    }
+
+    /// The start-up rule: an automatic copy only when the newest is more than a day old.
+    pub fn auto_backup_if_due(&self, folder: &Path, at: NaiveDateTime) -> Result<Option<AutoBackup>> {
+        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, true)
+    }
+
+    /// The same figures `inspect_backup` reads from a backup, for the current data.
+    pub fn backup_counts(&self) -> Result<BackupCounts> {
+        Ok(counts(&self.conn)?)
+    }
+
+    /// Replaces the register's data with the backup at `backup`.
+    ///
+    /// The backup is inspected first (a foreign, newer or damaged file is refused and nothing
+    /// changes); then the current data is copied to `folder` (the safety backup); then the backup
+    /// is copied INTO the open connection with the online backup API, so this connection stays
+    /// valid; an older backup is migrated; integrity is checked. If anything after the copy
+    /// fails, the safety backup is copied back.
+    pub fn restore_from(&mut self, backup: &Path, folder: &Path) -> Result<RestoreReport> {
+        let info = inspect_backup(backup)?;
+        if same_file(backup, self.path()) {
+            return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", backup.display())));
+        }
+        let at = local_now();
+        std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
+        let safety = safety_copy(&self.conn, &folder.join(safety_file_name(&stem_of(self.path()), at)), at)?;
+
+        let live = self.path().to_path_buf();
+        let source = open_backup(backup)?;
+        copy_database(&source, &mut self.conn, &live)?;
+        drop(source);
+        self.changed();
+        if let Err(e) = self.finish_restore().and_then(|()| self.record_restore(&info, &safety)) {
+            tracing::error!(backup = %backup.display(), "restore failed after the copy, putting the data back: {e}");
+            let saved = open_read_only(&safety)?;
+            copy_database(&saved, &mut self.conn, &live)?;
+            self.changed();
+            return Err(e);
+        }
+        Ok(RestoreReport {
+            migrated_from: info.needs_migration.then_some(info.schema_version),
+            restored: info,
+            safety_backup: safety.display().to_string(),
+            schema_version: schema_version(),
+        })
+    }
+
+    /// The 恢复 record, written into the restored data (the trail of the backup continues).
+    fn record_restore(&mut self, info: &BackupInfo, safety: &Path) -> Result<()> {
+        let actor = self.actor();
+        let when = info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("时间不明");
+        let summary =
+            format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}", info.file_name, safety.display());
+        let after = serde_json::to_string(&info.counts).ok();
+        let tx = self.conn.transaction()?;
+        crate::audit::record(&tx, &actor, crate::audit::Change::new("恢复", "备份", None, summary).after(after))?;
+        tx.commit()?;
+        self.changed();
+        Ok(())
+    }
+
+    /// After the copy: migrations for an older backup, the live file's own stamp removed,
+    /// integrity, and the resident volunteers that opening a file would sync.
+    fn finish_restore(&mut self) -> Result<()> {
+        crate::db::migrate(&mut self.conn)?;
+        self.conn.execute("DELETE FROM settings WHERE key = ?1", [CREATED_AT_KEY])?;
+        let found = integrity(&self.conn)?;
+        if found != ["ok"] {
+            return Err(Error::Refused(format!(
+                "恢复后的数据库未通过完整性检查（{}），已还原为恢复前的数据",
+                findings(&found)
+            )));
+        }
+        crate::volunteers::sync_resident_volunteers(&self.conn, self.today())?;
+        self.changed();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn no_backups_keep_nothing_and_one_backup_is_kept() {
+        assert!(rotation_keep(&[]).is_empty());
+        let only = at(2026, 11, 29, 9, 30);
+        assert_eq!(rotation_keep(&[only]), BTreeSet::from([only]));
+    }
+
+    #[test]
+    fn several_a_day_keep_only_the_newest_of_each_day() {
+        let times = [at(2026, 11, 29, 8, 0), at(2026, 11, 29, 17, 30), at(2026, 11, 28, 8, 0), at(2026, 11, 28, 18, 0)];
+        assert_eq!(rotation_keep(&times), BTreeSet::from([at(2026, 11, 29, 17, 30), at(2026, 11, 28, 18, 0)]));
+    }
+
+    #[test]
+    fn a_year_of_daily_backups_keeps_7_days_4_weeks_12_months() {
+        let first = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+        let days: Vec<NaiveDateTime> =
+            (0..365).map(|i| (first + TimeDelta::days(i)).and_hms_opt(9, 30, 0).unwrap()).collect();
+        let last = *days.last().unwrap();
+        assert_eq!(last.date(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let keep = rotation_keep(&days);
+        let date = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(9, 30, 0).unwrap();
+        // 7 days: 24–30 Nov (Tue 24 … Mon 30).
+        let daily: BTreeSet<_> = (24..=30).map(|d| date(11, d)).collect();
+        // 4 ISO weeks: this week's newest (Mon 30 Nov), then the Sundays 29, 22 and 15 Nov.
+        let weekly = BTreeSet::from([date(11, 30), date(11, 29), date(11, 22), date(11, 15)]);
+        // 12 months: 30 Nov, then the last day of each month back to Dec 2025.
+        let mut monthly = BTreeSet::from([date(11, 30)]);
+        for m in 1..=10 {
+            let next = NaiveDate::from_ymd_opt(2026, m + 1, 1).unwrap();
+            monthly.insert((next - TimeDelta::days(1)).and_hms_opt(9, 30, 0).unwrap());
+        }
+        monthly.insert(at(2025, 12, 31, 9, 30));
+        let expected: BTreeSet<_> = daily.iter().chain(&weekly).chain(&monthly).copied().collect();
+        assert_eq!(keep, expected);
+        assert_eq!(keep.len(), 7 + 2 + 11);
+    }
+
+    #[test]
+    fn a_holiday_gap_still_keeps_seven_days_that_have_backups() {
+        let mut times: Vec<NaiveDateTime> = (1..=5).map(|d| at(2026, 9, d, 9, 0)).collect();
+        times.extend((10..=14).map(|d| at(2026, 10, d, 9, 0)));
+        let keep = rotation_keep(&times);
+        for d in 10..=14 {
+            assert!(keep.contains(&at(2026, 10, d, 9, 0)));
+        }
+        assert!(keep.contains(&at(2026, 9, 5, 9, 0)) && keep.contains(&at(2026, 9, 4, 9, 0)));
+        // 3 Sep is neither in the last 7 backup days nor the newest of its week or month.
+        assert!(!keep.contains(&at(2026, 9, 3, 9, 0)));
+    }
+
+    #[test]
+    fn automatic_names_round_trip_and_other_files_are_ignored() {
+        let t = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(9, 30, 12).unwrap();
+        let name = auto_file_name("xinghe", t);
+        assert_eq!(name, "xinghe-自动备份-2026-11-29-093012.xinghe.db");
+        assert_eq!(parse_auto_name("xinghe", &name), Some(t));
+        assert_eq!(parse_auto_name("liuhe", &name), None);
+        assert_eq!(parse_auto_name("xinghe", &safety_file_name("xinghe", t)), None);
+        assert_eq!(parse_auto_name("xinghe", "xinghe-自动备份-2026-11-29-093012.xinghe.db.tmp"), None);
+    }
+
+    #[test]
+    fn the_dated_name_carries_the_community_and_is_a_safe_file_name() {
+        let t = at(2026, 11, 29, 9, 30);
+        assert_eq!(dated_file_name(Some("浏河社区"), t), "浏河社区-备份-2026-11-29-0930.xinghe.db");
+        assert_eq!(dated_file_name(Some("A/B:社区?"), t), "A_B_社区_-备份-2026-11-29-0930.xinghe.db");
+        assert_eq!(dated_file_name(None, t), "星河社区台账-备份-2026-11-29-0930.xinghe.db");
+        assert_eq!(dated_file_name(Some("  "), t), "星河社区台账-备份-2026-11-29-0930.xinghe.db");
+    }
+
+    #[test]
+    fn a_backup_is_due_after_a_day() {
+        let newest = at(2026, 11, 28, 9, 30);
+        assert!(is_due(None, newest));
+        assert!(!is_due(Some(newest), at(2026, 11, 29, 9, 0)));
+        assert!(is_due(Some(newest), at(2026, 11, 29, 10, 0)));
+    }
+}

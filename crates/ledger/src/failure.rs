@@ -1,0 +1,191 @@
+//! The four ways a register file fails that a user must understand — damaged or not SQLite,
+//! read-only, disk full, locked by another program — told apart from SQLite's result codes, and
+//! the file named once it is known (`Error::at`). Also the way out for a file that cannot be
+//! opened: set it aside under a dated name (never deleted) and restore a backup into a new file.
+
+use crate::backup::{inspect_backup, verify_copy, BackupInfo};
+use crate::error::Error;
+use crate::ledger::Ledger;
+use rusqlite::ErrorCode;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        let Some(code) = e.sqlite_error_code() else { return Error::Database(e) };
+        match code {
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                Error::Corrupt { path: PathBuf::new(), detail: e.to_string() }
+            }
+            ErrorCode::ReadOnly => Error::ReadOnly { path: None, detail: e.to_string() },
+            ErrorCode::DiskFull => Error::DiskFull { path: None },
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::Locked { path: None },
+            _ => Error::Database(e),
+        }
+    }
+}
+
+/// True when `path` (or, for a file not there yet, its folder) cannot be written by anyone.
+fn read_only_on_disk(path: &Path) -> bool {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    read_only(folder) || read_only(path)
+}
+
+impl Error {
+    /// Names the database file in the four file-level failures, and tells a "cannot open" that
+    /// comes from a read-only file or folder (SQLite cannot create the -wal file) as read-only.
+    pub fn at(self, path: &Path) -> Error {
+        let path_buf = || Some(path.to_path_buf());
+        match self {
+            Error::Corrupt { path: p, detail } if p.as_os_str().is_empty() => {
+                Error::Corrupt { path: path.to_path_buf(), detail }
+            }
+            Error::ReadOnly { path: None, detail } => Error::ReadOnly { path: path_buf(), detail },
+            Error::DiskFull { path: None } => Error::DiskFull { path: path_buf() },
+            Error::Locked { path: None } => Error::Locked { path: path_buf() },
+            Error::Database(e) if e.sqlite_error_code() == Some(ErrorCode::CannotOpen) && read_only_on_disk(path) => {
+                Error::ReadOnly { path: path_buf(), detail: e.to_string() }
+            }
+            other => other,
+        }
+    }
+
+    /// `at` for opening or creating the file itself, where a file-system error (creating the
+    /// folder, the file) is also about the database.
+    pub fn at_open(self, path: &Path) -> Error {
+        let path_buf = || Some(path.to_path_buf());
+        match self {
+            Error::Io(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                Error::ReadOnly { path: path_buf(), detail: e.to_string() }
+            }
+            Error::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => Error::DiskFull { path: path_buf() },
+            other => other.at(path),
+        }
+    }
+
+    /// A failure to open the file that a restore from backup (or another file) is the way out of.
+    pub fn needs_restore(&self) -> bool {
+        matches!(self, Error::Corrupt { .. } | Error::NotXinghe { .. })
+    }
+}
+
+/// The name a broken database is moved aside to: `xinghe.db.损坏-20261129-093012`.
+pub fn set_aside_name(db: &Path, at: chrono::NaiveDateTime) -> PathBuf {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "xinghe.db".into());
+    db.with_file_name(format!("{name}.损坏-{}", at.format("%Y%m%d-%H%M%S")))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Moves the database that cannot be opened (and its -wal / -shm files, which belong to it and
+/// must not be replayed into a new file) aside under a dated name. Nothing is deleted; an
+/// existing name is never overwritten. Returns the new name of the database file.
+pub fn set_aside(db: &Path, at: chrono::NaiveDateTime) -> crate::Result<PathBuf> {
+    let mut aside = set_aside_name(db, at);
+    let mut n = 2;
+    while aside.exists() || with_suffix(&aside, "-wal").exists() {
+        aside = with_suffix(&set_aside_name(db, at), &format!("-{n}"));
+        n += 1;
+    }
+    let moved = |from: &Path, to: &Path| {
+        std::fs::rename(from, to).map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("无法把损坏的数据库 {} 改名为 {}：{e}；没有改动任何文件", from.display(), to.display()),
+            ))
+            .at_open(db)
+        })
+    };
+    for suffix in ["-wal", "-shm"] {
+        let side = with_suffix(db, suffix);
+        if side.exists() {
+            moved(&side, &with_suffix(&aside, suffix))?;
+        }
+    }
+    if db.exists() {
+        moved(db, &aside)?;
+    }
+    Ok(aside)
+}
+
+/// What "从备份恢复" on the start screen did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recovery {
+    pub restored: BackupInfo,
+    /// Where the broken file now is (None when there was no file at the path).
+    pub set_aside: Option<String>,
+}
+
+/// Restores `backup` into a NEW database file at `db`, after moving the file that cannot be
+/// opened aside. The backup is checked first: a foreign, newer or damaged backup is refused and
+/// nothing is moved. The copy is written beside `db`, verified, then renamed into place.
+pub fn restore_into_new_file(db: &Path, backup: &Path, at: chrono::NaiveDateTime) -> crate::Result<(Ledger, Recovery)> {
+    let restored = inspect_backup(backup)?;
+    let folder = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp = tempfile::Builder::new()
+        .prefix(".xinghe-restore-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| Error::from(e).at_open(db))?;
+    {
+        let source = rusqlite::Connection::open_with_flags(
+            backup,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut dest = rusqlite::Connection::open(temp.path()).map_err(|e| Error::from(e).at(db))?;
+        // One step: the whole file in one read transaction on the backup.
+        let step = rusqlite::backup::Backup::new(&source, &mut dest)?.step(-1).map_err(|e| Error::from(e).at(db))?;
+        if step != rusqlite::backup::StepResult::Done {
+            return Err(Error::Locked { path: Some(backup.to_path_buf()) });
+        }
+    }
+    verify_copy(temp.path())?;
+    let set_aside = if db.exists() { Some(set_aside(db, at)?) } else { None };
+    temp.persist(db).map_err(|e| Error::from(e.error).at_open(db))?;
+    let ledger = Ledger::open(db)?;
+    // The copy's own "made at" stamp is not a setting of the live register.
+    ledger.conn.execute("DELETE FROM settings WHERE key = 'backup_created_at'", [])?;
+    Ok((ledger, Recovery { restored, set_aside: set_aside.map(|p| p.display().to_string()) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLITE_FULL from a real full disk and from the database's own page limit is the same
+    /// result code; max_page_count gives it without a small file system.
+    #[test]
+    fn a_full_database_is_disk_full_and_keeps_what_was_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        let mut ledger = Ledger::open(&path).unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+        let pages: i64 = ledger.conn.pragma_query_value(None, "page_count", |r| r.get(0)).unwrap();
+        ledger.conn.pragma_update(None, "max_page_count", pages).unwrap();
+        let long = "长".repeat(5_000);
+        let err = ledger
+            .conn
+            .execute("INSERT INTO settings(key, value) VALUES ('filler', ?1)", [long.repeat(20)])
+            .map_err(|e| Error::from(e).at(&path))
+            .unwrap_err();
+        assert_eq!(err.kind(), "disk_full");
+        assert!(err.to_string().contains("磁盘空间已满") && err.to_string().contains("full.db"), "{err}");
+        assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
+    }
+
+    #[test]
+    fn the_set_aside_name_keeps_the_file_name_and_the_time() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(9, 30, 12).unwrap();
+        assert_eq!(set_aside_name(Path::new("/d/xinghe.db"), at), Path::new("/d/xinghe.db.损坏-20261129-093012"));
+    }
+}

@@ -1,0 +1,290 @@
+//! A register file that cannot be used: damaged or not SQLite, in a read-only folder, on a full
+//! disk, locked by another program. Each gives its own error kind and a Chinese message naming
+//! the file, the file is never rewritten, and a damaged one can be set aside and restored from
+//! an automatic backup into a new file.
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, UnitInput};
+use xinghe_ledger::{failure, Ledger};
+
+/// 浏河社区 with `rooms` households in 8栋1单元; returns the unit.
+fn register(path: &Path, rooms: usize) -> i64 {
+    let mut ledger = Ledger::open(path).unwrap();
+    ledger.set_community_name("浏河社区").unwrap();
+    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
+    let building =
+        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+    let unit =
+        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    for room in 0..rooms {
+        let input = HouseholdInput { unit_id: unit, room: format!("{}", 101 + room), ..Default::default() };
+        ledger.save_household(&input).unwrap();
+    }
+    unit
+}
+
+fn side_files(path: &Path) -> Vec<PathBuf> {
+    ["-wal", "-shm", "-journal"]
+        .iter()
+        .map(|s| PathBuf::from(format!("{}{s}", path.display())))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(6);
+    (0..n).map(|_| rng.u8(..)).collect()
+}
+
+#[test]
+fn random_bytes_named_db_are_corrupt_and_left_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    let bytes = random_bytes(4096);
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Ledger::open(&path).err().expect("refused");
+    assert_eq!(err.kind(), "corrupt");
+    let message = err.to_string();
+    assert!(message.contains("xinghe.db") && message.contains("已损坏") && message.contains("从备份恢复"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing overwritten");
+    assert!(side_files(&path).is_empty(), "no -wal/-shm left beside it: {:?}", side_files(&path));
+}
+
+#[test]
+fn a_xinghe_file_with_a_damaged_schema_page_is_corrupt_and_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    register(&path, 3);
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Page 1 after the 100-byte header holds the schema table's root.
+    bytes[100..4096].copy_from_slice(&random_bytes(3996));
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Ledger::open(&path).err().expect("refused");
+    assert_eq!(err.kind(), "corrupt", "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "not repaired, not recreated");
+}
+
+/// Damage in a table page is not searched for at every start (that would read the whole file
+/// each time); the file opens, and `check` reports it unhealthy instead of failing.
+#[test]
+fn damage_deep_in_the_file_opens_and_check_reports_it_unhealthy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    register(&path, 200);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pages = bytes.len() / 4096;
+    let last = (pages - 1) * 4096;
+    bytes[last..last + 4096].copy_from_slice(&random_bytes(4096));
+    std::fs::write(&path, &bytes).unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    let report = ledger.check().expect("a report, not an error");
+    assert!(!report.healthy, "{report:?}");
+}
+
+#[test]
+fn another_programs_sqlite_file_is_still_not_xinghe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    Connection::open(&path).unwrap().execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Ledger::open(&path).err().unwrap();
+    assert_eq!(err.kind(), "not_xinghe");
+    assert!(err.needs_restore());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+fn running_as_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)) == Some("0")
+}
+
+/// Root ignores file modes. Run `test` again in a child whose root has no DAC_OVERRIDE (setpriv),
+/// so a chmod 0555 folder blocks it as it blocks an office user; true when the child ran it.
+fn rerun_without_root_powers(test: &str) -> bool {
+    if !running_as_root() || std::env::var_os("XINGHE_TEST_NO_DAC").is_some() {
+        return false;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let ran = Command::new("setpriv")
+        .args(["--bounding-set=-dac_override,-dac_read_search,-fowner", "--"])
+        .arg(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("XINGHE_TEST_NO_DAC", "1")
+        .status();
+    match ran {
+        Ok(status) => assert!(status.success(), "{test} failed in the child without DAC_OVERRIDE"),
+        Err(e) => eprintln!("以 root 运行且没有 setpriv（{e}）：跳过只读文件夹的检查；root 不受 chmod 限制"),
+    }
+    true
+}
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_read_only_folder_or_file_is_read_only_and_unchanged() {
+    if rerun_without_root_powers("a_read_only_folder_or_file_is_read_only_and_unchanged") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("只读");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("xinghe.db");
+    register(&path, 2);
+    let before = std::fs::read(&path).unwrap();
+
+    // A 0555 folder: SQLite cannot create the -wal file beside the database.
+    chmod(&folder, 0o555);
+    let err = Ledger::open(&path).err().expect("refused");
+    let fresh = Ledger::open(&folder.join("new.db")).err().expect("no new file in a read-only folder");
+    chmod(&folder, 0o755);
+    assert_eq!(err.kind(), "read_only", "{err}");
+    assert!(err.to_string().contains("只读") && err.to_string().contains("xinghe.db"), "{err}");
+    assert_eq!(fresh.kind(), "read_only", "{fresh}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!folder.join("new.db").exists());
+
+    // A 0444 file in a writable folder: the first write (the migration check) is refused.
+    chmod(&path, 0o444);
+    let err = Ledger::open(&path).err().expect("refused");
+    chmod(&path, 0o644);
+    assert_eq!(err.kind(), "read_only", "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(side_files(&path).is_empty(), "nothing left beside it: {:?}", side_files(&path));
+    assert_eq!(Ledger::open(&path).unwrap().stats().unwrap().households, 2);
+}
+
+/// Made read-only while open (a USB stick's lock switch, permissions changed): the next write
+/// says so, and what was committed stays.
+#[test]
+fn a_write_to_a_file_made_read_only_while_open_says_so() {
+    if rerun_without_root_powers("a_write_to_a_file_made_read_only_while_open_says_so") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    let unit = register(&path, 1);
+    let mut ledger = Ledger::open(&path).unwrap();
+    chmod(&path, 0o444);
+    chmod(dir.path(), 0o555);
+    let input = HouseholdInput { unit_id: unit, room: "999".into(), ..Default::default() };
+    let result = ledger.save_household(&input);
+    drop(ledger);
+    chmod(dir.path(), 0o755);
+    chmod(&path, 0o644);
+    // The open connection already holds the -wal file, so SQLite may still take the write;
+    // when it refuses, it must be with the read-only message.
+    if let Err(err) = result {
+        assert_eq!(err.at(&path).kind(), "read_only");
+    }
+}
+
+/// A real full disk: a 1 MB tmpfs (needs mount, so root). Without it, the unit test in
+/// failure.rs gives SQLITE_FULL through max_page_count, the same result code.
+#[test]
+fn a_full_disk_is_disk_full_and_keeps_what_was_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("小盘");
+    std::fs::create_dir(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&mount)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("不能挂载 tmpfs（非 root）：跳过真实磁盘已满的检查；failure.rs 的单元测试用 max_page_count 覆盖 SQLITE_FULL");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let path = mount.join("xinghe.db");
+    let unit = register(&path, 1);
+    let mut ledger = Ledger::open(&path).unwrap();
+    // Fill what is left of the disk.
+    {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(mount.join("filler")).unwrap();
+        while filler.write_all(&[0u8; 4096]).is_ok() {}
+    }
+    let mut saved = 0;
+    let err = loop {
+        let input = HouseholdInput {
+            unit_id: unit,
+            room: format!("{}", 1000 + saved),
+            notes: Some("备注".repeat(500)),
+            ..Default::default()
+        };
+        match ledger.save_household(&input) {
+            Ok(_) => saved += 1,
+            Err(e) => break e.at(&path),
+        }
+        assert!(saved < 5_000, "the disk never filled");
+    };
+    assert_eq!(err.kind(), "disk_full", "{err}");
+    assert!(err.to_string().contains("磁盘空间已满") && err.to_string().contains("xinghe.db"), "{err}");
+    drop(ledger);
+    std::fs::remove_file(mount.join("filler")).unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.stats().unwrap().households, 1 + saved);
+    assert!(ledger.check().unwrap().healthy);
+}
+
+#[test]
+fn a_database_locked_by_another_program_is_locked_at_open_and_at_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    register(&path, 1);
+    let mut ledger = Ledger::open(&path).unwrap();
+
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings(key, value) VALUES ('held', '1');").unwrap();
+    let err = Ledger::open(&path).err().expect("locked");
+    assert_eq!(err.kind(), "locked", "{err}");
+    assert!(err.to_string().contains("另一个程序占用") && err.to_string().contains("重试"), "{err}");
+    let err = ledger.set_community_name("星河社区").unwrap_err().at(&path);
+    assert_eq!(err.kind(), "locked", "{err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+
+    // Once the other program lets go, the same actions work.
+    ledger.set_community_name("星河社区").unwrap();
+    assert!(Ledger::open(&path).is_ok());
+}
+
+#[test]
+fn a_corrupt_file_is_set_aside_and_a_backup_restored_into_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    register(&path, 2);
+    let folder = xinghe_ledger::backup::default_folder(&path);
+    let auto = Ledger::open(&path).unwrap().auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    let bytes = random_bytes(4096);
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(Ledger::open(&path).err().unwrap().kind(), "corrupt");
+
+    // A file that is not a backup is refused before anything is moved.
+    let junk = dir.path().join("junk.xinghe.db");
+    std::fs::write(&junk, "no").unwrap();
+    assert!(failure::restore_into_new_file(&path, &junk, xinghe_ledger::dates::local_now()).is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+
+    let at = xinghe_ledger::dates::local_now();
+    let (ledger, recovery) = failure::restore_into_new_file(&path, Path::new(&auto.path), at).unwrap();
+    assert_eq!(ledger.stats().unwrap().households, 2);
+    assert_eq!(recovery.restored.counts.households, 2);
+    assert!(ledger.setting("backup_created_at").unwrap().is_none());
+    let aside = PathBuf::from(recovery.set_aside.unwrap());
+    assert_eq!(aside, failure::set_aside_name(&path, at));
+    assert!(aside.to_string_lossy().contains("xinghe.db.损坏-"));
+    assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the broken file is kept, never deleted");
+}

@@ -1,0 +1,112 @@
+// The settings page's 数据备份 section: when the last automatic backup ran and where they are kept; 备份到… (a dated
+// copy in a folder the user picks, e.g. a USB stick); 从备份恢复… (pick a backup, see its date and what it holds
+// beside the current data, confirm; the core first copies the current data to the backup folder). After a restore
+// the whole window reloads, so every page shows the restored register.
+import { html, setHtml } from '../html.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { openFormDialog, showNotice } from '../components/dialog.js';
+import { reportError } from '../components/errors.js';
+import { toast } from '../components/toast.js';
+import { autoStatus, countRows, madeAt } from '../backup-model.js';
+
+export function backupSectionMarkup() {
+  return html`<section class="card" id="backup-settings">
+    <h2 class="section-title">${t('backup.title')}</h2>
+    <p class="section-note">${t('backup.note')}</p>
+    <div id="backup-auto" aria-live="polite"><p class="backup-auto-line">${t('common.loading')}</p></div>
+    <p class="settings-actions backup-actions">
+      <button type="button" class="button button-primary" id="backup-to">${t('backup.to')}</button>
+      <button type="button" class="button" id="backup-restore">${t('backup.restore')}</button>
+    </p>
+  </section>`;
+}
+
+function autoMarkup(status) {
+  const line = autoStatus(status);
+  return html`<p class="backup-auto-line" id="backup-auto-last">${t(line.key, line.params)}</p>
+    ${status?.last_error ? html`<p class="notice backup-auto-error" role="alert">${status.last_error}</p>` : ''}
+    ${status ? html`<p class="field-hint">${t('backup.folder')} <span class="break" id="backup-folder">${status.folder}</span></p>` : ''}`;
+}
+
+function previewMarkup(preview) {
+  const made = madeAt(preview);
+  const current = preview.current !== null && preview.current !== undefined;
+  return html`<div id="restore-preview">
+    <dl class="facts backup-facts">
+      <div><dt>${t('backup.community')}</dt><dd id="restore-community">${preview.community_name ?? t('backup.noName')}</dd></div>
+      <div><dt>${t('backup.madeAt')}</dt><dd id="restore-made-at">${made ? made.time : t('backup.unknownTime')}${made?.fromFile ? html` <span class="field-hint">${t('backup.fileTime')}</span>` : ''}</dd></div>
+      <div class="facts-wide"><dt>${t('backup.file')}</dt><dd class="break">${preview.path}</dd></div>
+    </dl>
+    <div class="table-wrap"><table class="table backup-counts" id="restore-counts">
+      <thead><tr><th scope="col">${t('backup.countWhat')}</th><th scope="col" class="num">${t('backup.inBackup')}</th>
+        ${current ? html`<th scope="col" class="num">${t('backup.now')}</th>` : ''}</tr></thead>
+      <tbody>${countRows(preview).map((row) => html`<tr class="${row.differs ? 'is-different' : ''}" data-count="${row.key}">
+        <th scope="row">${t(`backup.count.${row.key}`)}</th><td class="num">${row.backup}</td>
+        ${current ? html`<td class="num">${row.current}</td>` : ''}</tr>`)}</tbody>
+    </table></div>
+    ${preview.needs_migration ? html`<p class="field-hint">${t('backup.older', { version: preview.schema_version })}</p>` : ''}
+    <p class="notice restore-warning">${t('backup.warning')}</p>
+  </div>`;
+}
+
+/** 从备份恢复…: pick, show, confirm, restore, then report and reload. */
+async function restore() {
+  let preview;
+  try {
+    preview = await api.inspectBackup();
+  } catch (error) {
+    await showNotice({ title: t('backup.refusedTitle'), okId: 'restore-refused-ok', okLabel: t('action.gotIt'),
+      body: html`<p class="dialog-message" id="restore-refused">${error?.message || t('error.unknown')}</p>` });
+    return;
+  }
+  if (!preview) return;
+  const report = await openFormDialog({
+    title: t('backup.confirmTitle'),
+    body: previewMarkup(preview),
+    submitId: 'restore-confirm',
+    cancelId: 'restore-cancel',
+    submitLabel: t('backup.confirm'),
+    tone: 'danger',
+    wide: true,
+    onSubmit: () => api.restoreBackup(preview.path),
+  });
+  if (!report) return;
+  const made = madeAt(report.restored);
+  await showNotice({
+    title: t('backup.restoredTitle'),
+    okId: 'restore-done-ok',
+    body: html`<p class="dialog-message" id="restore-done">${t('backup.restored', { time: made ? made.time : t('backup.unknownTime') })}</p>
+      <p class="field-hint">${t('backup.safety')} <span class="break" id="restore-safety">${report.safety_backup}</span></p>`,
+  });
+  window.location.reload();
+}
+
+export function bindBackupSection(root) {
+  const auto = root.querySelector('#backup-auto');
+  const load = async () => {
+    try {
+      setHtml(auto, autoMarkup(await api.backupStatus()));
+    } catch (error) {
+      setHtml(auto, html`<p class="notice backup-auto-error" role="alert">${error?.message || t('error.unknown')}</p>`);
+    }
+  };
+  const busy = async (button, run) => {
+    button.disabled = true;
+    try {
+      await run();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const toButton = root.querySelector('#backup-to');
+  toButton.addEventListener('click', () => busy(toButton, async () => {
+    const written = await api.backupToFolder();
+    if (written) toast(t('backup.saved', { path: written }));
+  }));
+  const restoreButton = root.querySelector('#backup-restore');
+  restoreButton.addEventListener('click', () => busy(restoreButton, restore));
+  load();
+}
