@@ -311,6 +311,13 @@ fn import_cases(c: &mut Catalogue) {
         "gb18030.csv",
         &encode(&csv_text(&rare), Encoding::Gb18030),
     );
+    let mut mac = rows.clone();
+    mac[3][1] = "12345".into();
+    c.import_bytes(
+        "Excel for Mac's \"CSV (Macintosh)\" (lines end in a lone CR) with a 5-digit ID number in row 4",
+        "mac.csv",
+        csv_text(&mac).replace("\r\n", "\n").replace('\n', "\r").as_bytes(),
+    );
     let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
     c.import_bytes("a GBK CSV (Chinese Excel's default \"CSV\")", "gbk.csv", &gbk);
     let mut damaged = csv.as_bytes().to_vec();

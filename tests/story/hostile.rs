@@ -443,6 +443,27 @@ fn a_nul_byte_or_a_line_break_in_a_name_refuses_only_that_row() {
     assert_eq!(kept, [(2, "王\0一"), (3, "李\n二")]);
 }
 
+/// Found by the fuzzing property (2,000 cases): a lone carriage return — the line end of Excel
+/// for Mac's "CSV (Macintosh)", or one damaged byte — ended a record without counting a line.
+/// Two rows shared a row number, a refused row was shown with another row's cells, and in a
+/// Mac file every row was "row 1".
+#[test]
+fn a_csv_with_carriage_return_line_ends_numbers_its_rows_as_excel_does() {
+    let mut rows = register(4);
+    rows[3][1] = "12345".into();
+    let unix = csv_text(&rows).replace("\r\n", "\n");
+    let one_stray = unix.replacen('\n', "\r", 2).replacen('\r', "\n", 1);
+    for (what, text) in [("Mac", unix.replace('\n', "\r")), ("one stray CR", one_stray)] {
+        let mut office = Office::new();
+        let file = office.path("名单.csv");
+        std::fs::write(&file, text).unwrap();
+        let report = office.import(&file).unwrap();
+        assert_eq!(report.residents_created, 3, "{what}");
+        let kept: Vec<(u32, &str)> = report.rejected_rows.iter().map(|r| (r.row_number, r.cells[0].as_str())).collect();
+        assert_eq!(kept, [(4, rows[3][0].as_str())], "{what}: Excel row 4 is the refused one");
+    }
+}
+
 /// Found by this story: a zero-width space or a second byte-order mark before 姓名 (text
 /// pasted from a web page, two CSV files joined) hid the header, and the file was refused.
 #[test]

@@ -1,9 +1,33 @@
 //! Dates as offices write them (1949-12-31, 1949/12/31, 1949年12月31日, 19491231), ages, and
 //! "today" — which tests and the demo can pin so results never depend on the wall clock.
 
+use crate::error::FieldError;
 use crate::text::to_half_width;
 use chrono::Datelike;
-pub use chrono::{NaiveDate, NaiveDateTime};
+pub use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+/// A clock time as typed: 09:00, 9:00, 09：00 (full-width colon) or 9.00.
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let text = to_half_width(text.trim()).replace(['：', '.'], ":");
+    NaiveTime::parse_from_str(&text, "%H:%M").ok()
+}
+
+/// A start and an end time as typed into a form (fields `start_time`, `end_time`): each one
+/// that is not a time adds its message; how the two must relate is the caller's rule.
+pub(crate) fn parse_times(
+    start: &str,
+    end: &str,
+    errors: &mut Vec<FieldError>,
+) -> (Option<NaiveTime>, Option<NaiveTime>) {
+    let (parsed_start, parsed_end) = (parse_time(start), parse_time(end));
+    if parsed_start.is_none() {
+        errors.push(FieldError::new("start_time", format!("开始时间“{}”无效，请写成 09:00", start.trim())));
+    }
+    if parsed_end.is_none() {
+        errors.push(FieldError::new("end_time", format!("结束时间“{}”无效，请写成 10:30", end.trim())));
+    }
+    (parsed_start, parsed_end)
+}
 
 /// Parses the date spellings found in office registers; `None` when it is not a real date.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {

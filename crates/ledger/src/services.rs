@@ -6,7 +6,7 @@
 use crate::audit::{self, Change};
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
-use crate::hours::{filter_date, hhmm, parse_time, record_checked, ValidEntry};
+use crate::hours::{filter_date, hhmm, record_checked, ValidEntry};
 use crate::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
 use crate::text::non_blank;
@@ -207,17 +207,7 @@ fn times(start: &str, end: &str, required: bool, errors: &mut Vec<FieldError>) -
     if !required && start.trim().is_empty() && end.trim().is_empty() {
         return None;
     }
-    let parsed_start = parse_time(start);
-    let parsed_end = parse_time(end);
-    if parsed_start.is_none() {
-        errors.push(FieldError::new(
-            "start_time",
-            format!("开始时间“{}”无效，志愿者的时长按它计算，请写成 09:00", start.trim()),
-        ));
-    }
-    if parsed_end.is_none() {
-        errors.push(FieldError::new("end_time", format!("结束时间“{}”无效，请写成 11:30", end.trim())));
-    }
+    let (parsed_start, parsed_end) = crate::dates::parse_times(start, end, errors);
     let (s, e) = (parsed_start?, parsed_end?);
     if e <= s {
         errors.push(FieldError::new("end_time", format!("结束时间 {} 应晚于开始时间 {}", hhmm(e), hhmm(s))));

@@ -73,11 +73,6 @@ pub struct ValidActivity {
     pub learning_mode: Option<String>,
 }
 
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    let text = crate::text::to_half_width(text.trim()).replace(['：', '.'], ":");
-    NaiveTime::parse_from_str(&text, "%H:%M").ok()
-}
-
 impl ActivityInput {
     pub fn validate(&self) -> Result<ValidActivity> {
         let mut errors = Vec::new();
@@ -100,15 +95,7 @@ impl ActivityInput {
                 format!("日期“{}”不是有效日期，请写成 2026-12-01 的样式", self.date.trim()),
             ));
         }
-        let start = parse_time(&self.start_time);
-        let end = parse_time(&self.end_time);
-        if start.is_none() {
-            errors
-                .push(FieldError::new("start_time", format!("开始时间“{}”无效，请写成 09:00", self.start_time.trim())));
-        }
-        if end.is_none() {
-            errors.push(FieldError::new("end_time", format!("结束时间“{}”无效，请写成 10:30", self.end_time.trim())));
-        }
+        let (start, end) = crate::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
         if let (Some(s), Some(e)) = (start, end) {
             if e <= s {
                 errors.push(FieldError::new(

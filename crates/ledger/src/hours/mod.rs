@@ -103,10 +103,7 @@ pub(crate) fn describe_time(date: &str, start: &str, end: &str, overnight: bool)
     format!("{date} {start}–{next_day}{end}")
 }
 
-pub(crate) fn parse_time(text: &str) -> Option<NaiveTime> {
-    let text = crate::text::to_half_width(text.trim()).replace(['：', '.'], ":");
-    NaiveTime::parse_from_str(&text, "%H:%M").ok()
-}
+pub(crate) use crate::dates::parse_time;
 
 impl HourEntryInput {
     pub fn validate(&self) -> Result<ValidEntry> {
@@ -121,15 +118,7 @@ impl HourEntryInput {
                 format!("服务日期“{}”不是有效日期，请写成 2026-12-01 的样式", self.date.trim()),
             ));
         }
-        let start = parse_time(&self.start_time);
-        let end = parse_time(&self.end_time);
-        if start.is_none() {
-            errors
-                .push(FieldError::new("start_time", format!("开始时间“{}”无效，请写成 09:00", self.start_time.trim())));
-        }
-        if end.is_none() {
-            errors.push(FieldError::new("end_time", format!("结束时间“{}”无效，请写成 11:30", self.end_time.trim())));
-        }
+        let (start, end) = crate::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
         if let (Some(s), Some(e)) = (start, end) {
             if let Some(message) = span_error(s, e, self.overnight) {
                 errors.push(FieldError::new("end_time", message));

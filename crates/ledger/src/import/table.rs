@@ -561,6 +561,11 @@ fn read_csv(path: &Path, disguised: Option<&str>) -> Result<Table> {
         return Err(not_a_table(extension));
     }
     tracing::debug!(encoding, "csv decoded");
+    // Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR. The csv crate splits records
+    // there but counts lines by LF only, so every row would be reported as row 1.
+    let bytes = text.as_bytes();
+    let lone_cr = bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || bytes.ends_with(b"\r");
+    let text = if lone_cr { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
     let sheet = path.file_stem().and_then(|s| s.to_str()).unwrap_or("CSV").to_string();
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() { b'\t' } else { b',' };
