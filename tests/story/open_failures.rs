@@ -288,3 +288,13 @@ fn a_corrupt_file_is_set_aside_and_a_backup_restored_into_a_new_file() {
     assert!(aside.to_string_lossy().contains("xinghe.db.损坏-"));
     assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the broken file is kept, never deleted");
 }
+
+/// Regression: `--db` naming a folder was reported as "not a Xinghe database".
+#[test]
+fn a_database_path_that_is_a_folder_is_refused_as_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Ledger::open(dir.path()).err().expect("a folder is not a database");
+    assert_eq!(err.kind(), "refused");
+    assert!(err.to_string().contains("是一个文件夹"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written into the folder");
+}

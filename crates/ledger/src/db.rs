@@ -28,6 +28,12 @@ pub fn open(path: &Path) -> Result<Connection> {
 }
 
 fn open_unnamed(path: &Path) -> Result<Connection> {
+    if path.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} 是一个文件夹，不是数据库文件；请指定文件夹中的 .db 文件",
+            path.display()
+        )));
+    }
     if path.exists() {
         // Even a read-only connection would leave read-only -wal/-shm files beside a read-only
         // file, which would stay read-only after the file itself is made writable again.
@@ -60,7 +66,12 @@ fn inspect_existing(path: &Path) -> Result<()> {
     }
     let not_ours = || Error::NotXinghe { path: path.to_path_buf() };
     // Not SQLite at all or damaged (NOTADB, CORRUPT), locked: those errors; anything else: not ours.
+    // A WAL database in a folder that cannot be written cannot even be read (SQLite needs its
+    // -shm file): that is a read-only folder, not a foreign file.
     let refused = |e: rusqlite::Error| match Error::from(e) {
+        Error::Database(e) if crate::failure::read_only_on_disk(path) => {
+            Error::ReadOnly { path: Some(path.to_path_buf()), detail: e.to_string() }
+        }
         Error::Database(_) => not_ours(),
         other => other.at(path),
     };
@@ -71,10 +82,8 @@ fn inspect_existing(path: &Path) -> Result<()> {
     // Reading the schema finds a damaged first page or schema table; the rest of the file is
     // not scanned at every start (Ledger::check does that, and reads meet damage as `corrupt`).
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-    if application_id != APPLICATION_ID {
-        if tables > 0 || version != 0 {
-            return Err(not_ours());
-        }
+    if application_id != APPLICATION_ID && (tables > 0 || version != 0) {
+        return Err(not_ours());
     }
     if version > schema_version() {
         return Err(Error::NewerSchema { found: version, supported: schema_version() });

@@ -25,11 +25,13 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-/// True when `path` (or, for a file not there yet, its folder) cannot be written by anyone.
-fn read_only_on_disk(path: &Path) -> bool {
+/// True when `path` (or, for a file not there yet, its folder) cannot be written. Permission
+/// bits miss a folder on a read-only mount (a locked USB stick, a network share), so the folder
+/// is also tried with a probe file — only on this error path, never on a normal open.
+pub(crate) fn read_only_on_disk(path: &Path) -> bool {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
-    read_only(folder) || read_only(path)
+    read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err()
 }
 
 impl Error {
