@@ -477,7 +477,7 @@ pub fn print_certificate(
     out: String,
 ) -> CmdResult<Printed> {
     let (from, to) = period(from, to)?;
-    let certificate = state.with(|l| l.certificate(volunteer_id, from, to))?;
+    let certificate = state.with(|l| l.issue_certificate(volunteer_id, from, to))?;
     save_printed(volunteer_sheets::certificate_pdf(&certificate, chrono_now())?, out)
 }
 // ---- end volunteers ----

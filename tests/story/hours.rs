@@ -575,6 +575,23 @@ fn the_certificate_lists_confirmed_hours_with_the_masked_id_and_the_issuer() {
     assert_eq!((november.total_minutes, november.from.as_str()), (120, "2026-11-01"));
     let err = office.ledger.certificate(zhou, NaiveDate::from_ymd_opt(2026, 11, 21), None).unwrap_err();
     assert!(err.to_string().contains("没有已确认的服务时长"), "{err}");
+
+    // Regression: two certificates for one volunteer issued on one day shared a number.
+    let first = office.ledger.issue_certificate(zhou, None, None).unwrap();
+    let second = office.ledger.issue_certificate(zhou, NaiveDate::from_ymd_opt(2026, 11, 1), None).unwrap();
+    assert_eq!(
+        (first.certificate_number.as_str(), second.certificate_number.as_str()),
+        ("LH-ZM-2026-0001", "LH-ZM-2026-0002")
+    );
+    assert!(office.ledger.issue_certificate(zhou, NaiveDate::from_ymd_opt(2026, 11, 21), None).is_err());
+    let issued = office
+        .ledger
+        .audit_log(&xinghe_ledger::audit::AuditFilter {
+            query: Some("出具志愿服务记录证明".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(issued.total, 2, "each issue is audited; a refused one is not");
 }
 
 #[test]

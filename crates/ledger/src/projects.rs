@@ -275,7 +275,8 @@ fn project_status(milestones: &[MilestoneRow], ends_on: &str, today: NaiveDate) 
     let ended = NaiveDate::parse_from_str(ends_on, "%Y-%m-%d").is_ok_and(|end| end < today);
     if !milestones.is_empty() && undone == 0 {
         DONE
-    } else if milestones.iter().any(|m| m.late) || (ended && undone > 0) {
+    } else if milestones.iter().any(|m| m.late) || (ended && (undone > 0 || milestones.is_empty())) {
+        // An ended project with nothing to show it was done is late, not "on track" forever.
         LATE
     } else {
         ON_TRACK
@@ -683,6 +684,9 @@ mod tests {
         );
         // Milestones from before the due-date rule could sit after the end of the project.
         assert_eq!(project_status(&[m("2026-12-01", None)], "2026-11-27", today()), LATE);
+        // Regression: an ended project without milestones stayed on track forever.
+        assert_eq!(project_status(&[], "2026-11-27", today()), LATE);
+        assert_eq!(project_status(&[], "2026-11-28", today()), ON_TRACK, "ends today");
         assert_eq!(m("2026-11-18", None).days_late, 10);
         assert_eq!(m("2026-11-18", Some("2026-11-20")).days_late, 0);
     }

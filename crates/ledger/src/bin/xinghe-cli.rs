@@ -600,7 +600,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Print { what: Print::Certificate { volunteer, period, out } } => {
             let (from, to) = period.dates()?;
             let volunteer = ledger.volunteer_by_number(&volunteer)?;
-            let certificate = ledger.certificate(volunteer.id, from, to)?;
+            let certificate = ledger.issue_certificate(volunteer.id, from, to)?;
             let what = format!(
                 "志愿服务记录证明（{} {}，{}，证明编号 {}）",
                 volunteer.number, volunteer.name, certificate.total_text, certificate.certificate_number

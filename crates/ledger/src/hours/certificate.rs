@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::idcard::mask_id_number;
 use crate::ledger::Ledger;
 use crate::volunteers::{volunteer_row, Conditions};
-use chrono::NaiveDate;
-use rusqlite::Connection;
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 const ORGANISATION: &str = "certificate_organisation";
 const PERSON_IN_CHARGE: &str = "certificate_person_in_charge";
@@ -61,8 +61,45 @@ impl Ledger {
         Ok(())
     }
 
+    /// Issues the certificate to print: the content of [`Ledger::certificate`] with the next
+    /// number of the year (LH-ZM-2026-0001), so no two certificates ever share a number, and
+    /// the issue recorded in the audit trail in the same transaction.
+    pub fn issue_certificate(
+        &mut self,
+        volunteer_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Certificate> {
+        let mut certificate = self.certificate(volunteer_id, from, to)?;
+        let year = self.today().year();
+        let (prefix, actor) = (self.volunteer_prefix()?, self.actor());
+        let key = format!("certificate_sequence_{year}");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: Option<String> =
+            tx.query_row("SELECT value FROM settings WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
+        let next = last.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0) + 1;
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&key, &next.to_string()],
+        )?;
+        certificate.certificate_number = format!("{prefix}-ZM-{year}-{next:04}");
+        let summary = format!(
+            "出具志愿服务记录证明 {}：{}（{}）{} 至 {}，{}",
+            certificate.certificate_number,
+            certificate.volunteer.name,
+            certificate.volunteer.number,
+            certificate.from,
+            certificate.to,
+            certificate.total_text
+        );
+        crate::audit::record(&tx, &actor, crate::audit::Change::new("生成", "志愿者", Some(volunteer_id), summary))?;
+        tx.commit()?;
+        Ok(certificate)
+    }
+
     /// The certificate of a volunteer's confirmed hours between `from` and `to` (open ends take
-    /// the first and last confirmed entry). Refused when there are none in the period.
+    /// the first and last confirmed entry), with a draft number; refused when there are none in
+    /// the period. Printing goes through [`Ledger::issue_certificate`].
     pub fn certificate(
         &self,
         volunteer_id: i64,
