@@ -4,8 +4,11 @@
 //! for the .xlsx). Only confirmed hours ever count: a pending and a rejected entry sit beside
 //! the confirmed ones and must not show up in any total.
 
+#[path = "support/joined.rs"]
+mod joined;
 #[path = "support/poppler.rs"]
 mod support;
+use joined::joined_in_january;
 use support::poppler;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
@@ -519,20 +522,4 @@ fn the_hours_workbook_reads_back_with_numbers_that_add_up_and_every_entry_in_det
     assert_eq!(number(&night[column("时长（分钟）")]), 180.0);
     let rejected = rows.iter().find(|r| cell_text(&r[column("状态")]) == "已驳回").unwrap();
     assert_eq!(cell_text(&rejected[column("审核意见")]), "时间登记有误");
-}
-
-/// Residents ticked 志愿者 join on the day of the tick; these have served since January, as the
-/// office records in the volunteer form.
-fn joined_in_january(ledger: &mut Ledger, volunteer_id: i64) {
-    let row = ledger.volunteer(volunteer_id).unwrap().volunteer;
-    let input = VolunteerInput {
-        id: Some(row.id),
-        resident_id: row.resident_id,
-        organisation_id: row.organisation_id,
-        line: row.line,
-        skills: row.skills,
-        joined_on: "2026-01-01".into(),
-        ..Default::default()
-    };
-    ledger.save_volunteer(&input).unwrap();
 }

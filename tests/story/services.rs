@@ -3,6 +3,9 @@
 //! when one of them would break a rule of the hours ledger, nobody does and the service stays
 //! open. Services are cancelled, never deleted, and closed ones cannot be changed.
 
+#[path = "support/joined.rs"]
+mod joined;
+use joined::joined_in_january;
 use std::path::Path;
 use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter};
@@ -247,20 +250,4 @@ fn organisation_names_are_unique_and_members_need_one() {
     assert_eq!(options.statuses, ["待审核", "已确认", "已驳回"]);
     let found = office.ledger.list_volunteers(&VolunteerFilter { query: "家电".into(), ..Default::default() }).unwrap();
     assert_eq!(found.iter().map(|v| v.number.as_str()).collect::<Vec<_>>(), ["LH-00002"]);
-}
-
-/// Residents ticked 志愿者 join on the day of the tick; these have served since January, as the
-/// office records in the volunteer form.
-fn joined_in_january(ledger: &mut Ledger, volunteer_id: i64) {
-    let row = ledger.volunteer(volunteer_id).unwrap().volunteer;
-    let input = VolunteerInput {
-        id: Some(row.id),
-        resident_id: row.resident_id,
-        organisation_id: row.organisation_id,
-        line: row.line,
-        skills: row.skills,
-        joined_on: "2026-01-01".into(),
-        ..Default::default()
-    };
-    ledger.save_volunteer(&input).unwrap();
 }
