@@ -2,6 +2,7 @@
 // never counted); 打印 PDF, 导出 Excel, and 证明 per volunteer (志愿服务记录证明, a draft for the office to stamp).
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
+import { latestOnly } from '../latest.js';
 import * as api from '../api.js';
 import { getState } from '../store.js';
 import { orDash, safeFileName } from '../format.js';
@@ -117,7 +118,7 @@ export function mountHoursReport(panel, ctx) {
   const results = panel.querySelector('#report-results');
   setHtml(form, filterMarkup(s));
   const paint = () => setHtmlKeepFocus(results, reportMarkup(s));
-  let seq = 0;
+  const latest = latestOnly();
 
   /** The typed period, or null (with the problems shown under the inputs). */
   const readRange = () => {
@@ -138,18 +139,14 @@ export function mountHoursReport(panel, ctx) {
     const checked = readRange();
     if (!checked) return;
     Object.assign(s, { from: checked.from, to: checked.to });
-    seq += 1;
-    const mine = seq;
-    try {
-      const report = await api.hoursReport(s.from, s.to);
-      if (mine !== seq) return;
-      Object.assign(s, { report, loaded: true, error: null });
-    } catch (error) {
-      if (mine !== seq) return;
-      Object.assign(s, { loaded: true, error });
-      reportError(error);
-    }
-    paint();
+    const delivered = await latest(() => api.hoursReport(s.from, s.to), {
+      done: (report) => Object.assign(s, { report, loaded: true, error: null }),
+      failed: (error) => {
+        Object.assign(s, { loaded: true, error });
+        reportError(error);
+      },
+    });
+    if (delivered) paint();
   };
 
   const community = () => getState().app?.community_name ?? '';

@@ -3,6 +3,7 @@
 // Entries are never deleted: a wrong one is rejected or corrected, and the history says who did what when.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
+import { latestOnly } from '../latest.js';
 import * as api from '../api.js';
 import { activityHref, volunteersHref } from '../router.js';
 import { orDash } from '../format.js';
@@ -227,7 +228,7 @@ export function mountHours(panel, ctx) {
     loaded: false,
     error: null,
   };
-  let seq = 0;
+  const latest = latestOnly();
 
   const paintFilter = () => setHtmlKeepFocus(filterForm, filterMarkup(s, ctx.volunteers));
   const paintBulk = () => {
@@ -249,21 +250,20 @@ export function mountHours(panel, ctx) {
       showErrors(filterForm, { kind: 'invalid', message: '', fields: range.problems });
       return;
     }
-    seq += 1;
-    const mine = seq;
-    try {
-      const rows = (await api.listHours(s.filter)) ?? [];
-      if (mine !== seq) return;
-      const hadTitle = s.activityTitle;
-      s.activityTitle = s.filter.activity_id ? rows.find((r) => r.activity_id === s.filter.activity_id)?.activity_title ?? s.activityTitle : null;
-      Object.assign(s, { rows, loaded: true, error: null, selected: pruneSelection(s.selected, rows) });
-      if (hadTitle !== s.activityTitle) paintFilter();
-    } catch (error) {
-      if (mine !== seq) return;
-      Object.assign(s, { loaded: true, error });
-      reportError(error);
-    }
-    paint();
+    const delivered = await latest(() => api.listHours(s.filter), {
+      done: (answer) => {
+        const rows = answer ?? [];
+        const hadTitle = s.activityTitle;
+        s.activityTitle = s.filter.activity_id ? rows.find((r) => r.activity_id === s.filter.activity_id)?.activity_title ?? s.activityTitle : null;
+        Object.assign(s, { rows, loaded: true, error: null, selected: pruneSelection(s.selected, rows) });
+        if (hadTitle !== s.activityTitle) paintFilter();
+      },
+      failed: (error) => {
+        Object.assign(s, { loaded: true, error });
+        reportError(error);
+      },
+    });
+    if (delivered) paint();
   };
 
   let typing = null;

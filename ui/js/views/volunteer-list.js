@@ -2,6 +2,7 @@
 // member of an organisation with name and phone), 离开, and a link to each one's hours.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
+import { latestOnly } from '../latest.js';
 import * as api from '../api.js';
 import { refreshStats } from '../actions.js';
 import { volunteersHref } from '../router.js';
@@ -186,23 +187,19 @@ export function mountVolunteerList(panel, ctx) {
   const toolbar = panel.querySelector('#volunteers-filter');
   const results = panel.querySelector('#volunteers-results');
   const s = { filter: { query: '', line: null, organisation_id: null, include_left: false }, rows: [], loaded: false, error: null };
-  let seq = 0;
+  const latest = latestOnly();
 
   const paintToolbar = () => setHtmlKeepFocus(toolbar, toolbarMarkup(s.filter, ctx.options));
   const paint = () => setHtmlKeepFocus(results, listMarkup(s));
   const load = async () => {
-    seq += 1;
-    const mine = seq;
-    try {
-      const rows = await api.listVolunteers(s.filter);
-      if (mine !== seq) return;
-      Object.assign(s, { rows: rows ?? [], loaded: true, error: null });
-    } catch (error) {
-      if (mine !== seq) return;
-      Object.assign(s, { loaded: true, error });
-      reportError(error);
-    }
-    paint();
+    const delivered = await latest(() => api.listVolunteers(s.filter), {
+      done: (rows) => Object.assign(s, { rows: rows ?? [], loaded: true, error: null }),
+      failed: (error) => {
+        Object.assign(s, { loaded: true, error });
+        reportError(error);
+      },
+    });
+    if (delivered) paint();
   };
 
   let typing = null;
