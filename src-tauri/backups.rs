@@ -51,7 +51,7 @@ impl Backups {
     /// The start-up backup, through a read-only connection of its own on the database file, so
     /// the window and its commands never wait for it. Nothing when no register is open.
     pub fn at_start_up(&self, state: &AppState) {
-        if state.with(|_| Ok(())).is_err() {
+        if state.with_signed_out(|_| Ok(())).is_err() {
             return;
         }
         let _turn = self.running.lock().unwrap_or_else(|p| p.into_inner());
@@ -61,7 +61,7 @@ impl Backups {
     /// The exit backup: always, through the app's own connection.
     pub fn at_exit(&self, state: &AppState) {
         let _turn = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        self.record("退出时", state.with(|l| l.auto_backup(&self.folder, local_now()).map(Some)));
+        self.record("退出时", state.with_signed_out(|l| l.auto_backup(&self.folder, local_now()).map(Some)));
     }
 }
 

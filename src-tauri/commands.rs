@@ -27,8 +27,9 @@ use xinghe_ledger::model::{
     BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Options, Page,
     ResidentInput, ResidentRecord, Stats, UnitInput,
 };
+use xinghe_ledger::operators::{OperatorInput, OperatorRow, RevealedResident, Session, SessionStatus};
 use xinghe_ledger::projects::{ProjectDetail, ProjectInput, ProjectRow};
-use xinghe_ledger::roster::{self, RosterOptions};
+use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::services::{ServiceDone, ServiceDoneInput, ServiceFilter, ServiceInput, ServiceRow};
 use xinghe_ledger::volunteer_sheets;
 use xinghe_ledger::volunteers::VolunteerSettings;
@@ -68,7 +69,7 @@ pub struct AppInfo {
 
 #[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    let opened = state.with(|l| l.community_name());
+    let opened = state.with_signed_out(|l| l.community_name());
     Ok(AppInfo {
         db_path: state.db_path().display().to_string(),
         opened: opened.is_ok(),
@@ -235,7 +236,7 @@ pub fn print_roster(
     unmasked: bool,
 ) -> CmdResult<Printed> {
     let options = RosterOptions { unmasked, printed_at: chrono_now() };
-    save_printed(state.with(|l| roster::render(&l.roster(grid.as_deref())?, &options))?, out)
+    save_printed(state.with(|l| l.roster_pdf(grid.as_deref(), &options))?.1, out)
 }
 
 fn chrono_now() -> xinghe_ledger::dates::NaiveDateTime {
@@ -568,8 +569,52 @@ pub fn volunteer_settings(state: State<'_, AppState>) -> CmdResult<VolunteerSett
 }
 
 #[tauri::command(async)]
-pub fn set_operator_name(state: State<'_, AppState>, name: String) -> CmdResult<()> {
-    Ok(state.with(|l| l.set_operator_name(&name))?)
+pub fn session_status(state: State<'_, AppState>) -> CmdResult<SessionStatus> {
+    Ok(state.with_signed_out(|l| l.session_status())?)
+}
+
+#[tauri::command(async)]
+pub fn create_first_admin(state: State<'_, AppState>, name: String, password: String) -> CmdResult<Session> {
+    Ok(state.with_signed_out(|l| l.create_first_admin(&name, &password))?)
+}
+
+#[tauri::command(async)]
+pub fn log_in(state: State<'_, AppState>, name: String, password: String) -> CmdResult<Session> {
+    Ok(state.with_signed_out(|l| l.log_in(&name, &password))?)
+}
+
+#[tauri::command(async)]
+pub fn lock_session(state: State<'_, AppState>) -> CmdResult<()> {
+    Ok(state.with_signed_out(|l| {
+        l.lock();
+        Ok(())
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn list_operators(state: State<'_, AppState>) -> CmdResult<Vec<OperatorRow>> {
+    Ok(state.with(|l| l.list_operators())?)
+}
+
+#[tauri::command(async)]
+pub fn save_operator(state: State<'_, AppState>, input: OperatorInput) -> CmdResult<i64> {
+    Ok(state.with(|l| l.save_operator(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn change_own_password(state: State<'_, AppState>, old_password: String, new_password: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.change_own_password(&old_password, &new_password))?)
+}
+
+#[tauri::command(async)]
+pub fn set_idle_lock_minutes(state: State<'_, AppState>, minutes: u32) -> CmdResult<()> {
+    Ok(state.with(|l| l.set_idle_lock_minutes(minutes))?)
+}
+
+/// 查看完整信息: one resident's full ID number and phone, for an administrator, audited.
+#[tauri::command(async)]
+pub fn reveal_resident(state: State<'_, AppState>, id: i64) -> CmdResult<RevealedResident> {
+    Ok(state.with(|l| l.reveal_resident(id))?)
 }
 
 #[tauri::command(async)]
@@ -601,6 +646,7 @@ pub struct BackupStatusView {
 
 #[tauri::command(async)]
 pub fn backup_status(state: State<'_, AppState>, backups: State<'_, Backups>) -> CmdResult<BackupStatusView> {
+    state.check_if_open(|l| l.require_session())?;
     let status = backup::status(backups.folder(), &state.db_path(), local_now())?;
     Ok(BackupStatusView { status, last_error: backups.last_error() })
 }
@@ -612,6 +658,7 @@ pub fn backup_to_folder<R: Runtime>(
     state: State<'_, AppState>,
     folder: Option<String>,
 ) -> CmdResult<Option<String>> {
+    state.with(|l| l.require_admin("把数据备份到其他位置"))?;
     let Some(folder) = folder.map(PathBuf::from).or_else(|| files::pick_folder(&app, "选择备份位置（例如 U 盘）"))
     else {
         return Ok(None);
@@ -636,6 +683,7 @@ pub fn inspect_backup<R: Runtime>(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> CmdResult<Option<BackupPreview>> {
+    state.check_if_open(|l| l.require_admin("从备份恢复"))?;
     let Some(path) = path.map(PathBuf::from).or_else(|| files::pick_open(&app, FileKind::Backup)) else {
         return Ok(None);
     };

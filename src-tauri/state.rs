@@ -52,7 +52,7 @@ impl AppState {
         }
         match Ledger::open(&path) {
             Ok(ledger) => {
-                *guard = Some(ledger);
+                *guard = Some(with_logins(ledger));
                 self.set_open_error(None);
                 Ok(())
             }
@@ -85,7 +85,7 @@ impl AppState {
             return Err(Error::Refused("数据库已经打开；请在“设置 → 数据备份”中从备份恢复".into()));
         }
         let (ledger, recovery) = failure::restore_into_new_file(&path, backup, xinghe_ledger::dates::local_now())?;
-        *guard = Some(ledger);
+        *guard = Some(with_logins(ledger));
         self.set_open_error(None);
         Ok(recovery)
     }
@@ -110,8 +110,26 @@ impl AppState {
         self.ledger.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on the open ledger.
+    /// A check for what the start screen also offers while no register is open: it applies
+    /// only once a register is.
+    pub fn check_if_open(&self, check: impl FnOnce(&Ledger) -> xinghe_ledger::Result<()>) -> xinghe_ledger::Result<()> {
+        self.lock().as_ref().map_or(Ok(()), check)
+    }
+
+    /// Runs `f` on the open ledger for the logged-in operator (`signed_out` when nobody is).
     pub fn with<T>(&self, f: impl FnOnce(&mut Ledger) -> xinghe_ledger::Result<T>) -> xinghe_ledger::Result<T> {
+        self.with_signed_out(|ledger| {
+            ledger.require_session()?;
+            f(ledger)
+        })
+    }
+
+    /// Runs `f` on the open ledger whether or not anyone is logged in: logging in, the start
+    /// and login screens, and the automatic backups.
+    pub fn with_signed_out<T>(
+        &self,
+        f: impl FnOnce(&mut Ledger) -> xinghe_ledger::Result<T>,
+    ) -> xinghe_ledger::Result<T> {
         let mut guard = self.lock();
         let ledger = guard.as_mut().ok_or(Error::NoDatabase)?;
         // A read-only, full, locked or damaged file is named in the message.
@@ -134,8 +152,14 @@ impl AppState {
         } else if !demo {
             return Err(Error::invalid("community_name", "请填写社区名称"));
         }
-        *guard = Some(ledger);
+        *guard = Some(with_logins(ledger));
         self.set_open_error(None);
         Ok(())
     }
+}
+
+/// In the app every action needs a logged-in operator; the first start creates one.
+fn with_logins(mut ledger: Ledger) -> Ledger {
+    ledger.require_login();
+    ledger
 }

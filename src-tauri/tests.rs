@@ -44,7 +44,15 @@ impl TestApp {
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
+
+    /// The first start: a new register (the demo or an empty one) and its administrator.
+    fn start(&self, mode: &str, community_name: &str) {
+        self.ok("create_database", json!({"mode": mode, "communityName": community_name}));
+        self.ok("create_first_admin", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
+    }
 }
+
+const ADMIN_PASSWORD: &str = "liuhe-2026";
 
 fn chrono_date(y: i32, m: u32, d: u32) -> xinghe_ledger::dates::NaiveDate {
     xinghe_ledger::dates::NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -61,12 +69,59 @@ fn a_first_start_has_no_database_until_the_user_chooses() {
     let info = t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
     assert_eq!(info["opened"], true);
     assert_eq!(info["community_name"], "浏河社区");
+    // The register is open, but nothing in it until its first administrator exists.
+    assert_eq!(t.ok("session_status", json!({}))["has_operators"], false);
+    assert_eq!(t.call("stats", json!({})).unwrap_err()["kind"], "signed_out");
+    let session = t.ok("create_first_admin", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
+    assert_eq!((session["name"].as_str(), session["role"].as_str()), (Some("李敏"), Some("admin")));
+    t.ok("stats", json!({}));
+}
+
+#[test]
+fn staff_log_in_lock_and_are_refused_the_administrators_commands() {
+    let t = app();
+    t.start("demo", "");
+    t.ok(
+        "save_operator",
+        json!({"input": {"id": null, "name": "王芳", "role": "staff", "active": true, "password": "wangfang1"}}),
+    );
+    let household = t.ok("list_households", json!({"filter": {}}))["rows"][0]["id"].clone();
+    let member = t.ok("get_household", json!({"id": household}))["members"][0]["id"].clone();
+    let revealed = t.ok("reveal_resident", json!({"id": member}));
+    assert_eq!(revealed["id_number"].as_str().map(str::len), Some(18), "{revealed}");
+
+    t.ok("lock_session", json!({}));
+    let signed_out = t.call("list_households", json!({"filter": {}})).unwrap_err();
+    assert_eq!(signed_out["kind"], "signed_out");
+    assert_eq!(signed_out["message"], "台账已锁定，请先登录");
+    assert_eq!(t.ok("session_status", json!({}))["last_name"], "李敏");
+    let wrong = t.call("log_in", json!({"name": "王芳", "password": "nope-nope"})).unwrap_err();
+    assert_eq!((wrong["kind"].as_str(), wrong["fields"][0]["field"].as_str()), (Some("invalid"), Some("password")));
+
+    let session = t.ok("log_in", json!({"name": "王芳", "password": "wangfang1"}));
+    assert_eq!(session["role"], "staff");
+    t.ok("list_households", json!({"filter": {}}));
+    for (cmd, args) in [
+        ("set_community_name", json!({"name": "星河社区"})),
+        ("reveal_resident", json!({"id": member})),
+        ("audit_log", json!({"filter": {}})),
+        ("list_operators", json!({})),
+        ("set_idle_lock_minutes", json!({"minutes": 5})),
+        ("backup_to_folder", json!({"folder": "/tmp"})),
+        ("inspect_backup", json!({"path": "/nonexistent.xinghe.db"})),
+        ("print_roster", json!({"out": "/tmp/never.pdf", "grid": null, "unmasked": true})),
+    ] {
+        let refused = t.call(cmd, args).unwrap_err();
+        assert_eq!(refused["kind"], "forbidden", "{cmd}: {refused}");
+        assert!(refused["message"].as_str().unwrap().starts_with("只有管理员可以"), "{cmd}: {refused}");
+    }
+    t.ok("change_own_password", json!({"oldPassword": "wangfang1", "newPassword": "wangfang2"}));
 }
 
 #[test]
 fn a_household_and_residents_through_the_commands() {
     let t = app();
-    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    t.start("empty", "浏河社区");
     let grid = t.ok("save_grid", json!({"input": {"name": "第一网格", "head_name": "周丽华"}}));
     let building = t.ok("save_building", json!({"input": {"grid_id": grid, "name": "8栋"}}));
     let unit = t.ok("save_unit", json!({"input": {"building_id": building, "name": "2单元"}}));
@@ -96,7 +151,7 @@ fn a_household_and_residents_through_the_commands() {
 #[test]
 fn a_bad_id_number_comes_back_as_kind_and_chinese_message_per_field() {
     let t = app();
-    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    t.start("demo", "");
     let err = t
         .call(
             "save_resident",
@@ -123,7 +178,7 @@ fn launch_options_read_db_and_demo() {
 #[test]
 fn a_class_through_the_commands_with_residents_and_guests() {
     let t = app();
-    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    t.start("demo", "");
     let input = json!({"title": "命令测试课", "line": "其他", "date": "2030-01-08", "start_time": "9:00",
                        "end_time": "10:00", "capacity": 1});
     let id = t.ok("save_activity", json!({"input": input}));
@@ -151,7 +206,7 @@ fn a_class_through_the_commands_with_residents_and_guests() {
 #[test]
 fn a_service_is_done_through_the_commands_and_its_volunteer_gets_hours_to_review() {
     let t = app();
-    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    t.start("demo", "");
     let yesterday = xinghe_ledger::dates::local_today().pred_opt().unwrap().to_string();
     let care = t.ok("care_list", json!({"thresholdDays": 30}));
     assert_eq!(care["threshold_days"], 30);
@@ -198,7 +253,7 @@ fn a_service_is_done_through_the_commands_and_its_volunteer_gets_hours_to_review
 #[test]
 fn projects_milestones_and_volunteer_settings_through_the_commands() {
     let t = app();
-    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    t.start("empty", "浏河社区");
     let input = json!({"name": "银发YUE 助老项目", "line": "银力量·离退休党员", "owner": "周丽华", "goal": "",
                        "starts_on": "2020-01-01", "ends_on": "2040-12-31",
                        "milestones": [{"title": "入户摸底", "due_on": "2020-03-31"}, {"title": "总结", "due_on": "2040-12-01"}]});
@@ -236,7 +291,7 @@ fn projects_milestones_and_volunteer_settings_through_the_commands() {
 #[test]
 fn the_audit_log_command_pages_newest_first_and_masks_phones() {
     let t = app();
-    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    t.start("empty", "浏河社区");
     t.ok("set_care_visit_days", json!({"days": 45}));
     t.ok("set_care_visit_days", json!({"days": 60}));
     let page = t.ok("audit_log", json!({"filter": {"entity": "设置", "limit": 1}}));
@@ -254,7 +309,7 @@ fn the_audit_log_command_pages_newest_first_and_masks_phones() {
 #[test]
 fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
     let t = app();
-    t.ok("create_database", json!({"mode": "demo", "communityName": ""}));
+    t.start("demo", "");
     let options = t.ok("volunteer_options", json!({}));
     assert_eq!(options["statuses"], json!(["待审核", "已确认", "已驳回"]));
     let org = t.ok(
@@ -386,7 +441,7 @@ fn backup_inspect_and_restore_through_the_commands() {
         "no_database"
     );
 
-    t.ok("create_database", json!({"mode": "empty", "communityName": "浏河社区"}));
+    t.start("empty", "浏河社区");
     let grid = t.ok("save_grid", json!({"input": {"name": "第一网格"}}));
     let building = t.ok("save_building", json!({"input": {"grid_id": grid, "name": "8栋"}}));
     let unit = t.ok("save_unit", json!({"input": {"building_id": building, "name": "1单元"}}));
@@ -416,6 +471,9 @@ fn backup_inspect_and_restore_through_the_commands() {
     let report = t.ok("restore_backup", json!({"path": written}));
     assert_eq!(report["restored"]["counts"]["households"], 1);
     assert!(report["safety_backup"].as_str().unwrap().contains("恢复前"));
+    // The restored data has its own operators: the administrator logs in again.
+    assert_eq!(t.call("stats", json!({})).unwrap_err()["kind"], "signed_out");
+    t.ok("log_in", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
     assert_eq!(t.ok("stats", json!({}))["households"], 1);
 
     // The exit backup, as RunEvent::Exit runs it; then the status shows it.
@@ -428,3 +486,31 @@ fn backup_inspect_and_restore_through_the_commands() {
     assert!(status["newest_path"].as_str().unwrap().contains("xinghe-自动备份-"));
 }
 // ---- end backups and restore ----
+
+/// Regression: once logins came, the start-up backup asked for a session and silently never
+/// ran, since nobody is logged in while the app starts. Backups are the machine's, not a user's.
+#[test]
+fn the_automatic_backups_run_while_nobody_is_logged_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+        ledger.require_login();
+        ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
+    }
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    let app = with_commands(mock_builder())
+        .manage(AppState::new(db.clone()))
+        .manage(backups::Backups::new(folder.clone()))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let state = app.state::<AppState>();
+    assert!(matches!(state.with(|_| Ok(())), Err(xinghe_ledger::Error::SignedOut)));
+    let backups = app.state::<backups::Backups>();
+    backups.at_start_up(&state);
+    backups.at_exit(&state);
+    assert_eq!(backups.last_error(), None);
+    let written = xinghe_ledger::backup::auto_backups(&folder, &db).unwrap();
+    assert!(!written.is_empty(), "the start-up and exit backups were written");
+}

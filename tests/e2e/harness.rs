@@ -14,6 +14,10 @@ use thirtyfour::prelude::*;
 /// The app is single-instance and owns its database: tests take turns.
 static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// The administrator every test works as (created on the first start of each register).
+pub const ADMIN_NAME: &str = "李敏";
+pub const ADMIN_PASSWORD: &str = "liuhe-2026";
+
 const SESSION_TIMEOUT: Duration = Duration::from_secs(90);
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -138,7 +142,60 @@ impl App {
                 Err(_) => panic!("WebDriver session not created within {SESSION_TIMEOUT:?}"),
             }
         };
-        App { driver, _process: process, _turn: turn }
+        let app = App { driver, _process: process, _turn: turn };
+        app.pass_operators_screen(true).await;
+        app
+    }
+
+    /// After an action that opens a register (the demo, a restore, 重试): gets past the
+    /// operators' screen into the app as the test administrator.
+    pub async fn enter(&self) {
+        self.pass_operators_screen(false).await;
+    }
+
+    /// Waits for the operators' screen and gets past it as the test administrator: creates
+    /// them on a register that has no operators yet, logs in on one that has. At launch the
+    /// welcome screen (no register open) is a first screen too, left as it is.
+    async fn pass_operators_screen(&self, welcome_is_fine: bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.shown("#auth-create").await {
+                self.type_into("#auth-name", ADMIN_NAME).await;
+                self.type_into("#auth-password", ADMIN_PASSWORD).await;
+                self.type_into("#auth-confirm", ADMIN_PASSWORD).await;
+                self.click("#auth-submit").await;
+                self.element(".app-header").await;
+                return;
+            }
+            if self.shown("#auth-login").await {
+                self.log_in(ADMIN_NAME, ADMIN_PASSWORD).await;
+                self.element(".app-header").await;
+                return;
+            }
+            if self.shown(".app-header").await || (welcome_is_fine && self.shown(".welcome-card:not(.auth-card)").await)
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the app showed no first screen within {WAIT:?}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Fills the login screen and submits it.
+    pub async fn log_in(&self, name: &str, password: &str) {
+        self.type_into("#auth-name", name).await;
+        self.type_into("#auth-password", password).await;
+        self.click("#auth-submit").await;
+    }
+
+    /// Whether an element matching `css` is on screen now (no waiting).
+    pub async fn shown(&self, css: &str) -> bool {
+        for element in self.driver.find_all(By::Css(css)).await.unwrap_or_default() {
+            if element.is_displayed().await.unwrap_or(false) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Ends the session (closing the app) and stops tauri-driver.
@@ -150,13 +207,13 @@ impl App {
 
     /// Waits for the first element matching `css` to be shown.
     pub async fn element(&self, css: &str) -> WebElement {
-        self.driver
-            .query(By::Css(css))
-            .wait(WAIT, Duration::from_millis(100))
-            .and_displayed()
-            .first()
-            .await
-            .unwrap_or_else(|e| panic!("no visible element {css}: {e}"))
+        match self.driver.query(By::Css(css)).wait(WAIT, Duration::from_millis(100)).and_displayed().first().await {
+            Ok(element) => element,
+            Err(e) => {
+                let page = self.driver.find(By::Css("body")).await.unwrap().text().await.unwrap_or_default();
+                panic!("no visible element {css}: {e}; the page shows:\n{page}")
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) {

@@ -23,6 +23,10 @@ async fn a_household_with_two_residents_is_found_by_initials_and_survives_a_rest
     let app = App::launch(&db).await;
     // First start: no database yet, the welcome screen offers the demo.
     app.click("#create-demo").await;
+    // The first start makes its administrator.
+    app.element("#auth-create").await;
+    app.screenshot("00-create-admin").await;
+    app.enter().await;
     // The dashboard is the start page; the register is one click away.
     app.element("#dash-counts").await;
     app.click("a[data-nav=\"households\"]").await;
@@ -1071,6 +1075,8 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
         assert!(std::time::Instant::now() < deadline, "the window did not reload after the restore");
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     }
+    // The restored data has its own operators (last week's copy had none yet): in again.
+    app.enter().await;
     app.click("a[data-nav=\"dashboard\"]").await;
     app.wait_for_text("#dash-count-households", "2").await;
     app.close().await;
@@ -1128,6 +1134,7 @@ async fn a_corrupt_database_starts_on_the_welcome_screen_and_is_restored_from_it
     assert!(aside.contains("e2e.db.损坏-"), "{aside}");
     app.screenshot("49-welcome-recovered").await;
     app.click("#recovered-ok").await;
+    app.enter().await;
     app.element("#dash-counts").await;
     app.click("a[data-nav=\"households\"]").await;
     app.wait_for_text("#households-table", "103").await;
@@ -1152,6 +1159,7 @@ async fn a_locked_database_shows_the_message_and_opens_on_retry() {
     other.execute_batch("COMMIT").unwrap();
     drop(other);
     app.click("#open-retry").await;
+    app.enter().await;
     app.element("#dash-counts").await;
     app.close().await;
 }
@@ -1263,3 +1271,84 @@ async fn an_edited_resident_shows_on_the_audit_log_page() {
     app.screenshot("audit-log").await;
     app.close().await;
 }
+
+// ---- operators and roles (issue 6: staff and privacy) ----
+
+/// 李敏, the administrator made on the first start, adds 王芳 as staff, looks at one resident's
+/// full ID number (recorded in the 操作日志) and locks the window. 王芳 mistypes her password,
+/// then logs in: she works on the register but is offered neither the 操作日志, nor the full
+/// exports, nor 查看完整信息, and the settings tell her they are for administrators.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_daily_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101"]);
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let household = ledger.list_households(&Default::default()).unwrap().rows[0].id;
+        let resident = xinghe_ledger::model::ResidentInput {
+            household_id: household,
+            name: "孔喆".into(),
+            relation: "配偶".into(),
+            id_number: Some(GOOD_ID.into()),
+            phone: Some("13800000001".into()),
+            ..Default::default()
+        };
+        ledger.save_resident(&resident).unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.wait_for_text("#session-name", harness::ADMIN_NAME).await;
+    app.wait_for_text("#session-role", "管理员").await;
+
+    app.click("a[data-nav=\"settings\"]").await;
+    scroll_to(&app, "#operators-settings").await;
+    app.type_into("#op-name", "王芳").await;
+    app.choose("#op-role", "工作人员").await;
+    app.type_into("#op-password", "wangfang1").await;
+    app.click("#op-add").await;
+    app.wait_for_text("#operators-table", "王芳").await;
+    app.screenshot("60-settings-operators").await;
+
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "101").await;
+    app.click("#households-table tbody tr td").await;
+    let detail = app.wait_for_text("#household-detail", "********").await.text().await.unwrap();
+    assert!(!detail.contains(GOOD_ID), "masked on the page: {detail}");
+    app.click(".reveal-resident").await;
+    app.wait_for_text("#reveal-id-number", GOOD_ID).await;
+    app.wait_for_text("#reveal-phone", "138").await;
+    app.element("#reveal-note").await;
+    app.screenshot("61-reveal-dialog").await;
+    app.click("#reveal-close").await;
+    wait_gone(&app, "#reveal-dialog").await;
+
+    app.click("#lock-button").await;
+    app.element("#auth-login").await;
+    let name = app.element("#auth-name").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(name, harness::ADMIN_NAME, "the last name is filled in");
+    assert!(!app.shown("#household-detail").await, "nothing of the register shows while locked");
+    app.screenshot("62-locked").await;
+    app.log_in("王芳", "wangfang2").await;
+    app.wait_for_text("#auth-login", "姓名或密码不正确").await;
+    app.log_in("王芳", "wangfang1").await;
+    app.wait_for_text("#session-role", "工作人员").await;
+
+    assert!(!app.shown("a[data-nav=\"audit\"]").await, "the 操作日志 is for administrators");
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "101").await;
+    assert!(!app.shown("#export-residents").await, "full exports are for administrators");
+    app.click("#households-table tbody tr td").await;
+    app.wait_for_text("#household-detail", "********").await;
+    assert!(!app.shown(".reveal-resident").await, "查看完整信息 is for administrators");
+    app.click("a[data-nav=\"settings\"]").await;
+    app.wait_for_text("#community-admin-only", "管理员").await;
+    app.screenshot("63-settings-as-staff").await;
+    app.close().await;
+
+    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let log = ledger.audit_log(&xinghe_ledger::audit::AuditFilter::default()).unwrap().rows;
+    let seen: Vec<_> = log.iter().map(|r| (r.operator.as_str(), r.action.as_str())).collect();
+    assert!(seen.contains(&(harness::ADMIN_NAME, "查看完整信息")), "{seen:?}");
+    assert!(seen.contains(&("王芳", "登录失败")) && seen.contains(&("王芳", "登录")), "{seen:?}");
+}
+// ---- end operators and roles ----

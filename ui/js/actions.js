@@ -18,6 +18,8 @@ export const emptyFilter = () => ({
   limit: PAGE_SIZE,
 });
 
+export const emptyHouseholds = () => ({ filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false });
+
 /** Loads what every screen needs once a database is open. */
 export async function loadBasics() {
   await Promise.all([refreshStats(), loadOptions(), loadHierarchy()]);
@@ -47,19 +49,6 @@ export async function loadHierarchy() {
   } catch (error) {
     reportError(error);
   }
-}
-
-export async function createDatabase(mode, communityName) {
-  const app = await api.createDatabase(mode, communityName);
-  setState({
-    app,
-    households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
-    activityOptions: null,
-    activities: emptyActivities(),
-    activity: null,
-  });
-  await loadBasics();
-  return app;
 }
 
 let listSeq = 0;
@@ -103,6 +92,28 @@ export async function loadHousehold(id) {
     // With the old detail still shown the view would not show the error: say it here.
     if (getState().household.detail) reportError(error);
   }
+}
+
+/**
+ * Forgets what showed residents (households, a household, activities and sign-ups, the places' heads, an import
+ * preview) when the register is locked or another one opens; answers still on their way are dropped, so none of it
+ * comes back. A running import keeps its progress (it goes on in the core).
+ */
+export function forgetRegisterData() {
+  listSeq += 1;
+  householdSeq += 1;
+  activitiesSeq += 1;
+  activitySeq += 1;
+  previewSeq += 1;
+  const { running, progress } = getState().importer ?? emptyImport();
+  setState({
+    households: emptyHouseholds(),
+    household: null,
+    hierarchy: null,
+    activities: emptyActivities(),
+    activity: null,
+    importer: { ...emptyImport(), running, progress },
+  });
 }
 
 /** Marks which member to highlight when a household is opened from a search hit (read once by the detail view). */

@@ -23,15 +23,41 @@ function normalise(error) {
   return { kind: 'unknown', message, fields: [] };
 }
 
+let signedOutListener = null;
+
+/** `fn(error)` is told whenever a command fails because nobody is logged in (locked, or the session ended). */
+export function onSignedOut(fn) {
+  signedOutListener = fn;
+}
+
 async function call(command, args) {
   try {
     return await invoke(command, args);
   } catch (error) {
-    throw normalise(error);
+    const normalised = normalise(error);
+    if (normalised.kind === 'signed_out') signedOutListener?.(normalised);
+    throw normalised;
   }
 }
 
 export const appInfo = () => call('app_info');
+
+// ---- Operators, logging in, locking ----
+// Except app_info, session_status, create_first_admin, log_in and the welcome screen's, every command needs someone logged in
+// (else kind 'signed_out'); those marked admin (and the admin-only ones elsewhere) refuse staff with kind 'forbidden'.
+export const sessionStatus = () => call('session_status');
+export const createFirstAdmin = (name, password) => call('create_first_admin', { name, password });
+export const logIn = (name, password) => call('log_in', { name, password });
+export const lockSession = () => call('lock_session');
+export const listOperators = () => call('list_operators'); // admin
+/** `input`: `{ id (null = new), name, role, active, password (null = unchanged) }`. */
+export const saveOperator = (input) => call('save_operator', { input }); // admin
+export const changeOwnPassword = (oldPassword, newPassword) => call('change_own_password', { oldPassword, newPassword });
+export const setIdleLockMinutes = (minutes) => call('set_idle_lock_minutes', { minutes }); // admin
+/** The full ID number and phone of one resident; the core records the viewing in 操作日志. Never kept in the store. */
+export const revealResident = (id) => call('reveal_resident', { id }); // admin
+// ---- end operators ----
+
 export const createDatabase = (mode, communityName) => call('create_database', { mode, communityName });
 export const stats = () => call('stats');
 export const options = () => call('options');
@@ -125,7 +151,6 @@ export const saveProject = (input) => call('save_project', { input });
 export const completeMilestone = (milestoneId, date = null) => call('complete_milestone', { milestoneId, date });
 export const volunteerSettings = () => call('volunteer_settings');
 export const setVolunteerPrefix = (prefix) => call('set_volunteer_prefix', { prefix });
-export const setOperatorName = (name) => call('set_operator_name', { name });
 export const saveCertificateIssuer = (issuer) => call('save_certificate_issuer', { issuer });
 // ---- end dashboard, care visits, services, projects, settings ----
 

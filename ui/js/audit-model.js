@@ -1,11 +1,11 @@
 // 操作日志 view model: the filter sent to the core, paging, and the "修改内容" lines of one record
 // (field: before → after). Pure functions, unit-tested with node --test (tests/ui/audit.test.mjs).
 
-/** What the core accepts as `action` and `entity` (the CHECK lists of migration 0004). */
+/** What the core accepts as `action` and `entity` (the CHECK lists of migration 0005). */
 export const AUDIT_ACTIONS = ['新增', '修改', '迁出', '去世', '删除', '导入', '恢复', '生成', '报名', '取消', '签到', '登记',
-  '确认', '驳回', '更正', '完成', '退出', '查看完整信息'];
+  '确认', '驳回', '更正', '完成', '退出', '查看完整信息', '登录', '登录失败'];
 export const AUDIT_ENTITIES = ['居民', '住户', '网格', '楼栋', '单元', '活动系列', '活动', '报名', '志愿者', '组织', '志愿时长',
-  '服务', '项目', '节点', '设置', '备份', '台账'];
+  '服务', '项目', '节点', '设置', '备份', '台账', '操作员'];
 
 export const AUDIT_PAGE_SIZE = 50;
 

@@ -17,7 +17,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-/// What a record can say was done (the CHECK of `audit_log.action`).
+/// What a record can say was done (the CHECK of `audit_log.action`, migration 0005).
 pub const ACTIONS: &[&str] = &[
     "新增",
     "修改",
@@ -37,9 +37,11 @@ pub const ACTIONS: &[&str] = &[
     "完成",
     "退出",
     "查看完整信息",
+    "登录",
+    "登录失败",
 ];
 
-/// What a record can be about (the CHECK of `audit_log.entity`).
+/// What a record can be about (the CHECK of `audit_log.entity`, migration 0005).
 pub const ENTITIES: &[&str] = &[
     "居民",
     "住户",
@@ -58,6 +60,7 @@ pub const ENTITIES: &[&str] = &[
     "设置",
     "备份",
     "台账",
+    "操作员",
 ];
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -374,6 +377,7 @@ impl Ledger {
     /// The audit trail, newest first, filtered and paged; ID numbers and phones masked unless
     /// `filter.unmasked`.
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Page<AuditRow>> {
+        self.require_admin("查看操作日志")?;
         let mut conditions = vec!["1 = 1".to_string()];
         let mut values: Vec<Value> = Vec::new();
         let mut bind = |condition: &str, value: Value| {
@@ -456,6 +460,7 @@ impl Ledger {
 
     /// Every operator named in the trail, for the page's filter.
     pub fn audit_operators(&self) -> Result<Vec<String>> {
+        self.require_admin("查看操作日志")?;
         let mut stmt = self.conn.prepare("SELECT DISTINCT operator FROM audit_log ORDER BY operator")?;
         let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(names)

@@ -584,6 +584,7 @@ impl Ledger {
     /// A verified copy of the register at `out` (online backup API), written atomically: `out`
     /// is either left as it was or replaced by the complete, checked copy.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
+        self.require_admin("把数据备份到其他位置")?;
         if same_file(out, self.path()) {
             return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
         }
@@ -593,6 +594,7 @@ impl Ledger {
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
     /// over an existing file. Returns the file written.
     pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+        self.require_admin("把数据备份到其他位置")?;
         if !folder.is_dir() {
             return Err(Error::invalid("folder", format!("备份位置 {} 不是一个已有的文件夹", folder.display())));
         }
@@ -633,6 +635,7 @@ impl Ledger {
     /// valid; an older backup is migrated; integrity is checked. If anything after the copy
     /// fails, the safety backup is copied back.
     pub fn restore_from(&mut self, backup: &Path, folder: &Path) -> Result<RestoreReport> {
+        self.require_admin("从备份恢复")?;
         let info = inspect_backup(backup)?;
         if same_file(backup, self.path()) {
             return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", backup.display())));
@@ -653,6 +656,8 @@ impl Ledger {
             self.changed();
             return Err(e);
         }
+        // The restored data has its own operators: whoever is at the PC logs in again.
+        self.lock();
         Ok(RestoreReport {
             migrated_from: info.needs_migration.then_some(info.schema_version),
             restored: info,

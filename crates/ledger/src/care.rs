@@ -93,6 +93,7 @@ impl Ledger {
     }
 
     pub fn set_care_visit_days(&mut self, days: i64) -> Result<()> {
+        self.require_admin("修改设置")?;
         let days = check_threshold(days)?;
         let actor = self.actor();
         let tx = self.conn.transaction()?;

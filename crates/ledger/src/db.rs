@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_activities.sql"),
     include_str!("../migrations/0003_volunteers.sql"),
     include_str!("../migrations/0004_audit.sql"),
+    include_str!("../migrations/0005_operators.sql"),
 ];
 
 pub fn schema_version() -> i64 {

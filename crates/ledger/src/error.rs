@@ -37,6 +37,12 @@ pub enum Error {
     NewerSchema { found: i64, supported: i64 },
     #[error("{0}")]
     Refused(String),
+    /// The app requires a login and nobody is logged in (never started, locked, or idle).
+    #[error("台账已锁定，请先登录")]
+    SignedOut,
+    /// A logged-in staff member asked for an administrator's action.
+    #[error("只有管理员可以{0}，请用管理员账号登录后再试")]
+    Forbidden(String),
     /// Not a readable SQLite file (SQLITE_NOTADB) or a damaged one (SQLITE_CORRUPT): refused untouched.
     #[error("文件 {} 已损坏，或不是星河社区台账的数据库（{detail}），无法打开。文件没有被改动；请从备份恢复，或打开其他数据库", path.display())]
     Corrupt { path: PathBuf, detail: String },
@@ -79,6 +85,8 @@ impl Error {
             Error::NotXinghe { .. } => "not_xinghe",
             Error::NewerSchema { .. } => "newer_schema",
             Error::Refused(_) => "refused",
+            Error::SignedOut => "signed_out",
+            Error::Forbidden(_) => "forbidden",
             Error::Corrupt { .. } => "corrupt",
             Error::ReadOnly { .. } => "read_only",
             Error::DiskFull { .. } => "disk_full",

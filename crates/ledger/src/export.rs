@@ -157,6 +157,8 @@ impl Ledger {
     pub fn export_residents(&self, filter: &HouseholdFilter, out: &Path) -> Result<usize> {
         let format = ExportFormat::from_path(out)?;
         let table = Table::new(RESIDENTS_SHEET, &RESIDENT_HEADERS, self.resident_rows(filter)?);
+        let summary = format!("导出居民 {} 人（完整身份证号和电话）到 {}", table.rows.len(), out.display());
+        self.authorize_unmasked(&summary, "居民", None)?;
         save(&table, out, format)?;
         Ok(table.rows.len())
     }
@@ -166,6 +168,8 @@ impl Ledger {
     pub fn export_households(&self, filter: &HouseholdFilter, out: &Path) -> Result<usize> {
         let format = ExportFormat::from_path(out)?;
         let table = Table::new(HOUSEHOLDS_SHEET, &HOUSEHOLD_HEADERS, self.household_rows(filter)?);
+        let summary = format!("导出住户 {} 户（完整电话）到 {}", table.rows.len(), out.display());
+        self.authorize_unmasked(&summary, "住户", None)?;
         save(&table, out, format)?;
         Ok(table.rows.len())
     }

@@ -19,6 +19,10 @@ pub struct Ledger {
     pub(crate) search_index: Option<SearchIndex>,
     /// True while the demo fills the register through the Ledger's methods (one 生成 record).
     pub(crate) audit_quiet: bool,
+    /// Set by the app: every action needs a logged-in operator (crate::operators).
+    pub(crate) login_required: bool,
+    pub(crate) session: Option<crate::operators::Session>,
+    pub(crate) login_failures: crate::operators::LoginFailures,
 }
 
 /// Who is recorded as entering a change when the office has not named anyone.
@@ -50,6 +54,9 @@ impl Ledger {
             operator: DEFAULT_OPERATOR.into(),
             search_index: None,
             audit_quiet: false,
+            login_required: false,
+            session: None,
+            login_failures: Default::default(),
         };
         if let Some(name) = ledger.setting(OPERATOR_SETTING)? {
             ledger.set_operator(&name);
@@ -67,6 +74,9 @@ impl Ledger {
             operator: DEFAULT_OPERATOR.into(),
             search_index: None,
             audit_quiet: false,
+            login_required: false,
+            session: None,
+            login_failures: Default::default(),
         })
     }
 
@@ -89,13 +99,15 @@ impl Ledger {
         self.operator = if name.is_empty() { DEFAULT_OPERATOR.into() } else { name.into() };
     }
 
+    /// The logged-in operator, or else the name set for this register or process.
     pub fn operator(&self) -> &str {
-        &self.operator
+        self.session.as_ref().map_or(&self.operator, |s| &s.name)
     }
 
-    /// Names the person entering changes on this register from now on, and remembers the name
-    /// for the next start; a blank name goes back to the default.
+    /// Names the person recorded for changes made without a login (xinghe-cli, scheduled tasks),
+    /// and remembers the name for the next start; a blank name goes back to the default.
     pub fn set_operator_name(&mut self, name: &str) -> Result<()> {
+        self.require_admin("修改设置")?;
         let name = name.trim();
         if name.chars().count() > 20 {
             return Err(crate::Error::invalid("operator_name", "操作人姓名不能超过 20 个字"));
@@ -156,6 +168,7 @@ impl Ledger {
     }
 
     pub fn set_community_name(&mut self, name: &str) -> Result<()> {
+        self.require_admin("修改设置")?;
         let name = name.trim();
         if name.is_empty() {
             return Err(crate::Error::invalid("community_name", "请填写社区名称"));

@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod limits;
 pub mod model;
 pub mod names;
+pub mod operators;
 pub mod pdf;
 pub mod phone;
 pub mod projects;

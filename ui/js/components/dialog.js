@@ -109,14 +109,15 @@ export function confirmAction({ title, message, confirmLabel, cancelLabel, tone 
 
 /**
  * A message with one button (e.g. a warning after a job is done). `body` is Html; an in-app link (#/…) in it
- * closes the dialog on its way. Resolves when closed.
+ * closes the dialog on its way; `id` names the dialog element. Resolves when closed (the dialog is then removed).
  */
-export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'primary', wide = false }) {
+export function showNotice({ title, body, okLabel, okId = 'notice-ok', tone = 'primary', wide = false, id = '' }) {
   counter += 1;
   const titleId = `dialog-title-${counter}`;
   const opener = document.activeElement;
   const dialog = document.createElement('dialog');
   dialog.className = wide ? 'dialog dialog-wide' : 'dialog';
+  if (id) dialog.id = id;
   dialog.setAttribute('aria-labelledby', titleId);
   setHtml(dialog, html`<div class="dialog-form">
     <h2 class="dialog-title" id="${titleId}">${title}</h2>

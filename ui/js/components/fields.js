@@ -23,10 +23,10 @@ export function fieldset({ legend, field: key, content, hint, wide = true, class
   </fieldset>`;
 }
 
-export function textInput({ id, value = '', type = 'text', placeholder = '', required = false, autocomplete = 'off', inputmode = '', maxlength = '' }) {
+export function textInput({ id, value = '', type = 'text', placeholder = '', required = false, autocomplete = 'off', inputmode = '', maxlength = '', disabled = false }) {
   return html`<input class="input" id="${id}" type="${type}" value="${value ?? ''}" placeholder="${placeholder}"
     autocomplete="${autocomplete}" ${inputmode ? html`inputmode="${inputmode}"` : ''} ${maxlength ? html`maxlength="${maxlength}"` : ''}
-    ${required ? html`required aria-required="true"` : ''} aria-describedby="${describedBy(id)}">`;
+    ${required ? html`required aria-required="true"` : ''} ${disabled ? html`disabled` : ''} aria-describedby="${describedBy(id)}">`;
 }
 
 export function textArea({ id, value = '', rows = 3 }) {

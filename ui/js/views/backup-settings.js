@@ -1,7 +1,8 @@
 // The settings page's 数据备份 section: when the last automatic backup ran and where they are kept; 备份到… (a dated
 // copy in a folder the user picks, e.g. a USB stick); 从备份恢复… (pick a backup, see its date and what it holds
 // beside the current data, confirm; the core first copies the current data to the backup folder). After a restore
-// the whole window reloads, so every page shows the restored register.
+// the whole window reloads, so every page shows the restored register. Staff see when the automatic backups ran and
+// where they are; 备份到… and 从备份恢复… are for administrators (the core refuses staff).
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -10,15 +11,15 @@ import { reportError } from '../components/errors.js';
 import { toast } from '../components/toast.js';
 import { autoStatus, countRows, madeAt } from '../backup-model.js';
 
-export function backupSectionMarkup() {
+export function backupSectionMarkup(admin) {
   return html`<section class="card" id="backup-settings">
     <h2 class="section-title">${t('backup.title')}</h2>
     <p class="section-note">${t('backup.note')}</p>
     <div id="backup-auto" aria-live="polite"><p class="backup-auto-line">${t('common.loading')}</p></div>
-    <p class="settings-actions backup-actions">
+    ${admin ? html`<p class="settings-actions backup-actions">
       <button type="button" class="button button-primary" id="backup-to">${t('backup.to')}</button>
       <button type="button" class="button" id="backup-restore">${t('backup.restore')}</button>
-    </p>
+    </p>` : html`<p class="admin-only-note" id="backup-admin-only">${t('backup.adminOnly')}</p>`}
   </section>`;
 }
 
@@ -101,12 +102,13 @@ export function bindBackupSection(root) {
       button.disabled = false;
     }
   };
+  load();
   const toButton = root.querySelector('#backup-to');
+  if (!toButton) return; // staff: nothing to press
   toButton.addEventListener('click', () => busy(toButton, async () => {
     const written = await api.backupToFolder();
     if (written) toast(t('backup.saved', { path: written }));
   }));
   const restoreButton = root.querySelector('#backup-restore');
   restoreButton.addEventListener('click', () => busy(restoreButton, restore));
-  load();
 }

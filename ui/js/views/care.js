@@ -1,5 +1,6 @@
 // 关爱走访 (#/care): the open services with 完成 / 编辑 / 取消, the care list (households with care needs or 80+,
-// days since the last visit, overdue ones highlighted) with its threshold, 登记服务 and 打印走访清单.
+// days since the last visit, overdue ones highlighted) with its threshold (saving it as the default is for
+// administrators), 登记服务 and 打印走访清单.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
@@ -10,6 +11,7 @@ import { daysOver, filterCare, parseThreshold, providerNames, sortOpen } from '.
 import { badge, badgeList, careTone } from '../components/badges.js';
 import { confirmAction } from '../components/dialog.js';
 import { errorText, reportError } from '../components/errors.js';
+import { isAdmin } from '../roles.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { toast } from '../components/toast.js';
 import { deliverPrinted, printToChosenFile } from './print-result.js';
@@ -126,7 +128,8 @@ function summaryMarkup(ui) {
 
 // ---------- Mount ----------
 
-export function mount(root) {
+export function mount(root, state) {
+  const admin = isAdmin(state.session);
   setHtml(root, html`<div class="page-head">
       <h1 class="page-title" tabindex="-1">${t('careList.title')}</h1>
       <div class="page-actions">
@@ -146,8 +149,8 @@ export function mount(root) {
           <span class="repeat-words"><input class="input input-short" id="care-threshold" inputmode="numeric" autocomplete="off"
             aria-describedby="care-threshold-hint care-threshold-error"><span>${t('careList.thresholdAfter')}</span>
             <button type="submit" class="button" id="care-threshold-apply">${t('careList.apply')}</button>
-            <button type="button" class="button" id="care-threshold-save">${t('careList.saveDefault')}</button></span>
-          <p class="field-hint" id="care-threshold-hint">${t('careList.thresholdHint')}</p>
+            ${admin ? html`<button type="button" class="button" id="care-threshold-save">${t('careList.saveDefault')}</button>` : ''}</span>
+          <p class="field-hint" id="care-threshold-hint">${t(admin ? 'careList.thresholdHint' : 'careList.thresholdHintStaff')}</p>
           <p class="field-error" data-field="care_visit_days" id="care-threshold-error" hidden></p>
         </div>
         <div class="filter">
@@ -227,7 +230,7 @@ export function mount(root) {
     await loadCare();
     paint();
   });
-  $('#care-threshold-save').addEventListener('click', async () => {
+  $('#care-threshold-save')?.addEventListener('click', async () => {
     const days = readThreshold();
     if (days === null) return;
     try {

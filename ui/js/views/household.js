@@ -1,4 +1,6 @@
 // Household detail (#/household/ID): address, places and their heads, members table and the actions on them.
+// Administrators also get 查看完整 per member: the full ID number and phone in a dialog (the core records the viewing in
+// 操作日志); the values live only in that dialog and are gone when it closes.
 import { html, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
@@ -7,18 +9,26 @@ import { loadHousehold, refreshStats } from '../actions.js';
 import { HOUSEHOLDS } from '../router.js';
 import { orDash } from '../format.js';
 import { agedBadge, badge, badgeList, careBadge, deceasedBadge, movedOutBadge, volunteerBadge } from '../components/badges.js';
-import { confirmAction } from '../components/dialog.js';
+import { confirmAction, showNotice } from '../components/dialog.js';
 import { errorText, reportError } from '../components/errors.js';
 import { toast } from '../components/toast.js';
 import { headText } from './heads.js';
 import { openHouseholdForm } from './household-form.js';
 import { openResidentForm } from './resident-form.js';
 import { openResidentActivities } from './resident-activities.js';
+import { isAdmin } from '../roles.js';
 
 const isParty = (status) => /党员/.test(String(status ?? ''));
 const isGone = (m) => !!(m.moved_out_on || m.died_on);
 
-function memberRow(m, highlight) {
+/** 查看完整: only for administrators, and only when there is something masked to see. */
+function revealButton(m, admin) {
+  if (!admin || (!m.id_number_masked && !m.phone_masked)) return '';
+  return html`<button type="button" class="button button-small reveal-resident" data-id="${m.id}"
+    aria-label="${t('reveal.buttonOf', { name: m.name })}">${t('reveal.button')}</button>`;
+}
+
+function memberRow(m, highlight, admin) {
   const gone = isGone(m);
   const classes = [gone ? 'is-gone' : '', m.id === highlight ? 'is-highlight' : ''].filter(Boolean).join(' ');
   return html`<tr data-id="${m.id}" data-name="${m.name}" class="${classes}">
@@ -28,7 +38,7 @@ function memberRow(m, highlight) {
     <td class="nowrap">${orDash(tv('sex', m.sex))}</td>
     <td class="num">${orDash(m.age)}${m.aged_80_plus ? html` ${agedBadge()}` : ''}</td>
     <td class="nowrap mono">${orDash(m.id_number_masked)}</td>
-    <td class="nowrap">${orDash(m.phone_masked)}</td>
+    <td class="member-phone"><span class="nowrap">${orDash(m.phone_masked)}</span> ${revealButton(m, admin)}</td>
     <td class="nowrap">${isParty(m.political_status) ? badge(tv('political', m.political_status), 'party') : tv('political', m.political_status)}</td>
     <td>${m.care_needs?.length ? badgeList(m.care_needs.map(careBadge)) : orDash(null)}</td>
     <td>${m.is_volunteer ? volunteerBadge() : ''}</td>
@@ -41,7 +51,7 @@ function memberRow(m, highlight) {
   </tr>`;
 }
 
-function membersMarkup(members, highlight) {
+function membersMarkup(members, highlight, admin) {
   if (!members.length) return html`<div class="empty"><p>${t('household.noMembers')}</p></div>`;
   const ordered = [...members.filter((m) => !isGone(m)), ...members.filter(isGone)];
   return html`<div class="table-wrap"><table id="members-table" class="table">
@@ -52,7 +62,7 @@ function membersMarkup(members, highlight) {
       <th scope="col">${t('member.political')}</th><th scope="col">${t('member.care')}</th><th scope="col">${t('member.volunteer')}</th>
       <th scope="col"><span class="visually-hidden">${t('member.actions')}</span></th>
     </tr></thead>
-    <tbody>${ordered.map((m) => memberRow(m, highlight))}</tbody>
+    <tbody>${ordered.map((m) => memberRow(m, highlight, admin))}</tbody>
   </table></div>`;
 }
 
@@ -63,7 +73,7 @@ function placeMarkup(label, headLabel, place) {
   </div>`;
 }
 
-function detailMarkup(d, highlight) {
+function detailMarkup(d, highlight, admin) {
   const active = d.members.filter((m) => !isGone(m)).length;
   return html`<div class="page-head">
       <div>
@@ -92,14 +102,14 @@ function detailMarkup(d, highlight) {
         <h2 id="members-title" class="section-title">${t('household.membersCount', { count: active })}</h2>
         ${d.moved_out_on ? '' : html`<button type="button" class="button button-primary" id="add-resident">${t('household.addResident')}</button>`}
       </div>
-      ${membersMarkup(d.members, highlight)}
+      ${membersMarkup(d.members, highlight, admin)}
     </section>`;
 }
 
 /** Renders `household` (the store's slice, only when it is this page's); returns true once the details are shown. */
-function render(root, household, highlight) {
+function render(root, household, highlight, admin) {
   if (household?.detail) {
-    setHtmlKeepFocus(root, detailMarkup(household.detail, highlight));
+    setHtmlKeepFocus(root, detailMarkup(household.detail, highlight, admin));
     return true;
   }
   if (household?.error) {
@@ -110,8 +120,33 @@ function render(root, household, highlight) {
   return false;
 }
 
+/** Asks the core for the full values (it records the viewing) and shows them until the dialog is closed. */
+async function reveal(residentId, name) {
+  let full; // held only here and in the dialog, which is removed when it closes
+  try {
+    full = await api.revealResident(residentId);
+  } catch (error) {
+    reportError(error);
+    return;
+  }
+  // Locked while the answer was on its way: show nothing over the login screen.
+  if (!getState().session) return;
+  await showNotice({
+    id: 'reveal-dialog',
+    title: t('reveal.title', { name }),
+    okId: 'reveal-close',
+    okLabel: t('action.close'),
+    body: html`<dl class="facts reveal-facts">
+        <div><dt>${t('member.idNumber')}</dt><dd class="mono reveal-value" id="reveal-id-number">${orDash(full?.id_number)}</dd></div>
+        <div><dt>${t('member.phone')}</dt><dd class="mono reveal-value" id="reveal-phone">${orDash(full?.phone)}</dd></div>
+      </dl>
+      <p class="field-hint reveal-note" id="reveal-note">${t('reveal.note')}</p>`,
+  });
+}
+
 export function mount(root, state) {
   const id = state.route.id;
+  const admin = isAdmin(state.session);
   const detail = () => getState().household?.detail;
   const reload = () => {
     refreshStats();
@@ -145,6 +180,10 @@ export function mount(root, state) {
       if (await openResidentForm({ householdId: id, suggestHead }) !== null) reload();
     },
     '.resident-activities': (button) => openResidentActivities(member(button)),
+    '.reveal-resident': (button) => {
+      const { id: residentId, name } = member(button);
+      return reveal(residentId, name);
+    },
     '.edit-resident': async (button) => {
       const { id: residentId } = member(button);
       let record;
@@ -154,6 +193,7 @@ export function mount(root, state) {
         reportError(error);
         return;
       }
+      if (!getState().session) return; // locked meanwhile: the form would show a full ID number
       if (await openResidentForm({ householdId: id, residentId, record }) !== null) reload();
     },
     '.move-out-resident': async (button) => {
@@ -206,7 +246,7 @@ export function mount(root, state) {
   // When the page first shows its details, focus its title unless the user is already somewhere (e.g. the search box).
   let titlePending = true;
   const show = (household) => {
-    if (render(section, household, highlight) && titlePending) {
+    if (render(section, household, highlight, admin) && titlePending) {
       titlePending = false;
       if (!document.activeElement || document.activeElement === document.body) section.querySelector('.page-title')?.focus();
     }

@@ -12,6 +12,7 @@ import { selectInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
 import { openHouseholdForm } from './household-form.js';
 import { openRosterDialog } from './roster-dialog.js';
+import { isAdmin } from '../roles.js';
 
 const idOrNull = (value) => (value === '' ? null : Number(value));
 
@@ -117,11 +118,13 @@ function resultsMarkup(list) {
 }
 
 export function mount(root, state) {
+  // Exports hold every full ID number and phone: only administrators may make them (the core refuses staff).
+  const exports = isAdmin(state.session);
   setHtml(root, html`<div class="page-head">
       <h1 class="page-title" tabindex="-1">${t('households.title')}</h1>
       <div class="page-actions">
-        <button type="button" class="button" id="export-residents">${t('export.residents')}</button>
-        <button type="button" class="button" id="export-households">${t('export.households')}</button>
+        ${exports ? html`<button type="button" class="button" id="export-residents">${t('export.residents')}</button>
+        <button type="button" class="button" id="export-households">${t('export.households')}</button>` : ''}
         <button type="button" class="button" id="print-roster">${t('roster.open')}</button>
         <button type="button" class="button button-primary" id="add-household">${t('households.add')}</button>
       </div>
@@ -158,7 +161,7 @@ export function mount(root, state) {
   });
   for (const id of Object.keys(EXPORTS)) {
     const button = root.querySelector(`#${id}`);
-    button.addEventListener('click', () => exportList(button));
+    button?.addEventListener('click', () => exportList(button));
   }
   root.querySelector('#print-roster').addEventListener('click', () => {
     openRosterDialog({ gridId: getState().households.filter.grid_id });

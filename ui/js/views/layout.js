@@ -1,7 +1,9 @@
-// The app shell: header (name, community, search, language), left navigation (首页, 台账, 关爱, 活动, 志愿者, 项目, 导入,
-// 操作日志, 设置), the stats strip (not on the dashboard, whose cards show the same counts) and the #view slot.
+// The app shell: header (name, community, search, language, who is logged in and 锁定), left navigation (首页, 台账, 关爱,
+// 活动, 志愿者, 项目, 导入, 操作日志 for administrators, 设置), the stats strip (not on the dashboard, whose cards show the
+// same counts) and the #view slot.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
+import { isAdmin } from '../roles.js';
 import { mountSearch } from './search.js';
 
 const STATS = [
@@ -45,8 +47,14 @@ function statsMarkup(stats) {
   </div>`)}`;
 }
 
-/** Renders the shell into `root`; `onToggleLang` switches the language. Returns the view slot and an updater. */
-export function mountLayout(root, state, { onToggleLang }) {
+function sessionMarkup(session) {
+  if (!session) return html``;
+  return html`<span class="session-name" id="session-name">${session.name}</span>
+    <span class="session-role role-${session.role}" id="session-role">${t(`role.${session.role}`)}</span>`;
+}
+
+/** Renders the shell into `root`; `onToggleLang` switches the language, `onLock` locks. Returns the view slot and an updater. */
+export function mountLayout(root, state, { onToggleLang, onLock }) {
   setHtml(root, html`<div class="app">
     <header class="app-header">
       <div class="brand">
@@ -60,6 +68,8 @@ export function mountLayout(root, state, { onToggleLang }) {
         <div id="search-results" class="search-results" hidden></div>
       </div>
       <button id="lang-toggle" type="button" class="button button-quiet" lang="${t('lang.toggleCode')}">${t('lang.toggle')}</button>
+      <div class="session-box" id="session-box" role="group" aria-label="${t('session.label')}">${sessionMarkup(state.session)}</div>
+      <button id="lock-button" type="button" class="button lock-button" title="${t('session.lockHint')}">${t('session.lock')}</button>
     </header>
     <div class="app-body">
       <nav class="app-nav" aria-label="${t('nav.label')}">
@@ -70,7 +80,7 @@ export function mountLayout(root, state, { onToggleLang }) {
         <a class="nav-link" data-nav="volunteers" href="#/volunteers">${t('nav.volunteers')}</a>
         <a class="nav-link" data-nav="projects" href="#/projects">${t('nav.projects')}</a>
         <a class="nav-link" data-nav="import" href="#/import">${t('nav.import')}</a>
-        <a class="nav-link" data-nav="audit" href="#/audit">${t('nav.audit')}</a>
+        <a class="nav-link" data-nav="audit" href="#/audit" ${isAdmin(state.session) ? '' : html`hidden`}>${t('nav.audit')}</a>
         <a class="nav-link" data-nav="settings" href="#/settings">${t('nav.settings')}</a>
       </nav>
       <main class="app-main">
@@ -81,6 +91,7 @@ export function mountLayout(root, state, { onToggleLang }) {
   </div>`);
 
   root.querySelector('#lang-toggle').addEventListener('click', onToggleLang);
+  root.querySelector('#lock-button').addEventListener('click', onLock);
   mountSearch(root.querySelector('.search'));
 
   const navLinks = [...root.querySelectorAll('[data-nav]')];
@@ -103,6 +114,10 @@ export function mountLayout(root, state, { onToggleLang }) {
         root.querySelector('#community-label').textContent = next.app?.community_name ?? '';
       }
       if (next.route !== prev.route) setActive(next.route);
+      if (next.session !== prev.session) {
+        setHtml(root.querySelector('#session-box'), sessionMarkup(next.session));
+        root.querySelector('[data-nav="audit"]').hidden = !isAdmin(next.session);
+      }
     },
   };
 }

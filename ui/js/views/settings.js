@@ -1,5 +1,7 @@
-// Settings (#/settings): community name, the grid → building → unit tree with names and heads, the volunteer number
-// prefix, the care-visit threshold, the issuer of volunteer certificates, backups and restore, and app info.
+// Settings (#/settings): community name, operators, the idle lock, one's own password, the grid → building → unit tree
+// with names and heads, the volunteer number prefix, the care-visit threshold, the issuer of volunteer certificates,
+// backups and restore, and app info. Staff see the administrators' settings read-only with a short note (the core
+// refuses their changes); the places tree and their own password they change themselves.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -13,6 +15,8 @@ import { toast } from '../components/toast.js';
 import { bindHeadPicker, headPickerMarkup, headText } from './heads.js';
 import { parseThreshold } from '../care-model.js';
 import { backupSectionMarkup, bindBackupSection } from './backup-settings.js';
+import { accountSectionsMarkup, adminOnlyNote, bindAccountSections } from './account-settings.js';
+import { isAdmin } from '../roles.js';
 
 /** Per level: its save command, the parent key it needs, and its string keys. */
 const LEVELS = {
@@ -93,45 +97,44 @@ const ISSUER_FIELDS = [
   ['contact', 'settings.issuerContact', 'settings.issuerContactHint'],
 ];
 
-function volunteerSettingsMarkup() {
+/** A save button, for administrators only (staff see the value and the note instead). */
+const saveButton = (admin, id) => (admin ? html`<button type="submit" class="button button-primary" id="${id}">${t('action.save')}</button>` : '');
+
+function volunteerSettingsMarkup(admin) {
+  const locked = !admin;
   return html`<section class="card" id="volunteer-settings">
       <h2 class="section-title">${t('settings.volunteerTitle')}</h2>
-      <form class="inline-form" id="operator-form" novalidate>
-        ${field({ id: 'settings-operator', label: t('settings.operator'), field: 'operator_name', hint: t('settings.operatorHint'),
-          control: textInput({ id: 'settings-operator', maxlength: 20 }) })}
-        <button type="submit" class="button button-primary" id="settings-operator-save">${t('action.save')}</button>
-        <p class="form-error" role="alert" tabindex="-1" hidden></p>
-      </form>
-      <form class="inline-form settings-gap" id="prefix-form" novalidate>
+      ${admin ? '' : adminOnlyNote('volunteer-admin-only')}
+      <form class="inline-form" id="prefix-form" novalidate>
         ${field({ id: 'settings-prefix', label: t('settings.prefix'), field: 'volunteer_prefix', hint: t('settings.prefixHint'),
-          control: textInput({ id: 'settings-prefix', maxlength: 8 }) })}
-        <button type="submit" class="button button-primary" id="settings-prefix-save">${t('action.save')}</button>
+          control: textInput({ id: 'settings-prefix', maxlength: 8, disabled: locked }) })}
+        ${saveButton(admin, 'settings-prefix-save')}
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
       </form>
       <form class="inline-form settings-gap" id="care-days-form" novalidate>
         ${field({ id: 'settings-care-days', label: t('settings.careDays'), field: 'care_visit_days', hint: t('settings.careDaysHint'),
-          control: textInput({ id: 'settings-care-days', inputmode: 'numeric' }) })}
-        <button type="submit" class="button button-primary" id="settings-care-days-save">${t('action.save')}</button>
+          control: textInput({ id: 'settings-care-days', inputmode: 'numeric', disabled: locked }) })}
+        ${saveButton(admin, 'settings-care-days-save')}
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
       </form>
     </section>
     <section class="card" id="issuer-settings">
       <h2 class="section-title">${t('settings.issuerTitle')}</h2>
       <p class="section-note">${t('settings.issuerNote')}</p>
+      ${admin ? '' : adminOnlyNote('issuer-admin-only')}
       <form id="issuer-form" novalidate>
         <div class="form-grid">${ISSUER_FIELDS.map(([key, label, hint]) => field({ id: `issuer-${key}`, label: t(label), field: key,
-          hint: hint ? t(hint) : '', control: textInput({ id: `issuer-${key}` }) }))}</div>
+          hint: hint ? t(hint) : '', control: textInput({ id: `issuer-${key}`, disabled: locked }) }))}</div>
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
-        <p class="settings-actions"><button type="submit" class="button button-primary" id="issuer-save">${t('action.save')}</button></p>
+        ${admin ? html`<p class="settings-actions">${saveButton(admin, 'issuer-save')}</p>` : ''}
       </form>
     </section>`;
 }
 
-/** Fills the three forms from volunteer_settings and saves each on its own (one action, one change). */
-function bindVolunteerSettings(root) {
+/** Fills the three forms from volunteer_settings; an administrator saves each on its own (one action, one change). */
+function bindVolunteerSettings(root, admin) {
   const $ = (s) => root.querySelector(s);
   const fill = (settings) => {
-    $('#settings-operator').value = settings.operator_name ?? '';
     $('#settings-prefix').value = settings.volunteer_prefix ?? '';
     $('#settings-care-days').value = String(settings.care_visit_days ?? '');
     for (const [key] of ISSUER_FIELDS) $(`#issuer-${key}`).value = settings.issuer?.[key] ?? '';
@@ -158,7 +161,8 @@ function bindVolunteerSettings(root) {
       button.disabled = false;
     }
   });
-  submit($('#operator-form'), () => api.setOperatorName($('#settings-operator').value), () => t('settings.operatorSaved'));
+  load();
+  if (!admin) return;
   submit($('#prefix-form'), () => api.setVolunteerPrefix($('#settings-prefix').value), () => t('settings.prefixSaved'));
   submit($('#care-days-form'), () => {
     const days = parseThreshold($('#settings-care-days').value);
@@ -167,23 +171,25 @@ function bindVolunteerSettings(root) {
   }, () => t('settings.careDaysSaved'));
   submit($('#issuer-form'), () => api.saveCertificateIssuer(Object.fromEntries(ISSUER_FIELDS.map(([key]) => [key, $(`#issuer-${key}`).value]))),
     () => t('settings.issuerSaved'));
-  load();
 }
 
 // ---- end volunteers, care visits, certificates ----
 
 export function mount(root, state) {
+  const admin = isAdmin(state.session);
   setHtml(root, html`<div class="page-head"><h1 class="page-title" tabindex="-1">${t('settings.title')}</h1></div>
-    <section class="card">
+    <section class="card" id="community-settings">
       <h2 class="section-title">${t('settings.community')}</h2>
+      ${admin ? '' : adminOnlyNote('community-admin-only')}
       <form class="inline-form" id="community-form" novalidate>
-        ${field({ id: 'settings-community-name', label: t('settings.communityName'), field: 'name', required: true,
-          control: textInput({ id: 'settings-community-name', value: state.hierarchy?.community_name ?? state.app?.community_name ?? '', required: true }) })}
-        <button type="submit" class="button button-primary" id="settings-community-save">${t('action.save')}</button>
+        ${field({ id: 'settings-community-name', label: t('settings.communityName'), field: 'name', required: admin,
+          control: textInput({ id: 'settings-community-name', value: state.hierarchy?.community_name ?? state.app?.community_name ?? '', required: admin, disabled: !admin }) })}
+        ${saveButton(admin, 'settings-community-save')}
         <p class="form-error" role="alert" tabindex="-1" hidden></p>
       </form>
     </section>
-    ${volunteerSettingsMarkup()}
+    ${accountSectionsMarkup(state, admin)}
+    ${volunteerSettingsMarkup(admin)}
     <section class="card">
       <div class="section-head">
         <h2 class="section-title">${t('settings.places')}</h2>
@@ -192,7 +198,7 @@ export function mount(root, state) {
       <p class="section-note">${t('settings.placesNote')}</p>
       <div id="places-tree"></div>
     </section>
-    ${backupSectionMarkup()}
+    ${backupSectionMarkup(admin)}
     <section class="card">
       <h2 class="section-title">${t('settings.about')}</h2>
       <dl class="facts">
@@ -201,6 +207,8 @@ export function mount(root, state) {
       </dl>
     </section>`);
 
+  // No form here ever navigates, including a staff member's read-only ones that have no handler of their own.
+  root.addEventListener('submit', (event) => event.preventDefault());
   const form = root.querySelector('#community-form');
   const nameInput = root.querySelector('#settings-community-name');
   const tree = root.querySelector('#places-tree');
@@ -208,6 +216,7 @@ export function mount(root, state) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (!admin) return;
     clearErrors(form);
     const name = nameInput.value;
     if (name.trim() === '') {
@@ -245,7 +254,8 @@ export function mount(root, state) {
     }
   });
 
-  bindVolunteerSettings(root);
+  bindAccountSections(root, admin);
+  bindVolunteerSettings(root, admin);
   bindBackupSection(root);
   loadHierarchy();
 

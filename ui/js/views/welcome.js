@@ -5,7 +5,8 @@
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { createDatabase, emptyActivities, emptyFilter, loadBasics } from '../actions.js';
+import { forgetRegisterData } from '../actions.js';
+import { enterRegister } from '../session.js';
 import { setState } from '../store.js';
 import { madeAt } from '../backup-model.js';
 import { showNotice } from '../components/dialog.js';
@@ -50,12 +51,12 @@ function backupsMarkup(found) {
   });
 }
 
-/** The register is open again: load it and go to the start page. */
+/** A register is open (created, recovered or another one): forget the previous one's data, then log in to it
+ * (a new register has no operator yet: the create-admin screen comes next). */
 async function opened(app) {
-  setState({ households: { filter: emptyFilter(), total: 0, rows: [], loading: false, loaded: false },
-    activityOptions: null, activities: emptyActivities(), activity: null });
-  await loadBasics();
-  setState({ app });
+  forgetRegisterData();
+  setState({ activityOptions: null });
+  await enterRegister(app);
 }
 
 function bindProblem(root, app) {
@@ -167,11 +168,7 @@ export function mount(root, state, { onToggleLang }) {
     buttons.forEach((b) => { b.disabled = true; });
     busy.hidden = false;
     try {
-      if (mode === 'fresh') {
-        await opened(await api.startFresh(name));
-      } else {
-        await createDatabase(mode, name);
-      }
+      await opened(mode === 'fresh' ? await api.startFresh(name) : await api.createDatabase(mode, name));
       toast(t('welcome.created'));
       navigate(DASHBOARD);
     } catch (error) {

@@ -18,7 +18,7 @@ use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::pdf::MISSING_MARK;
-use xinghe_ledger::roster::{self, RosterOptions};
+use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::volunteer_sheets::{certificate_pdf, hours_report_pdf, hours_text, period_text};
 use xinghe_ledger::{Error, Ledger};
 
@@ -576,9 +576,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("已导出 {count} {noun}到 {}", out.display());
         }
         Command::Print { what: Print::Roster { out, grid, unmasked } } => {
-            let roster = ledger.roster(grid.as_deref())?;
             let options = RosterOptions { unmasked, printed_at: local_now() };
-            let printed = roster::render(&roster, &options)?;
+            let (roster, printed) = ledger.roster_pdf(grid.as_deref(), &options)?;
             save_pdf(
                 &printed,
                 &out,

@@ -45,6 +45,7 @@ impl Ledger {
 
     /// Saves the issuer; a blank organisation goes back to the default.
     pub fn save_certificate_issuer(&mut self, issuer: &CertificateIssuer) -> Result<()> {
+        self.require_admin("修改设置")?;
         let actor = self.actor();
         let keys = [ORGANISATION, PERSON_IN_CHARGE, HANDLER, CONTACT];
         let tx = self.conn.transaction()?;

@@ -81,6 +81,7 @@ impl Ledger {
     /// Sets the prefix for numbers given from now on; existing numbers keep theirs.
     /// A blank prefix goes back to the community's initials.
     pub fn set_volunteer_prefix(&mut self, typed: &str) -> Result<()> {
+        self.require_admin("修改设置")?;
         let prefix = if typed.trim().is_empty() { None } else { Some(valid_prefix(typed)?) };
         let actor = self.actor();
         let tx = self.conn.transaction()?;
