@@ -1351,4 +1351,29 @@ async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_
     assert!(seen.contains(&(harness::ADMIN_NAME, "查看完整信息")), "{seen:?}");
     assert!(seen.contains(&("王芳", "登录失败")) && seen.contains(&("王芳", "登录")), "{seen:?}");
 }
+/// The office set the idle lock to one minute: left alone, the window locks by itself and
+/// shows the login screen; the same operator logs in again and carries on where they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unattended_window_locks_itself_after_the_idle_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101"]);
+    xinghe_ledger::Ledger::open(&db).unwrap().set_idle_lock_minutes(1).unwrap();
+    let app = App::launch(&db).await;
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "101").await;
+    let started = std::time::Instant::now();
+    let deadline = started + std::time::Duration::from_secs(90);
+    while !app.shown("#auth-login[data-reason=\"idle\"], #auth-login[data-reason=\"locked\"]").await {
+        assert!(std::time::Instant::now() < deadline, "the window did not lock within 90 s of idling");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let idled = started.elapsed();
+    assert!(idled >= std::time::Duration::from_secs(55), "locked after {idled:?}, before the minute was up");
+    assert!(!app.shown("#households-table").await, "the register is hidden while locked");
+    app.screenshot("64-idle-locked").await;
+    app.log_in(harness::ADMIN_NAME, harness::ADMIN_PASSWORD).await;
+    app.wait_for_text("#households-table", "101").await;
+    app.close().await;
+}
 // ---- end operators and roles ----

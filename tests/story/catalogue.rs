@@ -119,6 +119,7 @@ fn the_catalogue_of_bad_input() {
     let mut c = Catalogue { rows: Vec::new(), files: tempfile::tempdir().unwrap() };
     import_cases(&mut c);
     form_cases(&mut c);
+    login_cases(&mut c);
     database_cases(&mut c);
     let mut table = String::from("| # | input | where | what the user sees / what happens |\n|---|---|---|---|\n");
     for (i, (input, place, outcome)) in c.rows.iter().enumerate() {
@@ -517,6 +518,58 @@ fn form_cases(c: &mut Catalogue) {
     c.form("hours entry content of 10,001 characters", result, false);
     let result = office.ledger.record_hours(&entry("务".repeat(10_000)));
     c.form("hours entry content of 10,000 characters", result, false);
+}
+
+/// The create-administrator and login screens, and staff asking for an administrator's action,
+/// on a register the way the app holds it (logins required).
+fn login_cases(c: &mut Catalogue) {
+    let mut office = Office::new();
+    let ledger = &mut office.ledger;
+    ledger.require_login();
+    let mut login = |c: &mut Catalogue, input: &str, result: Result<(), Error>| {
+        let outcome = match result {
+            Ok(()) => "accepted".to_string(),
+            Err(e) => format!("refused ({}): {e}", e.kind()),
+        };
+        c.add(input, "login", outcome);
+    };
+    login(c, "a command before anyone logged in", ledger.require_session());
+    login(c, "first administrator with a blank name", ledger.create_first_admin("  ", "liuhe-2026").map(drop));
+    login(
+        c,
+        "first administrator named with 21 characters",
+        ledger.create_first_admin(&"李".repeat(21), "liuhe-2026").map(drop),
+    );
+    login(c, "first administrator with a 5-character password", ledger.create_first_admin("李敏", "12345").map(drop));
+    ledger.create_first_admin("李敏", "liuhe-2026").unwrap();
+    login(c, "a second \"first administrator\"", ledger.create_first_admin("张三", "another-1").map(drop));
+    let staff = |name: &str, password: Option<&str>| xinghe_ledger::operators::OperatorInput {
+        id: None,
+        name: name.into(),
+        role: xinghe_ledger::operators::Role::Staff,
+        active: true,
+        password: password.map(str::to_string),
+    };
+    login(c, "a new operator without a password", ledger.save_operator(&staff("王芳", None)).map(drop));
+    ledger.save_operator(&staff("王芳", Some("wangfang1"))).unwrap();
+    ledger.save_operator(&staff("赵强", Some("zhaoqiang1"))).unwrap();
+    login(c, "a second operator named 王芳", ledger.save_operator(&staff("王芳", Some("wangfang1"))).map(drop));
+    let me = ledger.session().unwrap().operator_id;
+    let demote = xinghe_ledger::operators::OperatorInput { id: Some(me), ..staff("李敏", None) };
+    login(c, "the only administrator made staff", ledger.save_operator(&demote).map(drop));
+    login(c, "my password change with the wrong old password", ledger.change_own_password("liuhe-2025", "liuhe-2027"));
+    login(c, "idle lock of 0 minutes", ledger.set_idle_lock_minutes(0));
+    ledger.lock();
+    login(c, "login with the wrong password", ledger.log_in("王芳", "wangfang2").map(drop));
+    login(c, "login with a name that is not an operator", ledger.log_in("王小芳", "wangfang1").map(drop));
+    for _ in 0..4 {
+        let _ = ledger.log_in("王芳", "wangfang2");
+    }
+    login(c, "the right password after five wrong ones in a row", ledger.log_in("王芳", "wangfang1").map(drop));
+    ledger.log_in("赵强", "zhaoqiang1").unwrap();
+    login(c, "staff: change the community name", ledger.set_community_name("星河社区"));
+    login(c, "staff: 查看完整信息 of a resident", ledger.reveal_resident(1).map(drop));
+    login(c, "staff: open the 操作日志", ledger.audit_log(&Default::default()).map(drop));
 }
 
 fn clone_error(e: &Error) -> Error {

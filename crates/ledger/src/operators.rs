@@ -273,7 +273,7 @@ impl Ledger {
         if let Some(left) = self.login_failures.wait_left(&name, now) {
             return Err(Error::Refused(format!(
                 "连续 {FAILURES_BEFORE_WAIT} 次密码错误，请 {} 秒后再试",
-                left.as_secs().max(1)
+                left.as_millis().div_ceil(1000)
             )));
         }
         let found: Option<(i64, String, String, bool)> = self
