@@ -67,41 +67,70 @@ pub(super) fn write(
         report.warnings.append(&mut row.warnings);
         // A new person with no relation is recorded as 其他; for a matched person a blank
         // relation keeps the stored one (merge reads `row.resident`, which stays blank).
-        let mut input = row.resident.clone();
-        if input.relation.is_empty() {
-            input.relation = "其他".into();
-        }
-        let valid = match input.validate(today) {
+        let validated = if row.resident.relation.is_empty() {
+            ResidentInput { relation: "其他".into(), ..row.resident.clone() }.validate(today)
+        } else {
+            row.resident.validate(today)
+        };
+        let refused = |fields: Vec<crate::error::FieldError>| -> Vec<Issue> {
+            let issue = |f: crate::error::FieldError| Issue {
+                row: row.row,
+                column: header(f.field),
+                kind: "invalid",
+                reason: f.message,
+            };
+            fields.into_iter().map(issue).collect()
+        };
+        let valid = match validated {
             Ok(valid) => valid,
             Err(Error::Invalid(fields)) => {
-                for f in fields {
-                    rejected.push(Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message });
-                }
+                rejected.extend(refused(fields));
                 continue;
             }
             Err(other) => return Err(other),
         };
-        // A row rejected while writing must leave no empty grid, building or household behind.
+        // Every check that can refuse a new person runs before the row's first write.
+        let registered = registered_by_id(conn, &valid)?;
+        if let Some((_, Some(died_on))) = &registered {
+            let reason = format!("该身份证号登记的居民已于 {died_on} 去世，请核对后在程序中处理");
+            rejected.push(Issue { row: row.row, column: header("id_number"), kind: "invalid", reason });
+            continue;
+        }
         let households_before = report.households_created;
-        conn.execute_batch("SAVEPOINT import_row")?;
+        let mut writes = RowWrites::begin(conn);
+        // Updating a registered person can still be refused after writing (their stored 户主
+        // moving into a household that has one), so those rows write inside a SAVEPOINT.
+        if registered.is_some() {
+            writes.protect(conn)?;
+        }
         let household = household_for(conn, &mut places, &row.address, row.row, report, &now)?;
-        let refusal = match write_row(conn, &row, valid, household, today, &now, report) {
+        let matched = match registered {
+            Some((id, _)) => Some(id),
+            None => namesake(conn, household, &valid)?,
+        };
+        if matched.is_some() {
+            // A namesake lives in a household that already existed, so nothing is written yet.
+            writes.protect(conn)?;
+        }
+        let refusal = match write_row(conn, &row, valid, Target { household, matched }, today, &now, report) {
             Ok(()) => None,
-            Err(Error::Invalid(fields)) => Some(
-                fields
-                    .into_iter()
-                    .map(|f| Issue { row: row.row, column: header(f.field), kind: "invalid", reason: f.message })
-                    .collect(),
-            ),
+            Err(Error::Invalid(fields)) => Some(refused(fields)),
             Err(Error::Refused(reason)) => {
                 Some(vec![Issue { row: row.row, column: header("id_number"), kind: "invalid", reason }])
             }
             Err(other) => return Err(other),
         };
         match refusal {
-            None => conn.execute_batch("RELEASE import_row")?,
+            None => writes.keep(conn)?,
             Some(issues) => {
-                conn.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                if writes.undo(conn)? == Undone::Partly {
+                    let reasons = issues.iter().map(|i| i.reason.as_str()).collect::<Vec<_>>().join("；");
+                    return Err(Error::Conflict(format!(
+                        "第 {} 行写入到一半时被拒绝（{reasons}）。为不留下半行数据，本次导入没有写入任何内容，\
+                         请改正这一行后重新导入",
+                        row.row
+                    )));
+                }
                 report.households_created = households_before;
                 // Ids created inside the rolled-back savepoint no longer exist.
                 places = Places::default();
@@ -112,6 +141,56 @@ pub(super) fn write(
     progress(Progress { done: total, total });
     report.rejected.append(&mut rejected);
     Ok(())
+}
+
+/// How much of a refused row's writes could be taken back.
+#[derive(Debug, PartialEq, Eq)]
+enum Undone {
+    Completely,
+    /// Something was written outside the row's SAVEPOINT: only the whole import can be undone.
+    Partly,
+}
+
+/// The writes of one row, all of which a refusal must take back. A SAVEPOINT is opened only
+/// for rows that may be refused after writing: on every row it took as long as the writing
+/// itself (SQLite copies each page a row changes into the statement journal first).
+struct RowWrites {
+    /// `total_changes()` when the row began, and when its SAVEPOINT was opened.
+    began: u64,
+    savepoint: Option<u64>,
+}
+
+impl RowWrites {
+    fn begin(conn: &Connection) -> Self {
+        RowWrites { began: conn.total_changes(), savepoint: None }
+    }
+
+    /// From here on the row's writes can be rolled back on their own.
+    fn protect(&mut self, conn: &Connection) -> Result<()> {
+        if self.savepoint.is_none() {
+            conn.execute_batch("SAVEPOINT import_row")?;
+            self.savepoint = Some(conn.total_changes());
+        }
+        Ok(())
+    }
+
+    fn keep(self, conn: &Connection) -> Result<()> {
+        if self.savepoint.is_some() {
+            conn.execute_batch("RELEASE import_row")?;
+        }
+        Ok(())
+    }
+
+    fn undo(self, conn: &Connection) -> Result<Undone> {
+        let unprotected_until = match self.savepoint {
+            Some(opened) => {
+                conn.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                opened
+            }
+            None => conn.total_changes(),
+        };
+        Ok(if unprotected_until == self.began { Undone::Completely } else { Undone::Partly })
+    }
 }
 
 fn household_for(
@@ -234,11 +313,12 @@ fn find_or_insert(
 
 /// A stored resident as a validated value, to merge the file's values into.
 fn stored_resident(conn: &Connection, id: i64, today: NaiveDate) -> Result<(ValidResident, i64)> {
-    let (household, name, sex, id_number, birth, phone, relation, political, volunteer, notes) = conn.query_row(
-        "SELECT household_id, name, sex, id_number, birth_date, phone, relation, political_status, is_volunteer, notes
-         FROM residents WHERE id = ?1",
-        [id],
-        |r| {
+    let (household, name, sex, id_number, birth, phone, relation, political, volunteer, notes) = conn
+        .prepare_cached(
+            "SELECT household_id, name, sex, id_number, birth_date, phone, relation, political_status, is_volunteer,
+             notes FROM residents WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -251,8 +331,7 @@ fn stored_resident(conn: &Connection, id: i64, today: NaiveDate) -> Result<(Vali
                 r.get::<_, bool>(8)?,
                 r.get::<_, String>(9)?,
             ))
-        },
-    )?;
+        })?;
     let valid = ValidResident {
         name,
         sex: sex.as_deref().and_then(Sex::from_label),
@@ -298,48 +377,45 @@ fn merge(stored: &ValidResident, incoming: ValidResident, provided: &ResidentInp
     }
 }
 
+/// The registered person holding the row's ID number: (id, the date of death if recorded).
+fn registered_by_id(conn: &Connection, valid: &ValidResident) -> Result<Option<(i64, Option<String>)>> {
+    let Some(id) = &valid.id_number else { return Ok(None) };
+    let mut find = conn.prepare_cached("SELECT id, died_on FROM residents WHERE id_number = ?1")?;
+    Ok(find.query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
+/// Name + address identifies a person only where an ID number cannot: the row has none, or
+/// the registered namesake has none. Two ID numbers that differ are two people.
+fn namesake(conn: &Connection, household: i64, valid: &ValidResident) -> Result<Option<i64>> {
+    let mut find = conn.prepare_cached(&format!(
+        "SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.name = ?2 AND {CURRENT}
+         AND (?3 IS NULL OR r.id_number IS NULL) ORDER BY r.id LIMIT 1"
+    ))?;
+    let values = params![household, valid.name, valid.id_number.as_ref().map(|i| i.as_str())];
+    Ok(find.query_row(values, |r| r.get(0)).optional()?)
+}
+
+/// Where a row goes: its household, and the registered person it updates (`None`: a new one).
+struct Target {
+    household: i64,
+    matched: Option<i64>,
+}
+
 fn write_row(
     conn: &Connection,
     row: &ParsedRow,
     mut valid: ValidResident,
-    household: i64,
+    Target { household, matched }: Target,
     today: NaiveDate,
     now: &str,
     report: &mut ImportReport,
 ) -> Result<()> {
-    let by_id: Option<(i64, Option<String>)> = match &valid.id_number {
-        Some(id) => conn
-            .query_row("SELECT id, died_on FROM residents WHERE id_number = ?1", [id.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?,
-        None => None,
-    };
-    if let Some((_, Some(died_on))) = &by_id {
-        return Err(Error::Refused(format!("该身份证号登记的居民已于 {died_on} 去世，请核对后在程序中处理")));
-    }
-    // Name + address identifies a person only where an ID number cannot: the row has none,
-    // or the registered namesake has none. Two ID numbers that differ are two people.
-    let matched = match by_id {
-        Some((id, _)) => Some(id),
-        None => conn
-            .query_row(
-                &format!(
-                    "SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.name = ?2 AND {CURRENT}
-                     AND (?3 IS NULL OR r.id_number IS NULL) ORDER BY r.id LIMIT 1"
-                ),
-                params![household, valid.name, valid.id_number.as_ref().map(|i| i.as_str())],
-                |r| r.get(0),
-            )
-            .optional()?,
-    };
     if valid.relation == HEAD_RELATION {
         let head: Option<i64> = conn
-            .query_row(
-                &format!("SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.relation = '{HEAD_RELATION}' AND {CURRENT}"),
-                [household],
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!(
+                "SELECT r.id FROM residents r WHERE r.household_id = ?1 AND r.relation = '{HEAD_RELATION}' AND {CURRENT}"
+            ))?
+            .query_row([household], |r| r.get(0))
             .optional()?;
         if head.is_some_and(|h| Some(h) != matched) {
             report.warnings.push(Issue {
@@ -358,8 +434,9 @@ fn write_row(
     };
     let (stored, stored_household) = stored_resident(conn, id, today)?;
     let merged = merge(&stored, valid, &row.resident);
-    let moved_back: bool =
-        conn.query_row("SELECT moved_out_on IS NOT NULL FROM residents WHERE id = ?1", [id], |r| r.get(0))?;
+    let moved_back: bool = conn
+        .prepare_cached("SELECT moved_out_on IS NOT NULL FROM residents WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     if merged == stored && stored_household == household && !moved_back {
         report.residents_unchanged += 1;
         return Ok(());
@@ -408,6 +485,47 @@ mod tests {
         assert_eq!(merged.phone, stored.phone);
         assert_eq!(merged.notes, "老住户");
         assert_eq!(merged.relation, "户主");
+    }
+
+    #[test]
+    fn only_writes_inside_the_savepoint_can_be_taken_back() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t(x)").unwrap();
+        let count = || conn.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(RowWrites::begin(&conn).undo(&conn).unwrap(), Undone::Completely, "nothing written");
+        let mut writes = RowWrites::begin(&conn);
+        writes.protect(&conn).unwrap();
+        conn.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        assert_eq!(writes.undo(&conn).unwrap(), Undone::Completely);
+        assert_eq!(count(), 0);
+        let mut writes = RowWrites::begin(&conn);
+        conn.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        writes.protect(&conn).unwrap();
+        assert_eq!(writes.undo(&conn).unwrap(), Undone::Partly, "a write before the savepoint stays");
+    }
+
+    /// The one refusal that can come after a row began writing: a registered 户主, re-imported
+    /// without a relation column, moving into a household that has its own.
+    #[test]
+    fn a_registered_head_moving_into_a_headed_household_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.csv");
+        let mut ledger = Ledger::open_in_memory().unwrap();
+        let mut import = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            ledger.import_file(&file, &super::super::ImportOptions::default(), &mut |_| {}).unwrap()
+        };
+        import(
+            "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n\
+             王芳,430105197204082036,1栋1单元102,户主\n",
+        );
+        let report = import("姓名,身份证号,地址,手机\n孔喆,430105196401060595,1栋1单元102,13900000001\n");
+        assert_eq!(report.rejected.iter().map(|i| (i.row, i.kind)).collect::<Vec<_>>(), [(2, "invalid")]);
+        assert!(report.rejected[0].reason.contains("已有户主"), "{:?}", report.rejected);
+        assert_eq!(report.residents_updated, 0);
+        let hit = &ledger.search("孔喆").unwrap()[0];
+        assert_eq!(hit.relation, "户主");
+        assert_eq!(ledger.resident(hit.id).unwrap().phone, None);
     }
 
     #[test]

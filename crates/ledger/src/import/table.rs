@@ -8,7 +8,7 @@
 //! a larger sheet is refused before it is read to the end) and the cells (`MAX_CELLS`).
 
 use crate::error::{Error, Result};
-use calamine::{Data, Dimensions, Range, Reader, Sheets};
+use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets};
 use chrono::NaiveDate;
 use std::io::Read;
 use std::path::Path;
@@ -347,17 +347,32 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
     path: &Path,
 ) -> Result<Vec<Row>> {
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| damaged(path, e))?;
-    let mut by_row: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    // Cells come row by row in ascending order, as the format requires, so each goes into the
+    // last row read. A file out of order switches to rows looked up by number.
+    let mut rows: Vec<Row> = Vec::new();
+    let mut by_number: Option<std::collections::BTreeMap<u32, Vec<Cell>>> = None;
     let mut cells_held = 0usize;
     while let Some(cell) = reader.next_cell().map_err(|e| damaged(path, e))? {
-        let ((row, column), value) = (cell.get_position(), Data::from(cell.get_value().clone()));
-        if value == Data::Empty {
+        let ((row, column), value) = (cell.get_position(), cell.get_value());
+        if *value == DataRef::Empty {
             continue;
         }
         if row >= MAX_ROWS {
             return Err(too_many_rows(path, sheet, u64::from(row) + 1));
         }
-        let cells = by_row.entry(row).or_default();
+        let number = row + 1;
+        let cells = match (&mut by_number, rows.last().map(|r| r.number)) {
+            (Some(by_number), _) => by_number.entry(number).or_default(),
+            (None, Some(last)) if last == number => &mut rows.last_mut().expect("a last row").cells,
+            (None, last) if last.is_none_or(|last| last < number) => {
+                rows.push(Row { number, cells: Vec::new() });
+                &mut rows.last_mut().expect("just pushed").cells
+            }
+            (None, _) => {
+                let by_number = by_number.insert(rows.drain(..).map(|r| (r.number, r.cells)).collect());
+                by_number.entry(number).or_default()
+            }
+        };
         let column = column as usize;
         if cells.len() <= column {
             cells_held += column + 1 - cells.len();
@@ -366,13 +381,28 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
             }
             cells.resize(column + 1, Cell::Empty);
         }
-        cells[column] = cell_from(&value);
+        cells[column] = cell_from_ref(value);
     }
-    let (Some(&first), Some(&last)) = (by_row.keys().next(), by_row.keys().next_back()) else {
-        return Ok(Vec::new());
-    };
-    // Consecutive rows from the first to the last filled one, blank rows included, as Excel numbers them.
-    Ok((first..=last).map(|row| Row { number: row + 1, cells: by_row.remove(&row).unwrap_or_default() }).collect())
+    if let Some(by_number) = by_number {
+        rows = by_number.into_iter().map(|(number, cells)| Row { number, cells }).collect();
+    }
+    Ok(consecutive(rows))
+}
+
+/// Rows in ascending order as consecutive rows from the first to the last, blank rows
+/// included, as Excel numbers them.
+fn consecutive(rows: Vec<Row>) -> Vec<Row> {
+    let Some(first) = rows.first().map(|r| r.number) else { return rows };
+    if rows.last().is_some_and(|last| last.number - first + 1 == rows.len() as u32) {
+        return rows;
+    }
+    let mut filled = Vec::with_capacity(rows.len());
+    for row in rows {
+        let next = first + filled.len() as u32;
+        filled.extend((next..row.number).map(|number| Row { number, cells: Vec::new() }));
+        filled.push(row);
+    }
+    filled
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>, sheet: &str) -> Vec<Dimensions> {
@@ -391,23 +421,39 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>, 
 }
 
 fn cell_from(data: &Data) -> Cell {
+    cell_from_ref(&match data {
+        Data::Empty => DataRef::Empty,
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(dt) => DataRef::DateTime(*dt),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+    })
+}
+
+/// Borrowed from the reader, so each text is copied once, into the cell.
+fn cell_from_ref(data: &DataRef) -> Cell {
     match data {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) if dt.is_datetime() => {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
             dt.as_datetime().map(|d| Cell::Date(d.date())).unwrap_or(Cell::Number(dt.as_f64()))
         }
-        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::DateTimeIso(s) => s
+        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        DataRef::DateTimeIso(s) => s
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .map(Cell::Date)
             .unwrap_or_else(|| Cell::Text(s.clone())),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
@@ -623,6 +669,55 @@ mod tests {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend("姓名".as_bytes());
         assert_eq!(decode(bytes).unwrap().0, "姓名");
+    }
+
+    /// Excel writes rows in order; other programs may not, and a row may even come in two parts.
+    #[test]
+    fn xlsx_rows_out_of_order_are_read_in_order_with_blank_rows_between() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out-of-order.xlsx");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let text = |at: &str, t: &str| format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#);
+        let sheet = format!(
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+               <row r="5">{}{}</row><row r="2">{}</row><row r="5">{}{}</row></sheetData></worksheet>"#,
+            text("A5", "张三"),
+            text("B5", "旧"),
+            text("A2", "姓名"),
+            text("B5", "新"),
+            text("C5", "户主")
+        );
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ];
+        for (name, xml) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        let table = read(&path, None).unwrap();
+        let texts = |r: &Row| r.cells.iter().map(Cell::text).collect::<Vec<_>>();
+        assert_eq!(table.rows.iter().map(|r| r.number).collect::<Vec<_>>(), [2, 3, 4, 5]);
+        assert_eq!(texts(&table.rows[0]), ["姓名"]);
+        assert!(table.rows[1].cells.is_empty() && table.rows[2].cells.is_empty());
+        assert_eq!(texts(&table.rows[3]), ["张三", "新", "户主"], "the later value of a cell read twice wins");
     }
 
     #[test]
