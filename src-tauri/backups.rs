@@ -49,13 +49,17 @@ impl Backups {
     }
 
     /// The start-up backup, through a read-only connection of its own on the database file, so
-    /// the window and its commands never wait for it. Nothing when no register is open.
+    /// the window and its commands never wait for it. Nothing when no register is open (an
+    /// encrypted one opens only once unlocked, and is then read with its key).
     pub fn at_start_up(&self, state: &AppState) {
-        if state.with_signed_out(|_| Ok(())).is_err() {
+        let Ok(key) = state.with_signed_out(|l| Ok(l.encryption_key().cloned())) else {
             return;
-        }
+        };
         let _turn = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        self.record("启动时", backup::auto_backup_file(&state.db_path(), &self.folder, local_now(), true));
+        self.record(
+            "启动时",
+            backup::auto_backup_file(&state.db_path(), &self.folder, local_now(), true, key.as_ref()),
+        );
     }
 
     /// The exit backup: always, through the app's own connection.

@@ -17,6 +17,7 @@ use xinghe_ledger::care::CareList;
 use xinghe_ledger::care_sheet;
 use xinghe_ledger::dashboard::Dashboard;
 use xinghe_ledger::dates::NaiveDate;
+use xinghe_ledger::encryption::EncryptionStatus;
 use xinghe_ledger::export::RejectedRow;
 use xinghe_ledger::hours::CertificateIssuer;
 use xinghe_ledger::hours::{
@@ -611,6 +612,36 @@ pub fn set_idle_lock_minutes(state: State<'_, AppState>, minutes: u32) -> CmdRes
     Ok(state.with(|l| l.set_idle_lock_minutes(minutes))?)
 }
 
+/// 设置 → 数据加密: whether the file is encrypted and whose password unlocks it.
+#[tauri::command(async)]
+pub fn encryption_status(state: State<'_, AppState>) -> CmdResult<EncryptionStatus> {
+    Ok(state.with(|l| l.encryption_status())?)
+}
+
+/// Encrypts the register (and its later backups) under the logged-in administrator's password.
+#[tauri::command(async)]
+pub fn encrypt_database(state: State<'_, AppState>, password: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.encrypt(&password))?)
+}
+
+#[tauri::command(async)]
+pub fn decrypt_database(state: State<'_, AppState>, password: String) -> CmdResult<()> {
+    Ok(state.with(|l| l.decrypt(&password))?)
+}
+
+/// The start screen's 解锁并登录 for an encrypted register; then the start-up backup, if due.
+#[tauri::command(async)]
+pub fn open_encrypted<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+    password: String,
+) -> CmdResult<AppInfo> {
+    state.open_encrypted(&name, &password)?;
+    crate::backups::start_up_in_background(&app);
+    app_info(state)
+}
+
 /// 查看完整信息: one resident's full ID number and phone, for an administrator, audited.
 #[tauri::command(async)]
 pub fn reveal_resident(state: State<'_, AppState>, id: i64) -> CmdResult<RevealedResident> {
@@ -687,7 +718,9 @@ pub fn inspect_backup<R: Runtime>(
     let Some(path) = path.map(PathBuf::from).or_else(|| files::pick_open(&app, FileKind::Backup)) else {
         return Ok(None);
     };
-    let info = backup::inspect_backup(&path)?;
+    // A backup of an encrypted register is read with its key.
+    let key = state.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
+    let info = backup::inspect_backup_with(&path, key.as_ref())?;
     let current = state.with(|l| l.backup_counts()).ok();
     Ok(Some(BackupPreview { info, current }))
 }

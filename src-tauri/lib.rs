@@ -112,6 +112,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::change_own_password,
         commands::set_idle_lock_minutes,
         commands::reveal_resident,
+        commands::encryption_status,
+        commands::encrypt_database,
+        commands::decrypt_database,
+        commands::open_encrypted,
         commands::set_volunteer_prefix,
         commands::save_certificate_issuer,
         // end dashboard, care visits, services, projects, settings

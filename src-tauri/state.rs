@@ -84,10 +84,29 @@ impl AppState {
         if guard.is_some() {
             return Err(Error::Refused("数据库已经打开；请在“设置 → 数据备份”中从备份恢复".into()));
         }
-        let (ledger, recovery) = failure::restore_into_new_file(&path, backup, xinghe_ledger::dates::local_now())?;
+        let (ledger, recovery) =
+            failure::restore_into_new_file(&path, backup, xinghe_ledger::dates::local_now(), None)?;
         *guard = Some(with_logins(ledger));
         self.set_open_error(None);
         Ok(recovery)
+    }
+
+    /// An encrypted register at the database path (the start screen's 解锁并登录): opened with the
+    /// key owner's password, who is then logged in with it. A login that fails (say, a mistyped
+    /// name) leaves the register open at the login screen.
+    pub fn open_encrypted(&self, name: &str, password: &str) -> xinghe_ledger::Result<()> {
+        let path = self.db_path();
+        let mut guard = self.lock();
+        if guard.is_some() {
+            return Err(Error::Refused("数据库已经打开".into()));
+        }
+        let mut ledger = with_logins(Ledger::open_with_password(&path, password).map_err(|e| e.at(&path))?);
+        if let Err(e) = ledger.log_in(name, password) {
+            tracing::warn!("the register is unlocked, the login failed: {e}");
+        }
+        *guard = Some(ledger);
+        self.set_open_error(None);
+        Ok(())
     }
 
     /// 新建空白台账 in place of a file that cannot be opened: it is renamed aside first.

@@ -10,6 +10,8 @@ packages=(
   xvfb xauth webkit2gtk-driver poppler-utils libreoffice-calc
   # The no-network test runs the app under strace (tests/e2e/no_network.rs).
   strace
+  # SQLCipher's OpenSSL is built from source (rusqlite's bundled-sqlcipher-vendored-openssl).
+  perl make
 )
 # The frontend's unit tests run on Node's built-in test runner.
 command -v node >/dev/null || packages+=(nodejs)

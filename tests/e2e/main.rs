@@ -1376,4 +1376,48 @@ async fn an_unattended_window_locks_itself_after_the_idle_time() {
     app.wait_for_text("#households-table", "101").await;
     app.close().await;
 }
+/// 李敏 encrypts the register in 设置 → 数据加密 with her login password. The file on disk no
+/// longer shows a name or even that it is SQLite; the next start asks her to unlock it: a wrong
+/// password is refused with a message, the right one opens the register and logs her in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_encrypts_the_register_and_unlocks_it_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101"]);
+    let app = App::launch(&db).await;
+    app.click("a[data-nav=\"settings\"]").await;
+    scroll_to(&app, "#encryption-settings").await;
+    app.wait_for_text("#encryption-status", "未加密").await;
+    app.type_into("#encryption-password", harness::ADMIN_PASSWORD).await;
+    app.click("#encryption-submit").await;
+    app.wait_for_text("#encryption-form", "请先勾选").await;
+    app.click("#encryption-understood").await;
+    app.click("#encryption-submit").await;
+    app.wait_for_text("#encryption-status", "已加密").await;
+    app.wait_for_text("#encryption-status", harness::ADMIN_NAME).await;
+    app.screenshot("65-settings-encrypted").await;
+    app.close().await;
+
+    let bytes = std::fs::read(&db).unwrap();
+    let shows = |text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(!shows("SQLite format 3") && !shows("住户1") && !shows("浏河社区"), "the file reads as noise");
+
+    let app = App::launch(&db).await;
+    app.element("#unlock-form").await;
+    app.screenshot("66-welcome-unlock").await;
+    app.type_into("#unlock-name", harness::ADMIN_NAME).await;
+    app.type_into("#unlock-password", "not-her-password").await;
+    app.click("#unlock-submit").await;
+    app.wait_for_text("#unlock-form", "密码不正确").await;
+    app.type_into("#unlock-password", harness::ADMIN_PASSWORD).await;
+    app.click("#unlock-submit").await;
+    app.wait_for_text("#session-name", harness::ADMIN_NAME).await;
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "101").await;
+    app.close().await;
+
+    assert!(xinghe_ledger::Ledger::open(&db).is_err(), "no password, no register");
+    let ledger = xinghe_ledger::Ledger::open_with_password(&db, harness::ADMIN_PASSWORD).unwrap();
+    assert!(ledger.is_encrypted() && ledger.check().unwrap().healthy);
+}
 // ---- end operators and roles ----

@@ -436,15 +436,14 @@ fn the_start_up_backup_reads_the_file_without_the_apps_connection() {
     let c = liuhe(&db);
     let folder = dir.path().join("backups");
     let now = at(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), 8, 0);
-    let done = backup::auto_backup_file(&db, &folder, now, true).unwrap().unwrap();
+    let done = backup::auto_backup_file(&db, &folder, now, true, None).unwrap().unwrap();
     assert!(done.path.ends_with("liuhe-自动备份-2026-11-29-080000.xinghe.db"), "{}", done.path);
     assert_eq!(inspect_backup(Path::new(&done.path)).unwrap().counts, c.ledger.backup_counts().unwrap());
-    assert!(backup::auto_backup_file(&db, &folder, at(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), 18, 0), true)
-        .unwrap()
-        .is_none());
+    let evening = at(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(), 18, 0);
+    assert!(backup::auto_backup_file(&db, &folder, evening, true, None).unwrap().is_none());
     let foreign = dir.path().join("other.db");
     Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t(x);").unwrap();
-    assert_eq!(backup::auto_backup_file(&foreign, &folder, now, false).unwrap_err().kind(), "not_xinghe");
+    assert_eq!(backup::auto_backup_file(&foreign, &folder, now, false, None).unwrap_err().kind(), "not_xinghe");
 }
 
 // ---- the CLI ----

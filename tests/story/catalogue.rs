@@ -526,7 +526,7 @@ fn login_cases(c: &mut Catalogue) {
     let mut office = Office::new();
     let ledger = &mut office.ledger;
     ledger.require_login();
-    let mut login = |c: &mut Catalogue, input: &str, result: Result<(), Error>| {
+    let login = |c: &mut Catalogue, input: &str, result: Result<(), Error>| {
         let outcome = match result {
             Ok(()) => "accepted".to_string(),
             Err(e) => format!("refused ({}): {e}", e.kind()),

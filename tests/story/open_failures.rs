@@ -275,11 +275,11 @@ fn a_corrupt_file_is_set_aside_and_a_backup_restored_into_a_new_file() {
     // A file that is not a backup is refused before anything is moved.
     let junk = dir.path().join("junk.xinghe.db");
     std::fs::write(&junk, "no").unwrap();
-    assert!(failure::restore_into_new_file(&path, &junk, xinghe_ledger::dates::local_now()).is_err());
+    assert!(failure::restore_into_new_file(&path, &junk, xinghe_ledger::dates::local_now(), None).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 
     let at = xinghe_ledger::dates::local_now();
-    let (ledger, recovery) = failure::restore_into_new_file(&path, Path::new(&auto.path), at).unwrap();
+    let (ledger, recovery) = failure::restore_into_new_file(&path, Path::new(&auto.path), at, None).unwrap();
     assert_eq!(ledger.stats().unwrap().households, 2);
     assert_eq!(recovery.restored.counts.households, 2);
     assert!(ledger.setting("backup_created_at").unwrap().is_none());

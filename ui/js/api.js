@@ -94,6 +94,13 @@ export const exportResidents = (filter, out) => call('export_residents', { filte
 export const exportHouseholds = (filter, out) => call('export_households', { filter, out });
 export const printRoster = (out, grid, unmasked) => call('print_roster', { out, grid, unmasked });
 
+// 数据加密: the key is an administrator's login password (retyped here); `openEncrypted` opens an encrypted register
+// from the start screen and logs that administrator in.
+export const encryptionStatus = () => call('encryption_status');
+export const encryptDatabase = (password) => call('encrypt_database', { password });
+export const decryptDatabase = (password) => call('decrypt_database', { password });
+export const openEncrypted = (name, password) => call('open_encrypted', { name, password });
+
 // Activities, sign-ups, attendance. `attendee` is `{ resident_id }` or `{ guest_name, guest_phone? }`.
 export const activityOptions = () => call('activity_options');
 export const saveSeries = (input) => call('save_series', { input });

@@ -1324,4 +1324,27 @@ export default {
   'reveal.title': 'Full information of {name}',
   'reveal.note': 'This viewing is recorded in the audit log (查看完整信息). Do not copy it down or pass it on; it is no longer shown once closed.',
   // ---- end operators ----
+
+  // ---- encryption (数据加密) ----
+  'encryption.title': 'Encryption',
+  'encryption.note': 'Once encrypted, the register file and every later backup of it are encrypted with your login password: a copied file cannot be opened without it. Each time the app starts, you unlock the register with your name and password; other staff then log in with their own accounts.',
+  'encryption.warning': 'Do not forget this password: without it the data can never be opened again, and nobody (not even the software’s makers) can recover it. Write it down, seal it and give it to the head of the office. When you later change your own password, the register is encrypted with the new one; older backups still need the password they were made with.',
+  'encryption.off': 'Now: not encrypted.',
+  'encryption.on': 'Now: encrypted.',
+  'encryption.onOwner': 'Now: encrypted; it unlocks with the login password of the administrator “{name}”.',
+  'encryption.password': 'Your login password',
+  'encryption.passwordHint': 'Type your current login password again: it becomes the register’s unlock password.',
+  'encryption.understood': 'I understand: if the password is forgotten, the data cannot be recovered.',
+  'encryption.mustUnderstand': 'Tick the box first to confirm you know a forgotten password means lost data.',
+  'encryption.turnOn': 'Encrypt',
+  'encryption.turnOff': 'Stop encrypting',
+  'encryption.busy': 'Rewriting the register file, please wait…',
+  'encryption.turnedOn': 'The register is encrypted.',
+  'encryption.turnedOff': 'The register is no longer encrypted.',
+  'welcome.unlockTitle': 'Is this register encrypted?',
+  'welcome.unlockNote': 'If encryption was turned on for this register, the administrator who turned it on unlocks it with their name and login password.',
+  'welcome.unlockName': 'Administrator’s name',
+  'welcome.unlockPassword': 'Login password',
+  'welcome.unlockSubmit': 'Unlock and log in',
+  // ---- end encryption ----
 };

@@ -1277,4 +1277,27 @@ export default {
   'reveal.title': '{name}的完整信息',
   'reveal.note': '这次查看已记录在操作日志中（查看完整信息）。请不要抄录或告诉无关的人；关闭后不再显示。',
   // ---- end operators ----
+
+  // ---- encryption (数据加密) ----
+  'encryption.title': '数据加密',
+  'encryption.note': '加密后，台账文件和它以后的每一份备份都用您的登录密码加密：文件即使被拷走，没有密码也打不开。以后每次打开程序，要由您输入姓名和密码解锁台账，其他工作人员再用自己的账号登录。',
+  'encryption.warning': '请务必记住这个密码：忘记密码，数据就再也打不开了，任何人（包括软件开发者）都无法找回。建议把密码写好封存，交给社区负责人保管。您以后修改自己的密码时，台账会改用新密码加密；之前的备份仍然要用备份时的密码打开。',
+  'encryption.off': '当前：未加密。',
+  'encryption.on': '当前：已加密。',
+  'encryption.onOwner': '当前：已加密，解锁密码是管理员“{name}”的登录密码。',
+  'encryption.password': '您的登录密码',
+  'encryption.passwordHint': '再输入一次您现在的登录密码，它就是台账的解锁密码。',
+  'encryption.understood': '我知道：忘记密码，数据就无法找回。',
+  'encryption.mustUnderstand': '请先勾选，确认您知道忘记密码后数据无法找回。',
+  'encryption.turnOn': '开启加密',
+  'encryption.turnOff': '关闭加密',
+  'encryption.busy': '正在重新写入台账文件，请稍候……',
+  'encryption.turnedOn': '台账已加密。',
+  'encryption.turnedOff': '台账已改为不加密。',
+  'welcome.unlockTitle': '这个台账已加密？',
+  'welcome.unlockNote': '如果这个台账开启了数据加密，请开启加密的管理员输入姓名和登录密码解锁。',
+  'welcome.unlockName': '管理员姓名',
+  'welcome.unlockPassword': '登录密码',
+  'welcome.unlockSubmit': '解锁并登录',
+  // ---- end encryption ----
 };

@@ -3,9 +3,14 @@
 //! and only then renamed into place; the automatic copies with their rotation (7 daily, 4 weekly,
 //! 12 monthly); reading what a backup holds without changing it; and restoring a backup into the
 //! open connection after a safety copy of the current data.
+//!
+//! Every copy of an encrypted register is encrypted under the register's own key
+//! (crate::encryption), and is read back with it: the functions that open a file take the key,
+//! and the Ledger's methods pass their own.
 
 use crate::dates::local_now;
 use crate::db::{schema_version, APPLICATION_ID};
+use crate::encryption::{apply_key, attach, is_plain_sqlite, key_for, Passphrase, OWNER_SETTING};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
@@ -264,15 +269,19 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
 }
 
-/// Opens a backup the user chose without leaving anything beside it: a file that says WAL in its
-/// header would otherwise get -wal and -shm files created next to it, even read-only. Only a
-/// copy that came with its -wal file is opened the ordinary way, so the WAL's pages count.
-fn open_backup(path: &Path) -> rusqlite::Result<Connection> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if Path::new(&wal).exists() {
-        return open_read_only(path);
+/// `open_read_only` with the key, for a file known to be encrypted under it (or None).
+fn open_read_only_with(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
+    let conn = open_read_only(path)?;
+    if let Some(key) = key {
+        apply_key(&conn, key)?;
     }
+    Ok(conn)
+}
+
+/// A backup the user chose, as a read-only URI that leaves nothing beside it: a file that says
+/// WAL in its header would otherwise get -wal and -shm files created next to it, even read-only.
+/// Only a copy that came with its -wal file is opened the ordinary way, so the WAL's pages count.
+fn backup_uri(path: &Path) -> String {
     let mut uri = String::from("file:");
     for c in path.to_string_lossy().chars() {
         match c {
@@ -282,11 +291,22 @@ fn open_backup(path: &Path) -> rusqlite::Result<Connection> {
             _ => uri.push(c),
         }
     }
-    uri.push_str("?mode=ro&immutable=1");
-    Connection::open_with_flags(
-        uri,
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    uri.push_str(if Path::new(&wal).exists() { "?mode=ro" } else { "?mode=ro&immutable=1" });
+    uri
+}
+
+/// Opens a backup the user chose (see `backup_uri`), with `key` when it is encrypted.
+fn open_backup(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        backup_uri(path),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-    )
+    )?;
+    if let Some(key) = key {
+        apply_key(&conn, key)?;
+    }
+    Ok(conn)
 }
 
 /// integrity_check's findings; `["ok"]` when the file is sound.
@@ -306,10 +326,16 @@ fn findings(found: &[String]) -> String {
 
 /// Opens a finished copy afresh and checks it: ours, this schema, integrity_check "ok".
 pub fn verify_copy(path: &Path) -> Result<()> {
+    verify_copy_with(path, None)
+}
+
+/// `verify_copy` for a copy that may be encrypted under `key`.
+pub fn verify_copy_with(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     let failed = |detail: String| {
         Error::Refused(format!("备份 {} 未通过完整性检查（{detail}），这份备份不能使用", path.display()))
     };
-    let conn = open_read_only(path).map_err(|e| failed(e.to_string()))?;
+    let key = key_for(path, key).map_err(|e| failed(e.to_string()))?;
+    let conn = open_read_only_with(path, key).map_err(|e| failed(e.to_string()))?;
     let application_id: i32 =
         conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| failed(e.to_string()))?;
     let version: i64 =
@@ -351,14 +377,22 @@ fn temp_beside(out: &Path) -> Result<tempfile::TempPath> {
 }
 
 /// Writes the copy of `src` into the (empty) file `temp`: online backup, rollback journal (one
-/// self-contained file), the creation stamp.
-fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime) -> Result<()> {
+/// self-contained file), the creation stamp. `key` is the source's: the copy of an encrypted
+/// register is encrypted under the same key (and SQLCipher copies only encrypted to encrypted).
+fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
+    let open_dest = || -> Result<Connection> {
+        let dest = Connection::open(temp)?;
+        if let Some(key) = key {
+            apply_key(&dest, key)?;
+        }
+        Ok(dest)
+    };
     {
-        let mut dest = Connection::open(temp)?;
+        let mut dest = open_dest()?;
         copy_database(src, &mut dest, out)?;
     }
     // Reopened, so that the WAL flag copied with the header is seen and switched off.
-    let dest = Connection::open(temp)?;
+    let dest = open_dest()?;
     let mode: String = dest.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(Error::Refused(format!("备份 {} 无法切换为单文件模式（{mode}）", out.display())));
@@ -372,8 +406,8 @@ fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime) -> R
 
 /// Checks the finished temporary copy and renames it to `out`; the temporary file is removed
 /// when the check fails, so a bad copy never takes a backup's name (nor its place in rotation).
-pub fn install_copy(temp: tempfile::TempPath, out: &Path) -> Result<()> {
-    verify_copy(&temp)?;
+pub fn install_copy(temp: tempfile::TempPath, out: &Path, key: Option<&Passphrase>) -> Result<()> {
+    verify_copy_with(&temp, key)?;
     std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
     temp.persist(out).map_err(|e| write_error(out, e.error))?;
     Ok(())
@@ -381,18 +415,18 @@ pub fn install_copy(temp: tempfile::TempPath, out: &Path) -> Result<()> {
 
 /// A verified copy of `src` at `out`, atomically: `out` is either untouched or the complete,
 /// checked copy.
-fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime) -> Result<()> {
+fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
     let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at)?;
-    install_copy(temp, out)
+    write_copy(src, &temp, out, at, key)?;
+    install_copy(temp, out, key)
 }
 
 /// The copy taken before a restore. A register that fails its own check (the reason to restore)
 /// still gets its copy kept, with 未通过检查 in the name, so that the restore can go ahead.
-fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<PathBuf> {
     let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at)?;
-    if let Err(e) = verify_copy(&temp) {
+    write_copy(src, &temp, out, at, key)?;
+    if let Err(e) = verify_copy_with(&temp, key) {
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let stem = name.strip_suffix(BACKUP_EXTENSION).unwrap_or(&name);
         let damaged = out.with_file_name(format!("{stem}-{DAMAGED_MARK}{BACKUP_EXTENSION}"));
@@ -400,7 +434,7 @@ fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime) -> Result<PathBu
         temp.persist(&damaged).map_err(|e| write_error(&damaged, e.error))?;
         return Ok(damaged);
     }
-    install_copy(temp, out)?;
+    install_copy(temp, out, key)?;
     Ok(out.to_path_buf())
 }
 
@@ -412,13 +446,14 @@ fn auto_backup_from(
     folder: &Path,
     at: NaiveDateTime,
     only_if_due: bool,
+    key: Option<&Passphrase>,
 ) -> Result<Option<AutoBackup>> {
     if only_if_due && !is_due(list_auto(folder, stem)?.last().map(|(_, t)| *t), at) {
         return Ok(None);
     }
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
     let out = folder.join(auto_file_name(stem, at));
-    backup_connection(src, &out, at)?;
+    backup_connection(src, &out, at, key)?;
     // Only now, with the new copy verified and in place, may older copies go.
     let removed = rotate(folder, stem)?;
     Ok(Some(AutoBackup {
@@ -466,13 +501,26 @@ fn remove_stale_temps(folder: &Path) {
 
 /// The start-up backup without the app's connection: a read-only connection of its own on the
 /// database file, so the window and its commands are not held up while the copy is written.
-pub fn auto_backup_file(db: &Path, folder: &Path, at: NaiveDateTime, only_if_due: bool) -> Result<Option<AutoBackup>> {
-    let src = open_read_only(db)?;
-    let application_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    if application_id != APPLICATION_ID {
-        return Err(Error::NotXinghe { path: db.to_path_buf() });
-    }
-    auto_backup_from(&src, &stem_of(db), folder, at, only_if_due)
+/// `key` is the register's password when it is encrypted; the copy is encrypted under it too.
+pub fn auto_backup_file(
+    db: &Path,
+    folder: &Path,
+    at: NaiveDateTime,
+    only_if_due: bool,
+    key: Option<&Passphrase>,
+) -> Result<Option<AutoBackup>> {
+    let given = key;
+    let key = key_for(db, key)?;
+    let opened = || -> Result<Connection> {
+        let src = open_read_only_with(db, key)?;
+        let application_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if application_id != APPLICATION_ID {
+            return Err(Error::NotXinghe { path: db.to_path_buf() });
+        }
+        Ok(src)
+    };
+    let src = opened().map_err(|e| crate::encryption::wrong_password(e.at(db), db, given))?;
+    auto_backup_from(&src, &stem_of(db), folder, at, only_if_due, key)
 }
 
 fn table_exists(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
@@ -516,17 +564,41 @@ fn modified_text(meta: &std::fs::Metadata) -> Option<String> {
 
 /// Reads what the backup at `path` holds, opening it read-only. Refuses, changing nothing, a
 /// file that is not a Xinghe database, one from a newer version of the app, and a damaged one.
+/// An encrypted backup needs its password: `inspect_backup_with`.
 pub fn inspect_backup(path: &Path) -> Result<BackupInfo> {
+    inspect_backup_with(path, None)
+}
+
+/// `inspect_backup` for a backup that may be encrypted: `key` is the password it was made
+/// under (the register's, unless the key owner's password changed since). A plain backup is
+/// read without it.
+pub fn inspect_backup_with(path: &Path, key: Option<&Passphrase>) -> Result<BackupInfo> {
     let shown = path.display();
-    let not_ours =
-        || Error::Refused(format!("文件 {shown} 不是星河社区台账的备份，已拒绝恢复；当前数据和这个文件都没有改动"));
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("无法读取备份 {shown}：{}", io_reason(&e)))))?;
+    let unreadable = |e: std::io::Error| {
+        Error::Io(std::io::Error::new(e.kind(), format!("无法读取备份 {shown}：{}", io_reason(&e))))
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    let plain = is_plain_sqlite(path).map_err(unreadable)?;
+    let not_ours = || {
+        // Without a password an encrypted backup looks like any other file that is not SQLite.
+        let or_encrypted =
+            if plain || key.is_some() { "" } else { "，或是加密的备份、需要管理员的密码才能读取" };
+        Error::Refused(format!(
+            "文件 {shown} 不是星河社区台账的备份{or_encrypted}，已拒绝恢复；当前数据和这个文件都没有改动"
+        ))
+    };
     if !meta.is_file() || meta.len() == 0 {
         return Err(not_ours());
     }
-    let conn = open_backup(path).map_err(|_| not_ours())?;
-    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
+    let given = key;
+    let key = if plain { None } else { key };
+    let refused = |e: Error| match crate::encryption::wrong_password(e.at(path), path, given) {
+        wrong @ Error::WrongPassword { .. } => wrong,
+        _ => not_ours(),
+    };
+    let conn = open_backup(path, key).map_err(refused)?;
+    let application_id: i32 =
+        conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| refused(e.into()))?;
     if application_id != APPLICATION_ID {
         return Err(not_ours());
     }
@@ -588,7 +660,7 @@ impl Ledger {
         if same_file(out, self.path()) {
             return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
         }
-        backup_connection(&self.conn, out, local_now())
+        backup_connection(&self.conn, out, local_now(), self.encryption_key())
     }
 
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
@@ -606,20 +678,20 @@ impl Ledger {
             out = folder.join(format!("{stem}-{n}{BACKUP_EXTENSION}"));
             n += 1;
         }
-        backup_connection(&self.conn, &out, at)?;
+        backup_connection(&self.conn, &out, at, self.encryption_key())?;
         Ok(out)
     }
 
     /// An automatic copy into `folder` (made at `at`), then the rotation. Older copies are
     /// removed only after the new one passed its check.
     pub fn auto_backup(&self, folder: &Path, at: NaiveDateTime) -> Result<AutoBackup> {
-        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, false)?
+        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, false, self.encryption_key())?
             .ok_or_else(|| Error::Refused("自动备份没有写出文件".into()))
     }
 
     /// The start-up rule: an automatic copy only when the newest is more than a day old.
     pub fn auto_backup_if_due(&self, folder: &Path, at: NaiveDateTime) -> Result<Option<AutoBackup>> {
-        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, true)
+        auto_backup_from(&self.conn, &stem_of(self.path()), folder, at, true, self.encryption_key())
     }
 
     /// The same figures `inspect_backup` reads from a backup, for the current data.
@@ -634,24 +706,55 @@ impl Ledger {
     /// is copied INTO the open connection with the online backup API, so this connection stays
     /// valid; an older backup is migrated; integrity is checked. If anything after the copy
     /// fails, the safety backup is copied back.
+    ///
+    /// An encrypted register reads an encrypted backup with its own key, and stays encrypted
+    /// under it whatever the backup was (an older plain backup included).
     pub fn restore_from(&mut self, backup: &Path, folder: &Path) -> Result<RestoreReport> {
+        let key = self.key.clone();
+        self.restore_from_with(backup, folder, key.as_ref())
+    }
+
+    /// `restore_from` with the password the backup was made under, for an encrypted backup
+    /// from before the key owner changed their password (or a register decrypted since). The
+    /// register keeps its own key (or none).
+    pub fn restore_from_with(
+        &mut self,
+        backup: &Path,
+        folder: &Path,
+        backup_key: Option<&Passphrase>,
+    ) -> Result<RestoreReport> {
         self.require_admin("从备份恢复")?;
-        let info = inspect_backup(backup)?;
+        let info = inspect_backup_with(backup, backup_key)?;
         if same_file(backup, self.path()) {
             return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", backup.display())));
         }
         let at = local_now();
         std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
-        let safety = safety_copy(&self.conn, &folder.join(safety_file_name(&stem_of(self.path()), at)), at)?;
+        let safety = safety_copy(
+            &self.conn,
+            &folder.join(safety_file_name(&stem_of(self.path()), at)),
+            at,
+            self.encryption_key(),
+        )?;
+        // The file keeps its key through a restore, so it keeps the owner of that key too, with
+        // their current password (the key): one password still opens the file and logs them in.
+        let owner = match self.encryption_owner()? {
+            Some(id) => {
+                let hash: Option<String> = self
+                    .conn
+                    .query_row("SELECT password_hash FROM operators WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?;
+                Some((id, hash))
+            }
+            None => None,
+        };
 
         let live = self.path().to_path_buf();
-        let source = open_backup(backup)?;
-        copy_database(&source, &mut self.conn, &live)?;
-        drop(source);
+        self.copy_backup_in(backup, key_for(backup, backup_key)?)?;
         self.changed();
-        if let Err(e) = self.finish_restore().and_then(|()| self.record_restore(&info, &safety)) {
+        if let Err(e) = self.finish_restore(owner.as_ref()).and_then(|()| self.record_restore(&info, &safety)) {
             tracing::error!(backup = %backup.display(), "restore failed after the copy, putting the data back: {e}");
-            let saved = open_read_only(&safety)?;
+            let saved = open_read_only_with(&safety, self.encryption_key())?;
             copy_database(&saved, &mut self.conn, &live)?;
             self.changed();
             return Err(e);
@@ -680,11 +783,61 @@ impl Ledger {
         Ok(())
     }
 
-    /// After the copy: migrations for an older backup, the live file's own stamp removed,
-    /// integrity, and the resident volunteers that opening a file would sync.
-    fn finish_restore(&mut self) -> Result<()> {
+    /// Copies the backup (encrypted under `backup_key`, or plain) into the open connection.
+    /// SQLCipher's backup API copies only between two plain or two encrypted databases (under
+    /// any keys); otherwise the backup is first exported into a temporary file under the
+    /// register's own key, so an encrypted register stays encrypted after a plain backup.
+    fn copy_backup_in(&mut self, backup: &Path, backup_key: Option<&Passphrase>) -> Result<()> {
+        let live = self.path().to_path_buf();
+        if backup_key.is_some() == self.is_encrypted() {
+            let source = open_backup(backup, backup_key)?;
+            return copy_database(&source, &mut self.conn, &live);
+        }
+        let temp = temp_beside(&live)?;
+        let converted = Connection::open(&temp)?;
+        if let Some(key) = self.encryption_key() {
+            apply_key(&converted, key)?;
+        }
+        attach(&converted, &backup_uri(backup), "xinghe_backup", backup_key)?;
+        let export = || -> Result<()> {
+            converted.query_row("SELECT sqlcipher_export('main', 'xinghe_backup')", [], |_| Ok(()))?;
+            // sqlcipher_export leaves the header's numbers; the version decides the migrations.
+            let version: i64 = converted.query_row("PRAGMA xinghe_backup.user_version", [], |r| r.get(0))?;
+            converted.execute_batch(&format!(
+                "PRAGMA main.user_version = {version}; PRAGMA main.application_id = {APPLICATION_ID};"
+            ))?;
+            Ok(())
+        };
+        let exported = export();
+        converted.execute("DETACH DATABASE xinghe_backup", [])?;
+        exported?;
+        copy_database(&converted, &mut self.conn, &live)?;
+        drop(converted);
+        drop(temp);
+        Ok(())
+    }
+
+    /// After the copy: migrations for an older backup, the live file's own stamp removed, the
+    /// register's encryption owner and their password hash kept, integrity, and the resident volunteers that opening a
+    /// file would sync.
+    fn finish_restore(&mut self, owner: Option<&(i64, Option<String>)>) -> Result<()> {
         crate::db::migrate(&mut self.conn)?;
         self.conn.execute("DELETE FROM settings WHERE key = ?1", [CREATED_AT_KEY])?;
+        match owner {
+            Some((id, hash)) => {
+                self.conn.execute(
+                    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (OWNER_SETTING, id.to_string()),
+                )?;
+                self.conn.execute(
+                    "UPDATE operators SET password_hash = coalesce(?2, password_hash) WHERE id = ?1",
+                    (id, hash),
+                )?;
+            }
+            None => {
+                self.conn.execute("DELETE FROM settings WHERE key = ?1", [OWNER_SETTING])?;
+            }
+        }
         let found = integrity(&self.conn)?;
         if found != ["ok"] {
             return Err(Error::Refused(format!(

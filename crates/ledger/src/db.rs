@@ -1,6 +1,7 @@
 //! Opening a Xinghe database: refusing foreign files untouched, setting the pragmas every
 //! connection needs, and applying the append-only migrations tracked by `PRAGMA user_version`.
 
+use crate::encryption::{apply_key, Passphrase};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -24,31 +25,52 @@ pub fn schema_version() -> i64 {
 
 /// Opens (creating if needed) and migrates the database at `path`. A damaged, read-only, full or
 /// locked file gives its own error naming the file (crate::failure), and is never rewritten.
+/// An encrypted file cannot be opened this way: it is reported as `corrupt` (see `open_with`).
 pub fn open(path: &Path) -> Result<Connection> {
-    open_unnamed(path).map_err(|e| e.at_open(path))
+    open_with(path, None)
 }
 
-fn open_unnamed(path: &Path) -> Result<Connection> {
+/// `open` for a register that may be encrypted (crate::encryption): `key` is applied to the
+/// read-only inspection and to the connection returned. A wrong key gives `wrong_password`. A
+/// plain or new file opens without the key: a key never turns encryption on by itself.
+pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
+    open_keyed(path, key).map(|(conn, _)| conn)
+}
+
+/// `open_with`, and whether the key was used (the file is encrypted).
+pub(crate) fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<(Connection, bool)> {
+    open_unnamed(path, key).map_err(|e| crate::encryption::wrong_password(e.at_open(path), path, key))
+}
+
+fn open_unnamed(path: &Path, key: Option<&Passphrase>) -> Result<(Connection, bool)> {
     if path.is_dir() {
         return Err(Error::Refused(format!(
             "{} 是一个文件夹，不是数据库文件；请指定文件夹中的 .db 文件",
             path.display()
         )));
     }
-    if path.exists() {
+    let key = if path.exists() {
         // Even a read-only connection would leave read-only -wal/-shm files beside a read-only
         // file, which would stay read-only after the file itself is made writable again.
         if std::fs::metadata(path)?.permissions().readonly() {
             return Err(Error::ReadOnly { path: None, detail: "文件属性为只读".into() });
         }
-        inspect_existing(path)?;
-    } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
+        let key = crate::encryption::key_for(path, key)?;
+        inspect_existing(path, key)?;
+        key
+    } else {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        None
+    };
     let mut conn = Connection::open(path)?;
+    if let Some(key) = key {
+        apply_key(&conn, key)?;
+    }
     configure(&conn)?;
     migrate(&mut conn)?;
-    Ok(conn)
+    Ok((conn, key.is_some()))
 }
 
 /// A fresh database in memory with the full schema: a dry run on a file that does not exist
@@ -61,7 +83,7 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 /// Looks at an existing file read-only, so a file that is not ours is refused unmodified.
-fn inspect_existing(path: &Path) -> Result<()> {
+fn inspect_existing(path: &Path, key: Option<&Passphrase>) -> Result<()> {
     if std::fs::metadata(path)?.len() == 0 {
         return Ok(());
     }
@@ -78,6 +100,9 @@ fn inspect_existing(path: &Path) -> Result<()> {
     };
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(refused)?;
+    if let Some(key) = key {
+        apply_key(&conn, key)?;
+    }
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(refused)?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     // Reading the schema finds a damaged first page or schema table; the rest of the file is

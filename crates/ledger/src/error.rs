@@ -44,8 +44,13 @@ pub enum Error {
     #[error("只有管理员可以{0}，请用管理员账号登录后再试")]
     Forbidden(String),
     /// Not a readable SQLite file (SQLITE_NOTADB) or a damaged one (SQLITE_CORRUPT): refused untouched.
-    #[error("文件 {} 已损坏，或不是星河社区台账的数据库（{detail}），无法打开。文件没有被改动；请从备份恢复，或打开其他数据库", path.display())]
+    /// An encrypted register opened without its password looks exactly like this to SQLite.
+    #[error("文件 {} 已损坏，或不是星河社区台账的数据库（{detail}），无法打开。文件没有被改动；如果这个台账已加密，请输入管理员的密码打开；否则请从备份恢复，或打开其他数据库", path.display())]
     Corrupt { path: PathBuf, detail: String },
+    /// An encrypted file (crate::encryption) did not open with the password given. SQLCipher
+    /// cannot tell a wrong password from a damaged first page, hence the second half.
+    #[error("密码不正确，无法打开已加密的台账 {}；如果文件已损坏，请从备份恢复（备份用的是备份时管理员的密码）", path.display())]
+    WrongPassword { path: PathBuf },
     /// The file or its folder cannot be written (SQLITE_READONLY, cannot create the -wal file).
     #[error("无法写入数据库{}：文件或所在的文件夹是只读的（{detail}）。数据没有改动；请把数据库放到可以写入的文件夹，或请管理员开放写入权限后重试", shown(.path))]
     ReadOnly { path: Option<PathBuf>, detail: String },
@@ -88,6 +93,7 @@ impl Error {
             Error::SignedOut => "signed_out",
             Error::Forbidden(_) => "forbidden",
             Error::Corrupt { .. } => "corrupt",
+            Error::WrongPassword { .. } => "wrong_password",
             Error::ReadOnly { .. } => "read_only",
             Error::DiskFull { .. } => "disk_full",
             Error::Locked { .. } => "locked",

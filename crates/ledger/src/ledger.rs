@@ -3,6 +3,7 @@
 
 use crate::audit::Change;
 use crate::dates::{born_on_or_before, local_today};
+use crate::encryption::Passphrase;
 use crate::error::Result;
 use crate::model::{Stats, AGED_YEARS};
 use crate::search::SearchIndex;
@@ -23,6 +24,8 @@ pub struct Ledger {
     pub(crate) login_required: bool,
     pub(crate) session: Option<crate::operators::Session>,
     pub(crate) login_failures: crate::operators::LoginFailures,
+    /// The file's key when it is encrypted (crate::encryption); every copy of it uses it too.
+    pub(crate) key: Option<Passphrase>,
 }
 
 /// Who is recorded as entering a change when the office has not named anyone.
@@ -44,7 +47,19 @@ pub struct HealthReport {
 
 impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
-        let conn = crate::db::open(path)?;
+        Ledger::open_keyed(path, None)
+    }
+
+    /// Opens a register that may be encrypted, with the administrator's password. A plain file
+    /// opens as with `open` and the password is not kept; a wrong one gives `wrong_password`.
+    pub fn open_with_password(path: &Path, password: &str) -> Result<Ledger> {
+        Ledger::open_keyed(path, Some(Passphrase::new(password)?))
+    }
+
+    pub(crate) fn open_keyed(path: &Path, key: Option<Passphrase>) -> Result<Ledger> {
+        let (conn, encrypted) = crate::db::open_keyed(path, key.as_ref())?;
+        crate::encryption::remove_stale_rewrites(path);
+        let key = key.filter(|_| encrypted);
         // Residents ticked 志愿者 before the volunteer table existed get their records now.
         crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
         let mut ledger = Ledger {
@@ -57,6 +72,7 @@ impl Ledger {
             login_required: false,
             session: None,
             login_failures: Default::default(),
+            key,
         };
         if let Some(name) = ledger.setting(OPERATOR_SETTING)? {
             ledger.set_operator(&name);
@@ -77,6 +93,7 @@ impl Ledger {
             login_required: false,
             session: None,
             login_failures: Default::default(),
+            key: None,
         })
     }
 
@@ -220,7 +237,7 @@ impl Ledger {
     /// Damage so bad that a check itself fails (SQLITE_CORRUPT) is reported as unhealthy, with
     /// SQLite's message among the findings; only a locked or unreadable file is an error.
     pub fn check(&self) -> Result<HealthReport> {
-        let integrity: Vec<String> =
+        let mut integrity: Vec<String> =
             match self.conn.prepare("PRAGMA integrity_check").and_then(|mut stmt| {
                 stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()
             }) {
@@ -235,6 +252,18 @@ impl Ledger {
                 }
                 Err(e) => return Err(crate::Error::from(e).at(&self.path)),
             };
+        if self.is_encrypted() && integrity == ["ok"] {
+            // Each encrypted page carries an HMAC: this finds a page changed behind SQLCipher's
+            // back that still happens to parse. It lists failures only.
+            let tampered: Vec<String> = self
+                .conn
+                .prepare("PRAGMA cipher_integrity_check")
+                .and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect())
+                .unwrap_or_else(|e| vec![format!("加密校验失败：{e}")]);
+            if !tampered.is_empty() {
+                integrity = tampered;
+            }
+        }
         let foreign_key_violations = match self.conn.prepare("PRAGMA foreign_key_check") {
             Ok(mut fk) => fk.query_map([], |_| Ok(())).map(|rows| rows.count() as u64).unwrap_or(1),
             Err(_) => 1,

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod encryption;
 pub mod error;
 pub mod export;
 pub mod failure;

@@ -8,17 +8,20 @@
 //! the file directly, as its owner: they never turn logins on, so every check passes there.
 
 use crate::audit::{record, Change};
+use crate::encryption::Passphrase;
 use crate::error::{Error, FieldError, Result};
 use crate::ledger::Ledger;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use password_hash::rand_core::OsRng;
 use password_hash::{PasswordHash, SaltString};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 pub const MIN_PASSWORD_CHARS: usize = 6;
+/// Added to the audit summary of a password change that also re-encrypted the register.
+const ENCRYPTED_UNDER_NEW_PASSWORD: &str = "，数据库已改用新密码加密";
 const MAX_PASSWORD_CHARS: usize = 128;
 const MAX_NAME_CHARS: usize = 20;
 /// After this many wrong passwords in a row for one name, logins by that name wait.
@@ -149,7 +152,7 @@ pub(crate) fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Refused(format!("无法保存密码：{e}")))
 }
 
-fn password_matches(password: &str, stored: &str) -> bool {
+pub(crate) fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
@@ -168,7 +171,7 @@ fn valid_name(name: &str) -> Result<String> {
 }
 
 /// Passwords are taken exactly as typed (spaces included): trimming would change a password.
-fn valid_password(field: &'static str, password: &str) -> Result<()> {
+pub(crate) fn valid_password(field: &'static str, password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(Error::invalid(field, format!("密码至少要 {MIN_PASSWORD_CHARS} 个字符")));
@@ -369,48 +372,64 @@ impl Ledger {
         }
         let hash = input.password.as_deref().map(hash_password).transpose()?;
         let actor = self.actor();
-        let tx = self.conn.transaction()?;
-        let taken: Option<i64> =
-            tx.query_row("SELECT id FROM operators WHERE name = ?1", [&name], |r| r.get(0)).optional()?;
-        if taken.is_some_and(|other| Some(other) != input.id) {
-            return Err(Error::invalid("name", format!("已经有名为“{name}”的操作员")));
-        }
-        let (id, before) = match input.id {
-            None => {
-                tx.execute(
-                    "INSERT INTO operators(name, role, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![name, input.role.as_str(), hash, input.active, Ledger::now_text()],
-                )?;
-                (tx.last_insert_rowid(), None)
-            }
-            Some(id) => {
-                let before = operator_json(&tx, id)?.ok_or(Error::NotFound { what: "操作员", id })?;
-                tx.execute(
-                    "UPDATE operators SET name = ?2, role = ?3, active = ?4, password_hash = coalesce(?5, password_hash)
-                     WHERE id = ?1",
-                    params![id, name, input.role.as_str(), input.active, hash],
-                )?;
-                (id, Some(before))
-            }
+        // A reset of the key owner's password is also a new key (crate::encryption).
+        let new_key = match (input.id, &input.password) {
+            (Some(id), Some(password)) if self.is_key_owner(id)? => Some(Passphrase::new(password)?),
+            _ => None,
         };
-        let admins: i64 =
-            tx.query_row("SELECT count(*) FROM operators WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?;
-        if admins == 0 {
-            return Err(Error::Refused("至少要保留一位启用的管理员，否则没有人能修改设置和管理操作员".into()));
-        }
-        let after = operator_json(&tx, id)?;
-        let mut summary = format!(
-            "{}“{name}”（{}{}）",
-            if before.is_some() { "修改操作员" } else { "新增操作员" },
-            input.role.label(),
-            if input.active { "" } else { "，已停用" }
-        );
-        if before.is_some() && hash.is_some() {
-            summary.push_str("，重设了密码");
-        }
-        let action = crate::audit::save_action(&before);
-        record(&tx, &actor, Change::new(action, "操作员", Some(id), summary).before(before).after(after))?;
-        tx.commit()?;
+        let rekey = new_key.is_some();
+        let write = |conn: &mut Connection| -> Result<i64> {
+            let tx = conn.transaction()?;
+            let taken: Option<i64> =
+                tx.query_row("SELECT id FROM operators WHERE name = ?1", [&name], |r| r.get(0)).optional()?;
+            if taken.is_some_and(|other| Some(other) != input.id) {
+                return Err(Error::invalid("name", format!("已经有名为“{name}”的操作员")));
+            }
+            let (id, before) = match input.id {
+                None => {
+                    tx.execute(
+                        "INSERT INTO operators(name, role, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![name, input.role.as_str(), hash, input.active, Ledger::now_text()],
+                    )?;
+                    (tx.last_insert_rowid(), None)
+                }
+                Some(id) => {
+                    let before = operator_json(&tx, id)?.ok_or(Error::NotFound { what: "操作员", id })?;
+                    tx.execute(
+                        "UPDATE operators SET name = ?2, role = ?3, active = ?4, password_hash = coalesce(?5, password_hash)
+                         WHERE id = ?1",
+                        params![id, name, input.role.as_str(), input.active, hash],
+                    )?;
+                    (id, Some(before))
+                }
+            };
+            let admins: i64 =
+                tx.query_row("SELECT count(*) FROM operators WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?;
+            if admins == 0 {
+                return Err(Error::Refused("至少要保留一位启用的管理员，否则没有人能修改设置和管理操作员".into()));
+            }
+            let after = operator_json(&tx, id)?;
+            let mut summary = format!(
+                "{}“{name}”（{}{}）",
+                if before.is_some() { "修改操作员" } else { "新增操作员" },
+                input.role.label(),
+                if input.active { "" } else { "，已停用" }
+            );
+            if before.is_some() && hash.is_some() {
+                summary.push_str("，重设了密码");
+            }
+            if rekey {
+                summary.push_str(ENCRYPTED_UNDER_NEW_PASSWORD);
+            }
+            let action = crate::audit::save_action(&before);
+            record(&tx, &actor, Change::new(action, "操作员", Some(id), summary).before(before).after(after))?;
+            tx.commit()?;
+            Ok(id)
+        };
+        let id = match new_key {
+            Some(key) => self.rewrite_file(Some(key), write)?,
+            None => write(&mut self.conn)?,
+        };
         // Someone who changed their own role or name keeps working under the new one.
         if let Some(session) = self.session.as_mut().filter(|s| s.operator_id == id) {
             session.name = name;
@@ -434,13 +453,29 @@ impl Ledger {
         }
         let new_hash = hash_password(new_password)?;
         let actor = self.actor();
-        let tx = self.conn.transaction()?;
-        tx.execute("UPDATE operators SET password_hash = ?2 WHERE id = ?1", params![session.operator_id, new_hash])?;
-        let change =
-            Change::new("修改", "操作员", Some(session.operator_id), format!("“{}”修改了自己的密码", session.name));
-        record(&tx, &actor, change)?;
-        tx.commit()?;
-        Ok(())
+        // The key owner's password is the file's key (crate::encryption): the new password
+        // becomes the key in the same step as the new hash, in the rewritten file, so the
+        // password that logs them in is always the one that opens the register.
+        let rekey = self.is_key_owner(session.operator_id)?;
+        let write = |conn: &mut Connection| -> Result<()> {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE operators SET password_hash = ?2 WHERE id = ?1",
+                params![session.operator_id, new_hash],
+            )?;
+            let mut summary = format!("“{}”修改了自己的密码", session.name);
+            if rekey {
+                summary.push_str(ENCRYPTED_UNDER_NEW_PASSWORD);
+            }
+            record(&tx, &actor, Change::new("修改", "操作员", Some(session.operator_id), summary))?;
+            tx.commit()?;
+            Ok(())
+        };
+        if rekey {
+            self.rewrite_file(Some(Passphrase::new(new_password)?), write)
+        } else {
+            write(&mut self.conn)
+        }
     }
 
     /// An administrator's one look at a resident's full ID number and phone (查看完整信息),

@@ -15,6 +15,7 @@ import { toast } from '../components/toast.js';
 import { bindHeadPicker, headPickerMarkup, headText } from './heads.js';
 import { parseThreshold } from '../care-model.js';
 import { backupSectionMarkup, bindBackupSection } from './backup-settings.js';
+import { bindEncryptionSection, encryptionSectionMarkup } from './encryption-settings.js';
 import { accountSectionsMarkup, adminOnlyNote, bindAccountSections } from './account-settings.js';
 import { isAdmin } from '../roles.js';
 
@@ -199,6 +200,7 @@ export function mount(root, state) {
       <div id="places-tree"></div>
     </section>
     ${backupSectionMarkup(admin)}
+    ${encryptionSectionMarkup(admin)}
     <section class="card">
       <h2 class="section-title">${t('settings.about')}</h2>
       <dl class="facts">
@@ -257,6 +259,7 @@ export function mount(root, state) {
   bindAccountSections(root, admin);
   bindVolunteerSettings(root, admin);
   bindBackupSection(root);
+  bindEncryptionSection(root, admin);
   loadHierarchy();
 
   return {

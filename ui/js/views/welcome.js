@@ -18,14 +18,28 @@ import { toast } from '../components/toast.js';
 
 /** Kinds for which the file itself is fine and trying again (after freeing it) is the way out. */
 const RETRY_KINDS = ['locked', 'read_only', 'disk_full'];
+/** Kinds for which the file may be an encrypted register waiting for its password. */
+const UNLOCK_KINDS = ['corrupt', 'wrong_password'];
 
 function problemMarkup(app) {
   const kind = app.open_error_kind;
   const retry = RETRY_KINDS.includes(kind);
   const restore = !retry && kind !== 'newer_schema';
+  // An encrypted register opened without its password cannot be told apart from a damaged file.
+  const unlock = UNLOCK_KINDS.includes(kind);
   return html`<section class="welcome-problem" id="open-problem">
     <h2 class="section-title">${t('welcome.problemTitle')}</h2>
     <p class="notice" role="alert" id="open-error" data-kind="${kind ?? ''}">${app.open_error}</p>
+    ${unlock ? html`<form class="welcome-unlock" id="unlock-form" novalidate>
+      <h3 class="welcome-subtitle">${t('welcome.unlockTitle')}</h3>
+      <p class="field-hint">${t('welcome.unlockNote')}</p>
+      ${field({ id: 'unlock-name', label: t('welcome.unlockName'), field: 'name', required: true,
+        control: textInput({ id: 'unlock-name', required: true, autocomplete: 'username' }) })}
+      ${field({ id: 'unlock-password', label: t('welcome.unlockPassword'), field: 'password', required: true,
+        control: textInput({ id: 'unlock-password', type: 'password', required: true, autocomplete: 'current-password' }) })}
+      <p><button type="submit" class="button button-primary" id="unlock-submit">${t('welcome.unlockSubmit')}</button></p>
+      <p class="form-error" role="alert" tabindex="-1" hidden></p>
+    </form>` : ''}
     ${restore ? html`<h3 class="welcome-subtitle">${t('welcome.restoreTitle')}</h3>
       <p class="field-hint">${t('welcome.restoreNote')}</p>
       <ul class="recovery-list" id="recovery-backups" aria-live="polite"><li>${t('common.loading')}</li></ul>` : ''}
@@ -106,6 +120,20 @@ function bindProblem(root, app) {
       throw error;
     }
   }));
+  const unlockForm = root.querySelector('#unlock-form');
+  unlockForm?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearErrors(unlockForm);
+    const name = unlockForm.querySelector('#unlock-name').value;
+    const password = unlockForm.querySelector('#unlock-password').value;
+    run(null, async () => {
+      try {
+        await opened(await api.openEncrypted(name, password));
+      } catch (error) {
+        if (root.isConnected) showErrors(unlockForm, error);
+      }
+    });
+  });
   root.querySelector('#open-other').addEventListener('click', () => run(null, async () => {
     const next = await api.openOtherDatabase();
     if (next) await opened(next);

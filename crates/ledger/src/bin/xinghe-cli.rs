@@ -9,10 +9,11 @@ use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::activity_sheets::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
 };
-use xinghe_ledger::backup::{self, inspect_backup, BackupInfo};
+use xinghe_ledger::backup::{self, inspect_backup_with, BackupInfo};
 use xinghe_ledger::care_sheet::care_checklist_pdf;
 use xinghe_ledger::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
+use xinghe_ledger::encryption::Passphrase;
 use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
@@ -31,6 +32,9 @@ struct Cli {
     /// 记录为录入人/审核人的姓名（默认用台账设置中的操作人）
     #[arg(long, env = "XINGHE_OPERATOR", global = true)]
     operator: Option<String>,
+    /// 已加密台账的密码（管理员的密码；也可用环境变量 XINGHE_PASSWORD 指定）；未加密的台账不需要
+    #[arg(long, env = "XINGHE_PASSWORD", global = true, hide_env_values = true)]
+    password: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,7 +81,11 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据
+    /// 加密数据库文件，密码用 --password 给出；备份也用同一密码加密。忘记密码，数据将无法恢复
+    Encrypt,
+    /// 取消加密，数据库恢复为普通的 SQLite 文件（用 --password 给出当前密码）
+    Decrypt,
+    /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据（加密的备份用 --password 读取）
     Restore {
         /// 备份文件（.xinghe.db）
         file: PathBuf,
@@ -377,9 +385,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
     };
-    let mut ledger = match &cli.command {
-        Command::Import { dry_run: true, .. } if !db.exists() => Ledger::open_in_memory()?,
-        _ => Ledger::open(&db)?,
+    let mut ledger = match (&cli.command, &cli.password) {
+        (Command::Import { dry_run: true, .. }, _) if !db.exists() => Ledger::open_in_memory()?,
+        (_, Some(password)) => Ledger::open_with_password(&db, password)?,
+        (_, None) => Ledger::open(&db)?,
+    };
+    let password = || {
+        cli.password
+            .as_deref()
+            .ok_or_else(|| Error::invalid("password", "请用 --password 或环境变量 XINGHE_PASSWORD 给出密码"))
     };
     if let Some(name) = &cli.operator {
         ledger.set_operator(name);
@@ -508,8 +522,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 stats.residents
             );
         }
+        Command::Encrypt => {
+            ledger.encrypt(password()?)?;
+            println!(
+                "已加密 {}，以后打开要用这个密码，备份也用它加密。请牢记密码：忘记密码，数据将无法恢复",
+                db.display()
+            );
+        }
+        Command::Decrypt => {
+            ledger.decrypt(password()?)?;
+            println!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
+        }
         Command::Restore { file, yes } => {
-            let info = inspect_backup(&file)?;
+            let backup_key = cli.password.as_deref().map(Passphrase::new).transpose()?;
+            let info = inspect_backup_with(&file, backup_key.as_ref())?;
             print_backup_info(&info);
             let folder = backup::default_folder(&db);
             if !yes {
@@ -523,7 +549,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     return Ok(ExitCode::from(1));
                 }
             }
-            let report = ledger.restore_from(&file, &folder)?;
+            // An encrypted register reads the backup with its own key, which is this password.
+            let report = ledger.restore_from_with(&file, &folder, backup_key.as_ref())?;
             let migrated = match report.migrated_from {
                 Some(from) => format!("，数据版本已从 {from} 升级到 {}", report.schema_version),
                 None => String::new(),

@@ -1,0 +1,668 @@
+//! Encryption at rest, an option an administrator turns on: the register file (and every backup
+//! of it) is encrypted page by page with SQLCipher, under a key derived from the administrator's
+//! password.
+//!
+//! The password is given to SQLCipher as a passphrase (`PRAGMA key`); SQLCipher derives the
+//! 256-bit page key from it with PBKDF2-HMAC-SHA512 (256,000 rounds) and a random salt stored in
+//! the file's first 16 bytes, so two files under one password still have different keys, and
+//! each page carries an HMAC that finds tampering. Nothing about the key is stored anywhere else.
+//!
+//! The trade-off, which the app must tell the administrator before turning this on: **a
+//! forgotten password means lost data**. There is no recovery key and no back door; the backups
+//! are encrypted with the same password, so they do not help either. Only a copy exported while
+//! the register was open (or a backup from before encryption was turned on) can be read.
+//!
+//! Whose password: the administrator who turned encryption on is the key's owner (the setting
+//! `encryption_owner`). When the owner's password changes, the file is rewritten under the new
+//! one in the same step (`Ledger::rewrite_file`), so the password that logs them in is always
+//! the one that opens the file. A register encrypted from the command line has no owner: its key
+//! is the password given there and stays until it is turned off.
+//!
+//! Plain files are untouched by all this: a plain (or new) file opens without a key even when
+//! one is given, and only `Ledger::encrypt` turns encryption on.
+
+use crate::audit::{record, settings_json, Actor, Change};
+use crate::db::APPLICATION_ID;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// The operator whose login password is the key; absent when encrypted from the command line.
+pub const OWNER_SETTING: &str = "encryption_owner";
+
+/// The first 16 bytes of every plain SQLite file. An encrypted file starts with its random salt.
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// The name the new file is attached under while the register is copied into it.
+const TARGET: &str = "xinghe_rekey";
+const TEMP_PREFIX: &str = ".xinghe-rekey-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A password used as a database key. Its bytes are wiped when it is dropped, and Debug never
+/// shows it, so it cannot leak into a log line or a panic message.
+#[derive(Clone)]
+pub struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    /// An empty passphrase would mean "no encryption" to SQLCipher, and a NUL character would
+    /// end the key early; both are refused.
+    pub fn new(password: &str) -> Result<Passphrase> {
+        if password.is_empty() {
+            return Err(Error::invalid("password", "请输入密码"));
+        }
+        if password.contains('\0') {
+            return Err(Error::invalid("password", "密码中不能有空字符（\\0）"));
+        }
+        Ok(Passphrase(Zeroizing::new(password.to_owned())))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when `password` is exactly this passphrase.
+    pub fn matches(&self, password: &str) -> bool {
+        self.0.as_bytes() == password.as_bytes()
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(***)")
+    }
+}
+
+/// Gives `conn` its key. Must be the first statement on the connection: SQLCipher reads the
+/// first page (salt, then the key check) on the first access, with whatever key it has then.
+pub fn apply_key(conn: &Connection, key: &Passphrase) -> Result<()> {
+    // PRAGMA key takes no bound parameters, so the key goes into the SQL text as a literal;
+    // that text is built in a buffer that is wiped too (sized up front so it never moves).
+    let mut sql = Zeroizing::new(String::with_capacity(key.as_str().len() * 2 + 32));
+    sql.push_str("PRAGMA key = '");
+    for c in key.as_str().chars() {
+        if c == '\'' {
+            sql.push('\'');
+        }
+        sql.push(c);
+    }
+    sql.push('\'');
+    conn.execute_batch(&sql)?;
+    quiet_cipher_log(conn)
+}
+
+/// SQLCipher writes its own diagnostics (every failed key check) to stderr unless told not to;
+/// the caller gets the error anyway. Global, and only takes effect once SQLCipher has been
+/// activated by a first key, so it follows every key and keyed ATTACH.
+fn quiet_cipher_log(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(())).optional()?;
+    Ok(())
+}
+
+/// How old a rewrite's temporary file must be before it counts as left over by a crash: a
+/// rewrite in progress (another process) writes to its file all the time.
+const STALE_REWRITE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Deletes the temporary files (and their -wal/-shm) that a crash in the middle of encrypting or
+/// decrypting left beside the register. After a crash during decrypt such a file is a plain copy
+/// of the data: it must not stay on the disk of a register meant to be encrypted.
+pub(crate) fn remove_stale_rewrites(register: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder_of(register)) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(TEMP_PREFIX) && name.contains(TEMP_SUFFIX);
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age >= STALE_REWRITE));
+        if ours && stale {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => tracing::warn!(file = %entry.path().display(), "removed a rewrite left by a crash"),
+                Err(e) => {
+                    tracing::error!(file = %entry.path().display(), "cannot remove a rewrite left by a crash: {e}")
+                }
+            }
+        }
+    }
+}
+
+/// True for a plain SQLite file ("SQLite format 3\0" header) and for an empty or missing file;
+/// false for anything else: an encrypted file, damage, or not SQLite at all.
+pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(e),
+    };
+    let mut header = Vec::with_capacity(PLAIN_HEADER.len());
+    file.take(PLAIN_HEADER.len() as u64).read_to_end(&mut header)?;
+    Ok(header.is_empty() || header == PLAIN_HEADER)
+}
+
+/// `key` when the file at `path` needs one (it is not plain SQLite), else None: a key given for
+/// a plain file is not used, as SQLCipher would take the plain file for a damaged one.
+pub(crate) fn key_for<'a>(path: &Path, key: Option<&'a Passphrase>) -> Result<Option<&'a Passphrase>> {
+    match key {
+        Some(key) if !is_plain_sqlite(path)? => Ok(Some(key)),
+        _ => Ok(None),
+    }
+}
+
+/// A file SQLCipher might have written: whole pages (at least 512 bytes each) and no plain
+/// header. Anything else that fails to open is damage, whatever the password.
+fn could_be_encrypted(path: &Path) -> bool {
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    len >= 512 && len.is_multiple_of(512) && !is_plain_sqlite(path).unwrap_or(true)
+}
+
+/// A keyed open that SQLite calls "not a database" (SQLITE_NOTADB) is a wrong password for a
+/// file that could be encrypted; damage cannot be told apart, which the message says.
+pub(crate) fn wrong_password(e: Error, path: &Path, key: Option<&Passphrase>) -> Error {
+    match e {
+        Error::Corrupt { .. } if key.is_some() && could_be_encrypted(path) => {
+            Error::WrongPassword { path: path.to_path_buf() }
+        }
+        other => other,
+    }
+}
+
+/// Attaches `file` under `alias` with `key`, or as plain SQLite without one. The KEY clause is
+/// always given: without it, SQLCipher would attach with the main database's key.
+pub(crate) fn attach(conn: &Connection, file: &str, alias: &str, key: Option<&Passphrase>) -> Result<()> {
+    conn.execute(&format!("ATTACH DATABASE ?1 AS {alias} KEY ?2"), params![file, key.map_or("", |k| k.as_str())])?;
+    quiet_cipher_log(conn)
+}
+
+fn utf8_path(path: &Path) -> Result<&str> {
+    path.to_str()
+        .ok_or_else(|| Error::Refused(format!("文件路径 {} 含有无法识别的字符，请换一个文件夹", path.display())))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes the rename of a file into `folder` durable where the platform allows it (not Windows,
+/// whose folders cannot be opened as files).
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(folder).and_then(|f| f.sync_all()) {
+        tracing::warn!(folder = %folder.display(), "cannot sync the folder after a rename: {e}");
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Unit tests fail the rewrite at its last step before the swap.
+    static FAIL_BEFORE_SWAP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The encryption setting's change and its audit record, for the new file.
+fn record_setting(conn: &mut Connection, actor: &Actor, owner: Option<i64>, summary: &str) -> Result<()> {
+    let tx = conn.transaction()?;
+    let before = settings_json(&tx, &[OWNER_SETTING])?;
+    match owner {
+        Some(id) => tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![OWNER_SETTING, id.to_string()],
+        )?,
+        None => tx.execute("DELETE FROM settings WHERE key = ?1", [OWNER_SETTING])?,
+    };
+    let after = settings_json(&tx, &[OWNER_SETTING])?;
+    record(&tx, actor, Change::new("修改", "设置", None, summary).before(before).after(after))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// What 设置 → 数据加密 shows: whether the file is encrypted, and whose login password unlocks it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EncryptionStatus {
+    pub encrypted: bool,
+    /// The key owner's name; None for a plain register or one encrypted from the CLI.
+    pub owner: Option<String>,
+}
+
+impl Ledger {
+    pub fn encryption_status(&self) -> Result<EncryptionStatus> {
+        let owner = match self.encryption_owner()?.filter(|_| self.is_encrypted()) {
+            Some(id) => {
+                self.conn.query_row("SELECT name FROM operators WHERE id = ?1", [id], |r| r.get(0)).optional()?
+            }
+            None => None,
+        };
+        Ok(EncryptionStatus { encrypted: self.is_encrypted(), owner })
+    }
+
+    /// True when the register file is encrypted (opened with a password).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The file's key, for copies made on a connection of their own (e.g. the app's start-up
+    /// `backup::auto_backup_file` on another thread). None for a plain register.
+    pub fn encryption_key(&self) -> Option<&Passphrase> {
+        self.key.as_ref()
+    }
+
+    /// The operator whose password is the key, if the register is encrypted and has one.
+    pub fn encryption_owner(&self) -> Result<Option<i64>> {
+        if !self.is_encrypted() {
+            return Ok(None);
+        }
+        Ok(self.setting(OWNER_SETTING)?.and_then(|v| v.parse().ok()))
+    }
+
+    pub(crate) fn is_key_owner(&self, operator_id: i64) -> Result<bool> {
+        Ok(self.encryption_owner()? == Some(operator_id))
+    }
+
+    /// With someone logged in, `password` must be their own login password (who they are is
+    /// proven again before the file's key changes); returns their id. From the command line
+    /// (no session) there is nothing to check it against.
+    fn own_password(&self, password: &str) -> Result<Option<i64>> {
+        let Some(session) = &self.session else { return Ok(None) };
+        let hash: String =
+            self.conn
+                .query_row("SELECT password_hash FROM operators WHERE id = ?1", [session.operator_id], |r| r.get(0))?;
+        if !crate::operators::password_matches(password, &hash) {
+            return Err(Error::invalid("password", format!("密码不正确，请输入“{}”自己的登录密码", session.name)));
+        }
+        Ok(Some(session.operator_id))
+    }
+
+    /// Turns encryption on: the file is rewritten encrypted under `password`, which with someone
+    /// logged in is their own login password (they become the key's owner).
+    ///
+    /// A forgotten password means lost data: nothing can open the file or its backups without it.
+    pub fn encrypt(&mut self, password: &str) -> Result<()> {
+        self.require_admin("加密数据库")?;
+        if self.is_encrypted() {
+            return Err(Error::Refused(format!(
+                "台账 {} 已经加密；要换密码，请由开启加密的管理员修改自己的登录密码（命令行加密的台账：先取消加密再重新加密）",
+                self.path().display()
+            )));
+        }
+        let owner = self.own_password(password)?;
+        if owner.is_none() {
+            crate::operators::valid_password("password", password)?;
+        }
+        let key = Passphrase::new(password)?;
+        let actor = self.actor();
+        self.rewrite_file(Some(key), |conn| record_setting(conn, &actor, owner, "开启数据加密"))
+    }
+
+    /// Turns encryption off: the file is rewritten as plain SQLite. `password` is the logged-in
+    /// administrator's own login password, or from the command line the register's password.
+    pub fn decrypt(&mut self, password: &str) -> Result<()> {
+        self.require_admin("加密数据库")?;
+        let Some(key) = &self.key else {
+            return Err(Error::Refused(format!("台账 {} 没有加密", self.path().display())));
+        };
+        if self.own_password(password)?.is_none() && !key.matches(password) {
+            return Err(Error::invalid("password", "密码不正确，请输入打开这个台账的密码"));
+        }
+        let actor = self.actor();
+        self.rewrite_file(None, |conn| record_setting(conn, &actor, None, "关闭数据加密"))
+    }
+
+    /// Rewrites the register file under `new_key` (None: plain SQLite) — the one way encryption
+    /// is turned on, turned off, or moved to a new password. `change` is the write that goes
+    /// with it (its audit record, a new password hash); it is made in the NEW file only, so the
+    /// change and the key arrive together or not at all.
+    ///
+    /// Crash-safe: the register is exported into a temporary file beside it (ATTACH …
+    /// KEY + sqlcipher_export, as SQLCipher's backup API will not copy between a plain and an
+    /// encrypted database), `change` is applied there, the copy is checked from a fresh
+    /// connection and synced, and only then renamed over the register. Until the rename the
+    /// original file is untouched; after it, the new file is complete.
+    pub(crate) fn rewrite_file<T>(
+        &mut self,
+        new_key: Option<Passphrase>,
+        change: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path().to_path_buf();
+        if path.as_os_str().is_empty() {
+            return Err(Error::Refused("这个台账只在内存中，没有文件可以加密".into()));
+        }
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(folder_of(&path))
+            .map_err(|e| Error::from(e).at_open(&path))?
+            .into_temp_path();
+        let data_version = self.export_into(&temp, new_key.as_ref()).map_err(|e| e.at(&path))?;
+
+        let mut copy = Connection::open(&temp)?;
+        if let Some(key) = &new_key {
+            apply_key(&copy, key)?;
+        }
+        let value = change(&mut copy)?;
+        copy.close().map_err(|(_, e)| Error::from(e))?;
+        crate::backup::verify_copy_with(&temp, new_key.as_ref())?;
+        std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| Error::from(e).at_open(&path))?;
+
+        // A commit by another program since the export would be lost with the old file.
+        let now: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if now != data_version {
+            return Err(Error::Locked { path: Some(path) });
+        }
+        #[cfg(test)]
+        if FAIL_BEFORE_SWAP.with(|fail| fail.get()) {
+            return Err(Error::Refused("测试：在换上新文件之前失败".into()));
+        }
+        self.swap_in(temp, &path, new_key)?;
+        Ok(value)
+    }
+
+    /// Copies the whole register into the empty file `temp` under `key`, in one IMMEDIATE
+    /// transaction (no other program writes meanwhile); returns the data_version it saw.
+    fn export_into(&mut self, temp: &Path, key: Option<&Passphrase>) -> Result<i64> {
+        attach(&self.conn, utf8_path(temp)?, TARGET, key)?;
+        let exported = (|| -> Result<i64> {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let data_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            tx.query_row(&format!("SELECT sqlcipher_export('{TARGET}')"), [], |_| Ok(()))?;
+            // sqlcipher_export copies the schema and rows, not the header's two numbers.
+            tx.execute_batch(&format!(
+                "PRAGMA {TARGET}.user_version = {version}; PRAGMA {TARGET}.application_id = {APPLICATION_ID};"
+            ))?;
+            tx.commit()?;
+            Ok(data_version)
+        })();
+        let detached = self.conn.execute(&format!("DETACH DATABASE {TARGET}"), []);
+        let data_version = exported?;
+        detached?;
+        Ok(data_version)
+    }
+
+    /// Closes the register, puts `temp` in its place and opens it under `key`. Before the
+    /// rename any failure reopens the original file as it was.
+    fn swap_in(&mut self, temp: tempfile::TempPath, path: &Path, key: Option<Passphrase>) -> Result<()> {
+        let old_key = self.key.clone();
+        let reopen_old = |ledger: &mut Ledger, e: Error| -> Error {
+            match crate::db::open_with(path, old_key.as_ref()) {
+                Ok(conn) => ledger.conn = conn,
+                Err(again) => tracing::error!(path = %path.display(), "cannot reopen the register: {again}"),
+            }
+            e
+        };
+        // No explicit checkpoint first: closing the last connection checkpoints the WAL into
+        // the file and removes it anyway, and a checkpoint would rewrite the old file's pages
+        // even when the swap then has to be given up.
+        let live = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        if let Err((conn, e)) = live.close() {
+            self.conn = conn;
+            return Err(Error::from(e).at(path));
+        }
+        // The last connection to close removes the -wal file; one still there belongs to
+        // another program with the file open, which would go on using the old file after the
+        // rename (and our close could not checkpoint, so the old file is as it was).
+        if with_suffix(path, "-wal").exists() {
+            return Err(reopen_old(self, Error::Locked { path: Some(path.to_path_buf()) }));
+        }
+        let shm = with_suffix(path, "-shm");
+        if let Err(e) = std::fs::remove_file(&shm) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(reopen_old(self, Error::from(e).at_open(path)));
+            }
+        }
+        if let Err(e) = temp.persist(path) {
+            return Err(reopen_old(self, Error::from(e.error).at_open(path)));
+        }
+        sync_folder(folder_of(path));
+        // From here the file is the new one, whatever happens to the reopen.
+        self.key = key;
+        self.changed();
+        self.conn = crate::db::open_with(path, self.key.as_ref())?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::backup::Backup;
+
+    fn table_with_rows(conn: &Connection) {
+        conn.execute_batch(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
+             INSERT INTO t(name) VALUES ('张三丰'), ('李四');",
+        )
+        .unwrap();
+    }
+
+    fn names(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn.prepare("SELECT name FROM t ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn key(text: &str) -> Passphrase {
+        Passphrase::new(text).unwrap()
+    }
+
+    #[test]
+    fn a_passphrase_is_never_shown_and_refuses_empty_and_nul() {
+        let p = key("星河'2026");
+        assert_eq!(format!("{p:?}"), "Passphrase(***)");
+        assert!(p.matches("星河'2026") && !p.matches("星河'2025"));
+        assert_eq!(Passphrase::new("").unwrap_err().kind(), "invalid");
+        assert_eq!(Passphrase::new("a\0b").unwrap_err().kind(), "invalid");
+    }
+
+    /// Plain SQLite behaves as before the switch to SQLCipher: WAL, STRICT, JSON, backup API.
+    #[test]
+    fn plain_files_keep_wal_strict_json_and_the_backup_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("plain.db")).unwrap();
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        table_with_rows(&conn);
+        assert!(conn.execute("INSERT INTO t(id, name) VALUES ('x', 'y')", []).is_err(), "STRICT");
+        let json: String =
+            conn.query_row("SELECT json_object('name', name) FROM t WHERE id = 1", [], |r| r.get(0)).unwrap();
+        assert_eq!(json, r#"{"name":"张三丰"}"#);
+        let mut copy = Connection::open(dir.path().join("copy.db")).unwrap();
+        Backup::new(&conn, &mut copy).unwrap().step(-1).unwrap();
+        assert_eq!(names(&copy), ["张三丰", "李四"]);
+        assert!(is_plain_sqlite(&dir.path().join("copy.db")).unwrap());
+    }
+
+    /// The key is derived from the passphrase by SQLCipher (PBKDF2-HMAC-SHA512) with a salt of
+    /// each file's own; the backup API copies between two encrypted connections (not between a
+    /// plain and an encrypted one); sqlcipher_export leaves the header numbers to us.
+    #[test]
+    fn sqlcipher_derives_the_key_per_file_and_copies_between_encrypted_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut salts = Vec::new();
+        for name in ["a.db", "b.db"] {
+            let path = dir.path().join(name);
+            let conn = Connection::open(&path).unwrap();
+            apply_key(&conn, &key("同一个密码")).unwrap();
+            table_with_rows(&conn);
+            let kdf: String = conn.query_row("PRAGMA cipher_kdf_algorithm", [], |r| r.get(0)).unwrap();
+            assert_eq!(kdf, "PBKDF2_HMAC_SHA512");
+            let rounds: String = conn.query_row("PRAGMA kdf_iter", [], |r| r.get(0)).unwrap();
+            assert_eq!(rounds, "256000");
+            drop(conn);
+            assert!(!is_plain_sqlite(&path).unwrap());
+            salts.push(std::fs::read(&path).unwrap()[..16].to_vec());
+        }
+        assert_ne!(salts[0], salts[1], "a random salt per file");
+
+        let src = Connection::open(dir.path().join("a.db")).unwrap();
+        apply_key(&src, &key("同一个密码")).unwrap();
+        let mut same = Connection::open(dir.path().join("same.db")).unwrap();
+        apply_key(&same, &key("同一个密码")).unwrap();
+        Backup::new(&src, &mut same).unwrap().step(-1).unwrap();
+        assert_eq!(names(&same), ["张三丰", "李四"]);
+        let mut plain = Connection::open(dir.path().join("plain.db")).unwrap();
+        assert!(Backup::new(&src, &mut plain).is_err(), "plain <-> encrypted needs sqlcipher_export");
+
+        src.pragma_update(None, "user_version", 5).unwrap();
+        attach(&src, utf8_path(&dir.path().join("export.db")).unwrap(), "x", None).unwrap();
+        src.query_row("SELECT sqlcipher_export('x')", [], |_| Ok(())).unwrap();
+        let version: i64 = src.query_row("PRAGMA x.user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, 0, "export does not copy user_version");
+        src.execute("DETACH DATABASE x", []).unwrap();
+        assert!(is_plain_sqlite(&dir.path().join("export.db")).unwrap());
+        assert_eq!(names(&Connection::open(dir.path().join("export.db")).unwrap()), ["张三丰", "李四"]);
+    }
+
+    #[test]
+    fn a_wrong_key_and_no_key_are_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.db");
+        table_with_rows(&{
+            let conn = Connection::open(&path).unwrap();
+            apply_key(&conn, &key("right")).unwrap();
+            conn
+        });
+        for given in [None, Some(key("wrong"))] {
+            let conn = Connection::open(&path).unwrap();
+            if let Some(k) = &given {
+                apply_key(&conn, k).unwrap();
+            }
+            let err = Error::from(conn.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap_err());
+            assert_eq!(err.kind(), "corrupt");
+            let expected = if given.is_some() { "wrong_password" } else { "corrupt" };
+            assert_eq!(wrong_password(err.at(&path), &path, given.as_ref()).kind(), expected);
+        }
+        // A short text file given a password is damage, not a wrong password.
+        let text = dir.path().join("notes.db");
+        std::fs::write(&text, "这不是数据库").unwrap();
+        let err = Error::Corrupt { path: text.clone(), detail: String::new() };
+        assert_eq!(wrong_password(err, &text, Some(&key("x"))).kind(), "corrupt");
+    }
+
+    #[test]
+    fn plain_means_the_sqlite_header_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(is_plain_sqlite(&dir.path().join("missing.db")).unwrap());
+        std::fs::write(dir.path().join("empty.db"), b"").unwrap();
+        assert!(is_plain_sqlite(&dir.path().join("empty.db")).unwrap());
+        std::fs::write(dir.path().join("short.db"), b"SQLite").unwrap();
+        assert!(!is_plain_sqlite(&dir.path().join("short.db")).unwrap());
+    }
+
+    fn liuhe(path: &Path) -> Ledger {
+        let mut ledger = Ledger::open(path).unwrap();
+        ledger.set_community_name("浏河社区").unwrap();
+        ledger
+    }
+
+    #[test]
+    fn encrypt_and_decrypt_rewrite_the_file_and_keep_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let mut ledger = liuhe(&path);
+        ledger.encrypt("星河2026!").unwrap();
+        assert!(ledger.is_encrypted());
+        assert!(!is_plain_sqlite(&path).unwrap());
+        assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
+        assert_eq!(ledger.check().unwrap().integrity, ["ok"]);
+        let version: i64 = ledger.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, crate::db::schema_version());
+        let mode: String = ledger.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(ledger);
+
+        assert_eq!(Ledger::open(&path).err().unwrap().kind(), "corrupt");
+        assert_eq!(Ledger::open_with_password(&path, "星河2026").err().unwrap().kind(), "wrong_password");
+        let mut ledger = Ledger::open_with_password(&path, "星河2026!").unwrap();
+        assert!(ledger.is_encrypted());
+        assert_eq!(ledger.decrypt("wrong!!").unwrap_err().kind(), "invalid");
+        ledger.decrypt("星河2026!").unwrap();
+        assert!(!ledger.is_encrypted());
+        assert!(is_plain_sqlite(&path).unwrap());
+        drop(ledger);
+        let ledger = Ledger::open(&path).unwrap();
+        assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
+        let summaries: Vec<String> = ledger
+            .conn
+            .prepare("SELECT summary FROM audit_log WHERE entity = '设置' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(summaries[1..], ["开启数据加密", "关闭数据加密"]);
+        assert!(!dir.path().read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMP_PREFIX)));
+    }
+
+    #[test]
+    fn a_rewrite_left_by_a_crash_is_removed_when_the_register_opens_and_a_fresh_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        drop(liuhe(&path));
+        let stale = dir.path().join(format!("{TEMP_PREFIX}abc{TEMP_SUFFIX}"));
+        let stale_wal = dir.path().join(format!("{TEMP_PREFIX}abc{TEMP_SUFFIX}-wal"));
+        let fresh = dir.path().join(format!("{TEMP_PREFIX}def{TEMP_SUFFIX}"));
+        for file in [&stale, &stale_wal, &fresh] {
+            std::fs::write(file, b"a plain copy of the register").unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for file in [&stale, &stale_wal] {
+            std::fs::File::options().write(true).open(file).unwrap().set_modified(an_hour_ago).unwrap();
+        }
+        drop(Ledger::open(&path).unwrap());
+        assert!(!stale.exists() && !stale_wal.exists(), "the crash's leftovers are gone");
+        assert!(fresh.exists(), "a rewrite that may still be running is left alone");
+    }
+
+    #[test]
+    fn a_failure_before_the_swap_leaves_the_file_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        drop(liuhe(&path));
+        let mut ledger = Ledger::open(&path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        FAIL_BEFORE_SWAP.with(|fail| fail.set(true));
+        let err = ledger.encrypt("星河2026!").unwrap_err();
+        FAIL_BEFORE_SWAP.with(|fail| fail.set(false));
+        assert_eq!(err.kind(), "refused", "{err}");
+        assert!(!ledger.is_encrypted());
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
+        assert!(!dir.path().read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMP_PREFIX)));
+    }
+
+    #[test]
+    fn another_connection_on_the_file_stops_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let mut ledger = liuhe(&path);
+        let other = Connection::open(&path).unwrap();
+        let _: i64 = other.query_row("SELECT count(*) FROM settings", [], |r| r.get(0)).unwrap();
+        let err = ledger.encrypt("星河2026!").unwrap_err();
+        assert_eq!(err.kind(), "locked", "{err}");
+        assert!(!ledger.is_encrypted() && is_plain_sqlite(&path).unwrap());
+        assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
+        drop(other);
+        ledger.encrypt("星河2026!").unwrap();
+        assert!(ledger.is_encrypted());
+    }
+}

@@ -1,0 +1,458 @@
+//! Story: 浏河社区's administrator 李敏 turns on encryption with her own password. From then on
+//! the file's bytes show neither SQLite's header nor a resident's name, ID number or phone;
+//! without the password it cannot be told from a damaged file (and says so), a wrong password
+//! is told as such, and the right one opens everything. Every backup is encrypted under the same
+//! password and restores; an older plain backup restores into the register, which stays
+//! encrypted. When 李敏 changes her password the file follows it (staff changes do not touch
+//! it); turning encryption off gives a plain SQLite file again; a failure before the new file
+//! is swapped in leaves the old one byte for byte. And the same through `xinghe-cli`.
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use xinghe_ledger::audit::AuditFilter;
+use xinghe_ledger::backup::{self, inspect_backup, inspect_backup_with};
+use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::encryption::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::operators::{OperatorInput, Role};
+use xinghe_ledger::{failure, Error, Ledger};
+
+const ADMIN_PASSWORD: &str = "liuhe-2026";
+const STAFF_PASSWORD: &str = "wangfang1";
+const NAME: &str = "孔喆";
+const PHONE: &str = "13800000001";
+const ID_NUMBER: &str = "430105196401060595";
+
+/// The register as the app holds it: logins required, 李敏 the administrator (and logged in),
+/// 王芳 staff, one household with 孔喆; returns the unit for more households.
+fn office(path: &Path) -> (Ledger, i64) {
+    let mut ledger = Ledger::open(path).unwrap();
+    ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+    ledger.require_login();
+    ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
+    ledger.set_community_name("浏河社区").unwrap();
+    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
+    let building =
+        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+    let unit =
+        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    let household = add_household(&mut ledger, unit, "101");
+    ledger
+        .save_resident(&ResidentInput {
+            household_id: household,
+            name: NAME.into(),
+            relation: "户主".into(),
+            id_number: Some(ID_NUMBER.into()),
+            phone: Some(PHONE.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    ledger
+        .save_operator(&OperatorInput {
+            id: None,
+            name: "王芳".into(),
+            role: Role::Staff,
+            active: true,
+            password: Some(STAFF_PASSWORD.into()),
+        })
+        .unwrap();
+    (ledger, unit)
+}
+
+fn add_household(ledger: &mut Ledger, unit: i64, room: &str) -> i64 {
+    ledger.save_household(&HouseholdInput { unit_id: unit, room: room.into(), ..Default::default() }).unwrap()
+}
+
+fn key(password: &str) -> Passphrase {
+    Passphrase::new(password).unwrap()
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Neither SQLite's header nor anything of 孔喆 anywhere in the file.
+fn assert_encrypted_bytes(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(!bytes.is_empty(), "{}", path.display());
+    for needle in ["SQLite format 3", NAME, PHONE, ID_NUMBER, "浏河社区"] {
+        assert!(!contains(&bytes, needle.as_bytes()), "{} shows “{needle}”", path.display());
+    }
+    assert!(!is_plain_sqlite(path).unwrap());
+}
+
+fn households(ledger: &Ledger) -> u64 {
+    ledger.stats().unwrap().households
+}
+
+fn summaries(ledger: &Ledger) -> Vec<String> {
+    let filter = AuditFilter { limit: Some(500), ..Default::default() };
+    ledger.audit_log(&filter).unwrap().rows.into_iter().map(|row| row.summary).collect()
+}
+
+fn files_starting(folder: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_administrator_turns_encryption_on_and_only_the_password_opens_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let (mut ledger, _) = office(&db);
+    assert!(!ledger.is_encrypted());
+
+    // Staff may not; the administrator proves her own password again.
+    ledger.lock();
+    ledger.log_in("王芳", STAFF_PASSWORD).unwrap();
+    assert!(matches!(ledger.encrypt(STAFF_PASSWORD), Err(Error::Forbidden(_))));
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    let err = ledger.encrypt("not-her-password").unwrap_err();
+    assert_eq!(err.kind(), "invalid");
+    assert!(err.to_string().contains("密码不正确"), "{err}");
+    assert!(is_plain_sqlite(&db).unwrap());
+
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    assert!(ledger.is_encrypted());
+    let li_min = ledger.session().unwrap().operator_id;
+    assert_eq!(ledger.encryption_owner().unwrap(), Some(li_min));
+    // Still the same register, logged in as before.
+    assert_eq!(ledger.search(NAME).unwrap().len(), 1);
+    assert!(ledger.check().unwrap().healthy);
+    assert_eq!(summaries(&ledger)[0], "开启数据加密");
+    assert!(ledger.encrypt(ADMIN_PASSWORD).is_err(), "already encrypted");
+    drop(ledger);
+
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        assert_encrypted_bytes(&file.unwrap().path());
+    }
+
+    let err = Ledger::open(&db).err().expect("no password");
+    assert_eq!(err.kind(), "corrupt");
+    assert!(err.to_string().contains("如果这个台账已加密，请输入管理员的密码打开"), "{err}");
+    let err = Ledger::open_with_password(&db, "liuhe-2025").err().expect("wrong password");
+    assert_eq!(err.kind(), "wrong_password");
+    assert!(err.to_string().contains("密码不正确") && err.to_string().contains("xinghe.db"), "{err}");
+
+    let mut ledger = Ledger::open_with_password(&db, ADMIN_PASSWORD).unwrap();
+    assert!(ledger.is_encrypted());
+    ledger.require_login();
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    let kong = ledger.search(NAME).unwrap()[0].id;
+    let revealed = ledger.reveal_resident(kong).unwrap();
+    assert_eq!((revealed.id_number.as_deref(), revealed.phone.as_deref()), (Some(ID_NUMBER), Some(PHONE)));
+    assert_eq!(households(&ledger), 1);
+    assert!(ledger.check().unwrap().healthy);
+
+    // A plain register given a password opens as it is, and stays plain.
+    let plain = dir.path().join("plain.db");
+    drop(office(&plain));
+    let opened = Ledger::open_with_password(&plain, ADMIN_PASSWORD).unwrap();
+    assert!(!opened.is_encrypted());
+    assert!(is_plain_sqlite(&plain).unwrap());
+}
+
+#[test]
+fn every_copy_is_encrypted_and_restores_and_an_older_plain_backup_keeps_the_register_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = dir.path().join("backups");
+    let usb = dir.path().join("U盘");
+    std::fs::create_dir(&usb).unwrap();
+    let (mut ledger, unit) = office(&db);
+    let plain_backup = ledger.backup_to_folder(&usb, at(2026, 11, 1, 9)).unwrap();
+    assert!(is_plain_sqlite(&plain_backup).unwrap());
+
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    add_household(&mut ledger, unit, "102");
+    let auto = ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap();
+    let auto = PathBuf::from(auto.path);
+    let dated = ledger.backup_to_folder(&usb, at(2026, 11, 28, 10)).unwrap();
+    let start_up = backup::auto_backup_file(&db, &folder, at(2026, 11, 29, 9), false, Some(&key(ADMIN_PASSWORD)))
+        .unwrap()
+        .unwrap();
+    for copy in [&auto, &dated, Path::new(&start_up.path)] {
+        assert_encrypted_bytes(copy);
+        let err = inspect_backup(copy).unwrap_err();
+        assert!(err.to_string().contains("加密的备份"), "{err}");
+        assert_eq!(inspect_backup_with(copy, Some(&key("liuhe-2025"))).unwrap_err().kind(), "wrong_password");
+        assert_eq!(inspect_backup_with(copy, Some(&key(ADMIN_PASSWORD))).unwrap().counts.households, 2);
+    }
+    let err = backup::auto_backup_file(&db, &folder, at(2026, 11, 30, 9), false, None).unwrap_err();
+    assert_eq!(err.kind(), "corrupt", "{err}");
+
+    // The automatic copy restores; the safety copy of what it replaced is encrypted too.
+    add_household(&mut ledger, unit, "103");
+    let report = ledger.restore_from(&auto, &folder).unwrap();
+    assert_encrypted_bytes(Path::new(&report.safety_backup));
+    assert_eq!(
+        inspect_backup_with(Path::new(&report.safety_backup), ledger.encryption_key()).unwrap().counts.households,
+        3
+    );
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    assert_eq!(households(&ledger), 2);
+
+    // The older plain backup: its data comes back, under the register's key.
+    ledger.restore_from(&plain_backup, &folder).unwrap();
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    assert!(ledger.is_encrypted());
+    assert_eq!(households(&ledger), 1);
+    assert!(ledger.encryption_owner().unwrap().is_some(), "the key keeps its owner");
+    assert!(ledger.check().unwrap().healthy);
+    drop(ledger);
+    assert_encrypted_bytes(&db);
+    assert_eq!(Ledger::open(&db).err().unwrap().kind(), "corrupt");
+    let ledger = Ledger::open_with_password(&db, ADMIN_PASSWORD).unwrap();
+    assert_eq!(households(&ledger), 1);
+    drop(ledger);
+
+    // A register that cannot be opened any more comes back from an encrypted backup, encrypted.
+    std::fs::write(&db, b"broken").unwrap();
+    let err = failure::restore_into_new_file(&db, &dated, at(2026, 12, 1, 9), None).err().expect("needs the password");
+    assert!(err.to_string().contains("加密的备份"), "{err}");
+    let (ledger, recovery) =
+        failure::restore_into_new_file(&db, &dated, at(2026, 12, 1, 9), Some(&key(ADMIN_PASSWORD))).unwrap();
+    assert!(ledger.is_encrypted() && recovery.set_aside.is_some());
+    assert_eq!(households(&ledger), 2);
+    drop(ledger);
+    assert_encrypted_bytes(&db);
+}
+
+#[test]
+fn the_owners_password_change_rekeys_the_file_and_staff_changes_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = dir.path().join("backups");
+    let (mut ledger, _) = office(&db);
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    let before_change = PathBuf::from(ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap().path);
+    let salt = |path: &Path| std::fs::read(path).unwrap()[..16].to_vec();
+
+    // 王芳's own password is hers alone.
+    ledger.lock();
+    ledger.log_in("王芳", STAFF_PASSWORD).unwrap();
+    let unchanged = salt(&db);
+    ledger.change_own_password(STAFF_PASSWORD, "wangfang2").unwrap();
+    assert_eq!(salt(&db), unchanged, "the file was not rewritten");
+
+    // 李敏's is the key: the file follows it at once.
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    ledger.change_own_password(ADMIN_PASSWORD, "liuhe-2027").unwrap();
+    assert_ne!(salt(&db), unchanged);
+    assert!(ledger.is_encrypted());
+    assert!(summaries(&ledger)[0].contains("数据库已改用新密码加密"), "{:?}", summaries(&ledger)[0]);
+    drop(ledger);
+    assert_eq!(Ledger::open_with_password(&db, ADMIN_PASSWORD).err().unwrap().kind(), "wrong_password");
+    let mut ledger = Ledger::open_with_password(&db, "liuhe-2027").unwrap();
+    ledger.require_login();
+    ledger.log_in("李敏", "liuhe-2027").unwrap();
+    ledger.log_in("王芳", "wangfang2").unwrap();
+
+    // A backup from before the change needs the password it was made under, and says which file.
+    ledger.log_in("李敏", "liuhe-2027").unwrap();
+    let err = ledger.restore_from(&before_change, &folder).unwrap_err();
+    assert_eq!(err.kind(), "wrong_password");
+    assert!(err.to_string().contains(&before_change.file_name().unwrap().to_string_lossy().to_string()), "{err}");
+    ledger.restore_from_with(&before_change, &folder, Some(&key(ADMIN_PASSWORD))).unwrap();
+    drop(ledger);
+    let mut ledger = Ledger::open_with_password(&db, "liuhe-2027").unwrap();
+    assert_eq!(households(&ledger), 1);
+    // The restored data keeps the key owner's current password: one password opens and logs in.
+    ledger.require_login();
+    assert!(ledger.log_in("李敏", ADMIN_PASSWORD).is_err());
+    ledger.log_in("李敏", "liuhe-2027").unwrap();
+
+    // Another administrator resetting 李敏's password moves the key with it.
+    let zhang = ledger
+        .save_operator(&OperatorInput {
+            id: None,
+            name: "张伟".into(),
+            role: Role::Admin,
+            active: true,
+            password: Some("zhangwei1".into()),
+        })
+        .unwrap();
+    let li_min = ledger.session().unwrap().operator_id;
+    assert_ne!(zhang, li_min);
+    ledger.log_in("张伟", "zhangwei1").unwrap();
+    let reset = OperatorInput {
+        id: Some(li_min),
+        name: "李敏".into(),
+        role: Role::Admin,
+        active: true,
+        password: Some("reset-by-zhang".into()),
+    };
+    ledger.save_operator(&reset).unwrap();
+    drop(ledger);
+    assert_eq!(Ledger::open_with_password(&db, "liuhe-2027").err().unwrap().kind(), "wrong_password");
+    let mut ledger = Ledger::open_with_password(&db, "reset-by-zhang").unwrap();
+    ledger.log_in("李敏", "reset-by-zhang").unwrap();
+}
+
+#[test]
+fn turning_encryption_off_gives_a_plain_sqlite_file_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let (mut ledger, _) = office(&db);
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    ledger.lock();
+    ledger.log_in("王芳", STAFF_PASSWORD).unwrap();
+    assert!(matches!(ledger.decrypt(STAFF_PASSWORD), Err(Error::Forbidden(_))));
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    assert_eq!(ledger.decrypt("liuhe-2025").unwrap_err().kind(), "invalid");
+    ledger.decrypt(ADMIN_PASSWORD).unwrap();
+    assert!(!ledger.is_encrypted());
+    assert_eq!(ledger.setting("encryption_owner").unwrap(), None);
+    assert_eq!(summaries(&ledger)[0], "关闭数据加密");
+    drop(ledger);
+
+    assert!(std::fs::read(&db).unwrap().starts_with(b"SQLite format 3\0"));
+    let conn = Connection::open(&db).unwrap();
+    let name: String = conn.query_row("SELECT name FROM residents", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, NAME);
+    drop(conn);
+    let ledger = Ledger::open(&db).unwrap();
+    assert_eq!(households(&ledger), 1);
+    assert!(ledger.check().unwrap().healthy);
+}
+
+fn running_as_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)) == Some("0")
+}
+
+/// Root ignores file modes: run `test` again in a child without DAC_OVERRIDE (as
+/// open_failures.rs does); true when the child ran it.
+fn rerun_without_root_powers(test: &str) -> bool {
+    if !running_as_root() || std::env::var_os("XINGHE_TEST_NO_DAC").is_some() {
+        return false;
+    }
+    let ran = Command::new("setpriv")
+        .args(["--bounding-set=-dac_override,-dac_read_search,-fowner", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("XINGHE_TEST_NO_DAC", "1")
+        .status();
+    match ran {
+        Ok(status) => assert!(status.success(), "{test} failed in the child without DAC_OVERRIDE"),
+        Err(e) => eprintln!("以 root 运行且没有 setpriv（{e}）：跳过只读文件夹的检查"),
+    }
+    true
+}
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening() {
+    if rerun_without_root_powers("a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("只读");
+    std::fs::create_dir(&folder).unwrap();
+    let db = folder.join("xinghe.db");
+    drop(office(&db));
+    // As xinghe-cli opens it: no login, so the file's owner may encrypt it.
+    let mut ledger = Ledger::open(&db).unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    // No room for the new file beside the register.
+    chmod(&folder, 0o555);
+    let result = ledger.encrypt(ADMIN_PASSWORD);
+    chmod(&folder, 0o755);
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), "read_only", "{err}");
+    assert!(!ledger.is_encrypted());
+    assert!(std::fs::read(&db).unwrap() == before, "the register file changed");
+    assert_eq!(households(&ledger), 1);
+
+    // Another program has the file open: it would go on writing into the old file after the
+    // swap, so the swap does not happen, and the new file is thrown away.
+    let other = Connection::open(&db).unwrap();
+    let _: i64 = other.query_row("SELECT count(*) FROM residents", [], |r| r.get(0)).unwrap();
+    let err = ledger.encrypt(ADMIN_PASSWORD).unwrap_err();
+    assert_eq!(err.kind(), "locked", "{err}");
+    assert!(!ledger.is_encrypted() && is_plain_sqlite(&db).unwrap());
+    assert!(std::fs::read(&db).unwrap() == before, "the register file changed");
+    assert_eq!(households(&ledger), 1);
+    assert!(files_starting(&folder, ".xinghe-").is_empty(), "{:?}", files_starting(&folder, ".xinghe-"));
+    drop(other);
+    drop(ledger);
+    let mut ledger = Ledger::open(&db).unwrap();
+    assert_eq!(ledger.search(NAME).unwrap().len(), 1);
+}
+
+fn cli(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_command_line_encrypts_works_on_the_encrypted_file_and_decrypts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    drop(office(&db));
+
+    let out = cli(&db, &["encrypt"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--password"), "{}", text(&out.stderr));
+    let out = cli(&db, &["encrypt", "--password", "short"]);
+    assert!(!out.status.success(), "a password of at least 6 characters");
+    let out = cli(&db, &["encrypt", "--password", ADMIN_PASSWORD]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("忘记密码，数据将无法恢复"), "{}", text(&out.stdout));
+    assert_encrypted_bytes(&db);
+
+    let out = cli(&db, &["stats"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("请输入管理员的密码"), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("ERROR"), "SQLCipher's own log stays quiet: {}", text(&out.stderr));
+    let out = cli(&db, &["--password", "liuhe-2025", "stats"]);
+    assert!(text(&out.stderr).contains("密码不正确"), "{}", text(&out.stderr));
+    let out = cli(&db, &["stats", "--password", ADMIN_PASSWORD]);
+    assert!(text(&out.stdout).contains("户数 1"), "{}", text(&out.stdout));
+    let out = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .args(["--db".as_ref(), db.as_os_str(), "check".as_ref()])
+        .env("XINGHE_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let help = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .arg("--help")
+        .env("XINGHE_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!text(&help.stdout).contains(ADMIN_PASSWORD), "the help never shows the password");
+
+    let folder = dir.path().join("每日备份");
+    let out = cli(&db, &["--password", ADMIN_PASSWORD, "backup", "--out", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let copy = files_starting(&folder, "浏河社区-备份-").pop().expect("a dated copy");
+    assert_encrypted_bytes(&copy);
+    let out = cli(&db, &["--password", ADMIN_PASSWORD, "restore", copy.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_encrypted_bytes(&db);
+
+    let out = cli(&db, &["--password", "liuhe-2025", "decrypt"]);
+    assert!(!out.status.success());
+    let out = cli(&db, &["--password", ADMIN_PASSWORD, "decrypt"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(is_plain_sqlite(&db).unwrap());
+    assert!(cli(&db, &["stats"]).status.success());
+}
