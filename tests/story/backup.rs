@@ -550,3 +550,32 @@ fn the_cli_backs_up_and_restores_after_confirmation() {
     assert!(text(&output.stderr).contains("不是星河社区台账的备份"), "{}", text(&output.stderr));
     assert_eq!(stats(&db), before);
 }
+
+/// Regression: every restore left a whole safety copy behind and none was ever removed, so a
+/// backup folder grew by a register per restore. The newest ten stay, older ones go.
+#[test]
+fn safety_copies_before_restores_are_rotated_to_the_newest_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let mut c = liuhe(&db);
+    let folder = dir.path().join("backups");
+    let copy = dir.path().join("copy.xinghe.db");
+    c.ledger.backup_to(&copy).unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    // Twelve safety copies from restores of the past year, and an automatic backup beside them.
+    for month in 1..=12 {
+        let old = folder.join(format!("xinghe-恢复前-2025-{month:02}-01-090000.xinghe.db"));
+        std::fs::copy(&copy, &old).unwrap();
+    }
+    let auto = folder.join("xinghe-自动备份-2025-01-01-090000.xinghe.db");
+    std::fs::copy(&copy, &auto).unwrap();
+
+    let report = c.ledger.restore_from(&copy, &folder).unwrap();
+    let safety: Vec<String> = files_in(&folder).into_iter().filter(|name| name.contains("恢复前")).collect();
+    assert_eq!(safety.len(), backup::KEEP_SAFETY, "{safety:?}");
+    assert!(report.safety_backup.ends_with(safety.last().unwrap()), "the new one is kept: {safety:?}");
+    assert!(!safety
+        .iter()
+        .any(|name| name.contains("2025-01-") || name.contains("2025-02-") || name.contains("2025-03-")));
+    assert!(auto.exists(), "automatic backups rotate by their own rule");
+}

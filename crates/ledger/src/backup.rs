@@ -42,6 +42,9 @@ const STALE_TEMP: Duration = Duration::from_secs(3600);
 pub const KEEP_DAILY: usize = 7;
 pub const KEEP_WEEKLY: usize = 4;
 pub const KEEP_MONTHLY: usize = 12;
+/// Safety copies taken before restores: the newest this many stay, older ones are removed after
+/// the next successful restore (each is a whole register; an office restores rarely).
+pub const KEEP_SAFETY: usize = 10;
 
 /// Another program (the CLI, a second PC) holding a lock: retry this long before giving up.
 const BUSY_FOR: Duration = Duration::from_secs(10);
@@ -155,7 +158,11 @@ fn safety_file_name(stem: &str, at: NaiveDateTime) -> String {
 
 /// The time in an automatic backup's name, when `name` is one of `stem`'s automatic copies.
 pub fn parse_auto_name(stem: &str, name: &str) -> Option<NaiveDateTime> {
-    let stamp = name.strip_prefix(stem)?.strip_prefix('-')?.strip_prefix(AUTO_MARK)?.strip_prefix('-')?;
+    parse_marked_name(stem, AUTO_MARK, name)
+}
+
+fn parse_marked_name(stem: &str, mark: &str, name: &str) -> Option<NaiveDateTime> {
+    let stamp = name.strip_prefix(stem)?.strip_prefix('-')?.strip_prefix(mark)?.strip_prefix('-')?;
     NaiveDateTime::parse_from_str(stamp.strip_suffix(BACKUP_EXTENSION)?, AUTO_STAMP).ok()
 }
 
@@ -205,6 +212,11 @@ fn keep_newest_per(
 
 /// The automatic copies of the database `stem` in `folder`, oldest first.
 fn list_auto(folder: &Path, stem: &str) -> Result<Vec<(PathBuf, NaiveDateTime)>> {
+    list_marked(folder, stem, AUTO_MARK)
+}
+
+/// `stem`'s copies named with `mark` (自动备份, 恢复前) in `folder`, oldest first.
+fn list_marked(folder: &Path, stem: &str, mark: &str) -> Result<Vec<(PathBuf, NaiveDateTime)>> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -213,7 +225,7 @@ fn list_auto(folder: &Path, stem: &str) -> Result<Vec<(PathBuf, NaiveDateTime)>>
     let mut found = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| folder_error(folder, e))?;
-        if let Some(at) = entry.file_name().to_str().and_then(|name| parse_auto_name(stem, name)) {
+        if let Some(at) = entry.file_name().to_str().and_then(|name| parse_marked_name(stem, mark, name)) {
             found.push((entry.path(), at));
         }
     }
@@ -481,6 +493,21 @@ fn rotate(folder: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     }
     remove_stale_temps(folder);
     Ok(removed)
+}
+
+/// Keeps the newest KEEP_SAFETY safety copies of `stem`; a copy that cannot be removed is
+/// logged and left (a failed clean-up never fails the restore that came before it).
+fn rotate_safety_copies(folder: &Path, stem: &str) {
+    let found = match list_marked(folder, stem, SAFETY_MARK) {
+        Ok(found) => found,
+        Err(e) => return tracing::warn!("cannot list the safety copies: {e}"),
+    };
+    let surplus = found.len().saturating_sub(KEEP_SAFETY);
+    for (path, _) in found.into_iter().take(surplus) {
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(path = %path.display(), "cannot remove an old safety copy: {e}");
+        }
+    }
 }
 
 fn remove_stale_temps(folder: &Path) {
@@ -759,6 +786,7 @@ impl Ledger {
             self.changed();
             return Err(e);
         }
+        rotate_safety_copies(folder, &stem_of(self.path()));
         // The restored data has its own operators: whoever is at the PC logs in again.
         self.lock();
         Ok(RestoreReport {
