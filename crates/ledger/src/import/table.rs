@@ -407,12 +407,15 @@ fn consecutive(rows: Vec<Row>) -> Vec<Row> {
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>, sheet: &str) -> Vec<Dimensions> {
     match workbook {
-        Sheets::Xlsx(xlsx) => match xlsx.load_merged_regions() {
-            Ok(()) => xlsx.merged_regions_by_sheet(sheet).into_iter().map(|(_, _, d)| *d).collect(),
-            Err(e) => {
+        // Only the imported sheet's merges: load_merged_regions would parse every sheet of the
+        // workbook again and keep two strings per region.
+        Sheets::Xlsx(xlsx) => match xlsx.worksheet_merge_cells(sheet) {
+            Some(Ok(regions)) => regions,
+            Some(Err(e)) => {
                 tracing::warn!("merged regions unreadable: {e}");
                 Vec::new()
             }
+            None => Vec::new(),
         },
         Sheets::Xls(xls) => xls.worksheet_merge_cells(sheet).unwrap_or_default(),
         // calamine does not expose merges for .ods/.xlsb: continuation rows are handled later.
