@@ -665,6 +665,7 @@ use crate::backups::Backups;
 use std::path::PathBuf;
 use xinghe_ledger::backup::{self, BackupCounts, BackupInfo, BackupStatus, RestoreReport};
 use xinghe_ledger::dates::local_now;
+use xinghe_ledger::encryption::Passphrase;
 
 /// The settings page's backup section: where automatic copies go, the newest one, and why the
 /// last automatic backup failed (if it did).
@@ -706,33 +707,70 @@ pub struct BackupPreview {
     pub current: Option<BackupCounts>,
 }
 
+/// A password typed for a backup file; None when none was typed.
+fn typed_key(password: Option<&str>) -> Result<Option<Passphrase>, Error> {
+    password.map(Passphrase::new).transpose()
+}
+
+/// A backup read with a key (`keyed`) or without one failed: kind `needs_password` when it was
+/// read without a password and could be encrypted (the screens then ask for the password it was
+/// made under); a wrong password stays `wrong_password`.
+fn backup_error(e: Error, path: &Path, keyed: bool) -> CommandError {
+    let asks = !keyed && backup::needs_password(path, None, &e);
+    let mut error = CommandError::from(e);
+    if asks {
+        error.kind = "needs_password";
+    }
+    error
+}
+
 /// Reads a backup (`path`, or the file the user picks) without changing anything; null when
-/// cancelled.
+/// cancelled. `backup_password` is the password the backup was made under, when it is not the
+/// register's own key (the key owner changed it since, or encryption was turned off since).
 #[tauri::command(async)]
 pub fn inspect_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
+    backup_password: Option<String>,
 ) -> CmdResult<Option<BackupPreview>> {
     state.check_if_open(|l| l.require_admin("从备份恢复"))?;
     let Some(path) = path.map(PathBuf::from).or_else(|| files::pick_open(&app, FileKind::Backup)) else {
         return Ok(None);
     };
-    // A backup of an encrypted register is read with its key.
-    let key = state.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
-    let info = backup::inspect_backup_with(&path, key.as_ref())?;
+    let info = match typed_key(backup_password.as_deref())? {
+        Some(key) => state
+            .try_password(&path, || backup::inspect_backup_with(&path, Some(&key)))
+            .map_err(|e| backup_error(e, &path, true))?,
+        None => {
+            // A backup of an encrypted register is read with its key.
+            let key = state.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
+            backup::inspect_backup_with(&path, key.as_ref()).map_err(|e| backup_error(e, &path, key.is_some()))?
+        }
+    };
     let current = state.with(|l| l.backup_counts()).ok();
     Ok(Some(BackupPreview { info, current }))
 }
 
-/// Replaces the data with the backup at `path`, after a safety copy into the backup folder.
+/// Replaces the data with the backup at `path`, after a safety copy into the backup folder;
+/// `backup_password` as for `inspect_backup` (the register keeps its own key, or none).
 #[tauri::command(async)]
 pub fn restore_backup(
     state: State<'_, AppState>,
     backups: State<'_, Backups>,
     path: String,
+    backup_password: Option<String>,
 ) -> CmdResult<RestoreReport> {
-    Ok(state.with(|l| l.restore_from(Path::new(&path), backups.folder()))?)
+    let path = PathBuf::from(path);
+    match typed_key(backup_password.as_deref())? {
+        Some(key) => state
+            .try_password(&path, || state.with(|l| l.restore_from_with(&path, backups.folder(), Some(&key))))
+            .map_err(|e| backup_error(e, &path, true)),
+        None => {
+            let key = state.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
+            state.with(|l| l.restore_from(&path, backups.folder())).map_err(|e| backup_error(e, &path, key.is_some()))
+        }
+    }
 }
 // ---- A database that cannot be opened: the start screen's ways out ----
 
@@ -744,29 +782,62 @@ pub struct RecoveryBackup {
     pub file_name: String,
     pub info: Option<BackupInfo>,
     pub error: Option<String>,
+    /// The backup could be encrypted and was read without its password (or with a wrong one):
+    /// restoring it asks for the password it was made under.
+    pub encrypted: bool,
 }
 
-/// The automatic backups of the configured database, newest first, each read without changing it.
+/// The automatic backups of the configured database, newest first, each read without changing
+/// it; with `password`, encrypted ones are read with it.
 #[tauri::command(async)]
-pub fn recovery_backups(state: State<'_, AppState>, backups: State<'_, Backups>) -> CmdResult<Vec<RecoveryBackup>> {
+pub fn recovery_backups(
+    state: State<'_, AppState>,
+    backups: State<'_, Backups>,
+    password: Option<String>,
+) -> CmdResult<Vec<RecoveryBackup>> {
+    let key = typed_key(password.as_deref())?;
+    if key.is_some() {
+        state.password_wait()?;
+    }
     let found = backup::auto_backups(backups.folder(), &state.db_path())?;
-    Ok(found
+    let read: Vec<_> = found.into_iter().map(|path| (backup::inspect_backup_with(&path, key.as_ref()), path)).collect();
+    // One password typed counts once: opened if it opened any backup, wrong if only wrong.
+    if key.is_some() {
+        let encrypted = |p: &Path| !xinghe_ledger::encryption::is_plain_sqlite(p).unwrap_or(true);
+        let opened = read.iter().find(|(r, p)| r.is_ok() && encrypted(p));
+        let wrong = read.iter().find(|(r, _)| matches!(r, Err(Error::WrongPassword { .. })));
+        match (opened, wrong) {
+            (Some((_, path)), _) => state.password_tried(path, Ok(())),
+            (None, Some((Err(e), path))) => state.password_tried(path, Err(e)),
+            _ => {}
+        }
+    }
+    Ok(read
         .into_iter()
-        .map(|path| {
-            let (info, error) = match backup::inspect_backup(&path) {
-                Ok(info) => (Some(info), None),
-                Err(e) => (None, Some(e.to_string())),
+        .map(|(read, path)| {
+            let (info, error, encrypted) = match read {
+                Ok(info) => (Some(info), None, false),
+                Err(e) => {
+                    let encrypted = backup::needs_password(&path, key.as_ref(), &e);
+                    (None, Some(e.to_string()), encrypted)
+                }
             };
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            RecoveryBackup { path: path.display().to_string(), file_name, info, error }
+            RecoveryBackup { path: path.display().to_string(), file_name, info, error, encrypted }
         })
         .collect())
 }
 
-/// 从备份恢复 on the start screen: the broken file is renamed aside, the backup becomes a new file.
+/// 从备份恢复 on the start screen: the broken file is renamed aside, the backup becomes a new file;
+/// `password` is the one an encrypted backup was made under.
 #[tauri::command(async)]
-pub fn recover_from_backup(state: State<'_, AppState>, path: String) -> CmdResult<xinghe_ledger::failure::Recovery> {
-    Ok(state.recover_from_backup(Path::new(&path))?)
+pub fn recover_from_backup(
+    state: State<'_, AppState>,
+    path: String,
+    password: Option<String>,
+) -> CmdResult<xinghe_ledger::failure::Recovery> {
+    let path = PathBuf::from(path);
+    state.recover_from_backup(&path, password.as_deref()).map_err(|e| backup_error(e, &path, password.is_some()))
 }
 
 /// 重试: opens the configured file again (after another program let go of it).

@@ -514,3 +514,170 @@ fn the_automatic_backups_run_while_nobody_is_logged_in() {
     let written = xinghe_ledger::backup::auto_backups(&folder, &db).unwrap();
     assert!(!written.is_empty(), "the start-up and exit backups were written");
 }
+
+#[test]
+fn staff_no_longer_read_full_numbers_through_get_resident_and_saving_the_mask_keeps_them() {
+    let t = app();
+    t.start("empty", "浏河社区");
+    let grid = t.ok("save_grid", json!({"input": {"name": "第一网格"}}));
+    let building = t.ok("save_building", json!({"input": {"grid_id": grid, "name": "8栋"}}));
+    let unit = t.ok("save_unit", json!({"input": {"building_id": building, "name": "1单元"}}));
+    let household = t.ok("save_household", json!({"input": {"unit_id": unit, "room": "101"}}));
+    let resident = t.ok(
+        "save_resident",
+        json!({"input": {"household_id": household, "name": "孔喆", "relation": "户主",
+            "id_number": "430105196401060595", "phone": "13800000001"}}),
+    );
+    t.ok(
+        "save_operator",
+        json!({"input": {"id": null, "name": "王芳", "role": "staff", "active": true, "password": "wangfang1"}}),
+    );
+    t.ok("lock_session", json!({}));
+    t.ok("log_in", json!({"name": "王芳", "password": "wangfang1"}));
+
+    let mut record = t.ok("get_resident", json!({"id": resident}));
+    assert_eq!(
+        (record["id_number"].as_str(), record["phone"].as_str()),
+        (Some("430105********0595"), Some("138****0001"))
+    );
+    record["notes"] = json!("改了备注");
+    record["care_needs"] = json!([]);
+    t.ok("save_resident", json!({"input": record}));
+    record["id_number"] = json!("430105********1111");
+    let refused = t.call("save_resident", json!({"input": record})).unwrap_err();
+    assert_eq!(refused["kind"], "invalid");
+    assert_eq!(refused["fields"][0]["field"], "id_number");
+    assert_eq!(refused["fields"][0]["message"], "身份证号只显示了一部分，请输入完整的 18 位身份证号");
+
+    t.ok("lock_session", json!({}));
+    t.ok("log_in", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
+    let record = t.ok("get_resident", json!({"id": resident}));
+    assert_eq!(
+        (record["id_number"].as_str(), record["phone"].as_str()),
+        (Some("430105196401060595"), Some("13800000001"))
+    );
+    assert_eq!(record["notes"], "改了备注");
+}
+
+/// An app on the register at `db`, with its automatic backups in `folder`.
+fn app_on(db: &std::path::Path, folder: &std::path::Path) -> TestApp {
+    let app = with_commands(mock_builder())
+        .manage(AppState::new(db.to_path_buf()))
+        .manage(backups::Backups::new(folder.to_path_buf()))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    TestApp { _app: app, webview, _dir: tempfile::tempdir().unwrap() }
+}
+
+/// An encrypted register (李敏's password is the key) with one automatic backup.
+fn encrypted_register(db: &std::path::Path, folder: &std::path::Path) {
+    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    ledger.set_community_name("浏河社区").unwrap();
+    ledger.require_login();
+    ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    ledger.auto_backup(folder, xinghe_ledger::dates::local_now()).unwrap();
+}
+
+/// Regression: a damaged encrypted register could not be restored from its own backups on the
+/// start screen: they were read without a key (listed as unusable) and restored without one.
+#[test]
+fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    encrypted_register(&db, &folder);
+    std::fs::write(&db, [7u8; 4096]).unwrap();
+    let t = app_on(&db, &folder);
+    assert_eq!(t.ok("app_info", json!({}))["open_error_kind"], "corrupt");
+
+    let found = t.ok("recovery_backups", json!({}));
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["encrypted"], true, "{found}");
+    assert_eq!(found[0]["info"], Value::Null);
+    let listed = t.ok("recovery_backups", json!({"password": ADMIN_PASSWORD}));
+    assert_eq!(listed[0]["info"]["community_name"], "浏河社区", "{listed}");
+    assert_eq!(listed[0]["encrypted"], false);
+    let wrong = t.ok("recovery_backups", json!({"password": "liuhe-2025"}));
+    assert_eq!(wrong[0]["encrypted"], true, "{wrong}");
+
+    let path = found[0]["path"].clone();
+    let err = t.call("recover_from_backup", json!({"path": path})).unwrap_err();
+    assert_eq!(err["kind"], "needs_password", "{err}");
+    let err = t.call("recover_from_backup", json!({"path": path, "password": "liuhe-2025"})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_password", "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), vec![7u8; 4096], "nothing moved yet");
+
+    let recovery = t.ok("recover_from_backup", json!({"path": path, "password": ADMIN_PASSWORD}));
+    assert!(recovery["set_aside"].as_str().unwrap().contains("xinghe.db.损坏-"), "{recovery}");
+    let info = t.ok("app_info", json!({}));
+    assert_eq!((info["opened"].as_bool(), info["community_name"].as_str()), (Some(true), Some("浏河社区")));
+    t.ok("log_in", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
+    assert_eq!(t.ok("encryption_status", json!({}))["encrypted"], true, "the new file is encrypted too");
+
+    // 选择其他备份文件…: the same file picked by hand needs the password too.
+    let other = dir.path().join("other");
+    let t2 = app_on(&other.join("xinghe.db"), &other.join("backups"));
+    let err = t2.call("inspect_backup", json!({"path": path})).unwrap_err();
+    assert_eq!(err["kind"], "needs_password", "{err}");
+    let preview = t2.ok("inspect_backup", json!({"path": path, "backupPassword": ADMIN_PASSWORD}));
+    assert_eq!(preview["community_name"], "浏河社区");
+}
+
+/// Regression: 从备份恢复… read a backup only with the register's current key, so a backup made
+/// before the key owner changed their password (or before encryption was turned off) was lost.
+#[test]
+fn inspect_and_restore_take_the_password_of_a_backup_made_under_another_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let t = app_on(&db, &xinghe_ledger::backup::default_folder(&db));
+    t.start("empty", "浏河社区");
+    t.ok("encrypt_database", json!({"password": ADMIN_PASSWORD}));
+    let usb = tempfile::tempdir().unwrap();
+    let old = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}));
+    t.ok("change_own_password", json!({"oldPassword": ADMIN_PASSWORD, "newPassword": "liuhe-2027"}));
+
+    let err = t.call("inspect_backup", json!({"path": old})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_password", "{err}");
+    let err = t.call("inspect_backup", json!({"path": old, "backupPassword": "liuhe-2025"})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_password", "{err}");
+    let preview = t.ok("inspect_backup", json!({"path": old, "backupPassword": ADMIN_PASSWORD}));
+    assert_eq!(preview["community_name"], "浏河社区");
+    let err = t.call("restore_backup", json!({"path": old})).unwrap_err();
+    assert_eq!(err["kind"], "wrong_password", "{err}");
+
+    // Encryption turned off since: the encrypted backup needs its password.
+    t.ok("decrypt_database", json!({"password": "liuhe-2027"}));
+    let err = t.call("inspect_backup", json!({"path": old})).unwrap_err();
+    assert_eq!(err["kind"], "needs_password", "{err}");
+    assert_eq!(t.call("restore_backup", json!({"path": old})).unwrap_err()["kind"], "needs_password");
+    let report = t.ok("restore_backup", json!({"path": old, "backupPassword": ADMIN_PASSWORD}));
+    assert!(report["safety_backup"].as_str().unwrap().contains("恢复前"), "{report}");
+    t.ok("log_in", json!({"name": "李敏", "password": ADMIN_PASSWORD}));
+    assert_eq!(t.ok("encryption_status", json!({}))["encrypted"], false, "the register keeps its own (no) key");
+}
+
+/// Regression: 解锁并登录 let anyone guess the key owner's password without limit.
+#[test]
+fn unlocking_an_encrypted_register_waits_after_five_wrong_passwords_in_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    encrypted_register(&db, &folder);
+    let t = app_on(&db, &folder);
+    assert_eq!(t.ok("app_info", json!({}))["open_error_kind"], "corrupt");
+    for _ in 0..5 {
+        let err = t.call("open_encrypted", json!({"name": "李敏", "password": "guess-123"})).unwrap_err();
+        assert_eq!(err["kind"], "wrong_password", "{err}");
+    }
+    // Now even the right password waits, and so does every other way to try one.
+    let err = t.call("open_encrypted", json!({"name": "李敏", "password": ADMIN_PASSWORD})).unwrap_err();
+    assert_eq!(err["kind"], "refused");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("连续 5 次密码错误") && message.contains("秒后再试"), "{message}");
+    let backup = xinghe_ledger::backup::auto_backups(&folder, &db).unwrap().remove(0);
+    let err = t.call("recover_from_backup", json!({"path": backup, "password": "guess-456"})).unwrap_err();
+    assert_eq!(err["kind"], "refused", "{err}");
+    assert_eq!(t.ok("app_info", json!({}))["opened"], false);
+}

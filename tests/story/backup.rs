@@ -554,7 +554,7 @@ fn the_cli_backs_up_and_restores_after_confirmation() {
 /// Regression: every restore left a whole safety copy behind and none was ever removed, so a
 /// backup folder grew by a register per restore. The newest ten stay, older ones go.
 #[test]
-fn safety_copies_before_restores_are_rotated_to_the_newest_ten() {
+fn safety_copies_from_the_last_thirty_days_all_stay_and_of_older_ones_the_newest_ten() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
     let mut c = liuhe(&db);
@@ -562,20 +562,29 @@ fn safety_copies_before_restores_are_rotated_to_the_newest_ten() {
     let copy = dir.path().join("copy.xinghe.db");
     c.ledger.backup_to(&copy).unwrap();
     std::fs::create_dir_all(&folder).unwrap();
-    // Twelve safety copies from restores of the past year, and an automatic backup beside them.
+    let safety_name = |at: NaiveDateTime| format!("xinghe-恢复前-{}.xinghe.db", at.format("%Y-%m-%d-%H%M%S"));
+    // Twelve safety copies from restores of the past year, and one from two months ago.
     for month in 1..=12 {
-        let old = folder.join(format!("xinghe-恢复前-2025-{month:02}-01-090000.xinghe.db"));
-        std::fs::copy(&copy, &old).unwrap();
+        std::fs::copy(&copy, folder.join(format!("xinghe-恢复前-2025-{month:02}-01-090000.xinghe.db"))).unwrap();
+    }
+    let now = xinghe_ledger::dates::local_now();
+    std::fs::copy(&copy, folder.join(safety_name(now - chrono::TimeDelta::days(60)))).unwrap();
+    // Eleven restores in a row this morning while looking for the right backup: the first copy
+    // holds the data as it was before all of them.
+    let first = folder.join(safety_name(now - chrono::TimeDelta::hours(11)));
+    for hours in 1..=11 {
+        std::fs::copy(&copy, folder.join(safety_name(now - chrono::TimeDelta::hours(hours)))).unwrap();
     }
     let auto = folder.join("xinghe-自动备份-2025-01-01-090000.xinghe.db");
     std::fs::copy(&copy, &auto).unwrap();
 
+    // The twelfth restore: every copy of the last 30 days stays, older ones only within the
+    // newest ten (here there are more young ones than that, so none).
     let report = c.ledger.restore_from(&copy, &folder).unwrap();
     let safety: Vec<String> = files_in(&folder).into_iter().filter(|name| name.contains("恢复前")).collect();
-    assert_eq!(safety.len(), backup::KEEP_SAFETY, "{safety:?}");
+    assert_eq!(safety.len(), 12, "{safety:?}");
+    assert!(first.exists(), "the copy from before the first of the restores is kept: {safety:?}");
     assert!(report.safety_backup.ends_with(safety.last().unwrap()), "the new one is kept: {safety:?}");
-    assert!(!safety
-        .iter()
-        .any(|name| name.contains("2025-01-") || name.contains("2025-02-") || name.contains("2025-03-")));
+    assert!(!safety.iter().any(|name| name.contains("2025-")), "{safety:?}");
     assert!(auto.exists(), "automatic backups rotate by their own rule");
 }

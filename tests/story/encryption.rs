@@ -456,3 +456,75 @@ fn the_command_line_encrypts_works_on_the_encrypted_file_and_decrypts() {
     assert!(is_plain_sqlite(&db).unwrap());
     assert!(cli(&db, &["stats"]).status.success());
 }
+
+/// Regression: a backup made under another key (the key owner changed their password since, or
+/// encryption was turned off since) could only be restored with the register's own key.
+#[test]
+fn a_backup_made_under_an_older_password_restores_with_that_password_even_into_a_decrypted_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = dir.path().join("backups");
+    let (mut ledger, unit) = office(&db);
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    let old = PathBuf::from(ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap().path);
+    ledger.change_own_password(ADMIN_PASSWORD, "liuhe-2027").unwrap();
+    ledger.decrypt("liuhe-2027").unwrap();
+    add_household(&mut ledger, unit, "102");
+    assert!(!ledger.is_encrypted());
+
+    // Read without a password, the backup is one that needs one; so with a wrong one.
+    let err = ledger.restore_from(&old, &folder).unwrap_err();
+    assert!(backup::needs_password(&old, None, &err), "{err}");
+    let err = ledger.restore_from_with(&old, &folder, Some(&key("liuhe-2027"))).unwrap_err();
+    assert_eq!(err.kind(), "wrong_password");
+    assert!(backup::needs_password(&old, Some(&key("liuhe-2027")), &err));
+    assert_eq!(households(&ledger), 2, "nothing changed");
+
+    ledger.restore_from_with(&old, &folder, Some(&key(ADMIN_PASSWORD))).unwrap();
+    // The restored data has its own operators, and no key owner to keep: the backup's password.
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    assert_eq!(households(&ledger), 1);
+    assert!(!ledger.is_encrypted(), "the register keeps its own (no) key");
+    drop(ledger);
+    assert!(is_plain_sqlite(&db).unwrap());
+
+    // A file that is plainly not a backup is not one that needs a password.
+    let text = dir.path().join("说明.txt");
+    std::fs::write(&text, "不是备份").unwrap();
+    let err = inspect_backup(&text).unwrap_err();
+    assert!(!backup::needs_password(&text, None, &err), "{err}");
+}
+
+/// Regression: `xinghe-cli restore` read the backup with the register's password only.
+#[test]
+fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let (mut ledger, unit) = office(&db);
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    let usb = dir.path().join("U盘");
+    std::fs::create_dir(&usb).unwrap();
+    let old = ledger.backup_to_folder(&usb, at(2026, 11, 28, 9)).unwrap();
+    ledger.change_own_password(ADMIN_PASSWORD, "liuhe-2027").unwrap();
+    add_household(&mut ledger, unit, "102");
+    drop(ledger);
+
+    let out = cli(&db, &["--password", "liuhe-2027", "restore", old.to_str().unwrap(), "--yes"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("密码不正确"), "{}", text(&out.stderr));
+    let out = cli(
+        &db,
+        &["--password", "liuhe-2027", "restore", old.to_str().unwrap(), "--backup-password", "liuhe-2025", "--yes"],
+    );
+    assert!(!out.status.success(), "a wrong backup password is refused");
+    let out = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .args(["--db".as_ref(), db.as_os_str(), "restore".as_ref(), old.as_os_str(), "--yes".as_ref()])
+        .env("XINGHE_PASSWORD", "liuhe-2027")
+        .env("XINGHE_BACKUP_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ledger = Ledger::open_with_password(&db, "liuhe-2027").unwrap();
+    assert_eq!(households(&ledger), 1);
+    assert!(ledger.is_encrypted(), "the register keeps its own key");
+}

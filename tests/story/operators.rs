@@ -292,3 +292,45 @@ fn a_version_4_register_keeps_its_audit_trail_through_the_operators_migration() 
     let delete = conn.execute("DELETE FROM audit_log", []).unwrap_err();
     assert!(delete.to_string().contains("操作日志只能追加"), "{delete}");
 }
+
+/// Regression: a role change or a switch-off made on one PC did not reach a session already
+/// open on another PC sharing the file: it kept administrator rights until it locked.
+#[test]
+fn a_role_change_from_another_pc_applies_to_an_open_session_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let (mut office_pc, _) = office(&db);
+    let zhao = OperatorInput { role: Role::Admin, password: Some("zhaoqiang1".into()), ..staff("赵强") };
+    let zhao_id = office_pc.save_operator(&zhao).unwrap();
+
+    let mut second_pc = Ledger::open(&db).unwrap();
+    second_pc.require_login();
+    second_pc.log_in("赵强", "zhaoqiang1").unwrap();
+    second_pc.refresh_session().unwrap();
+    assert!(second_pc.require_admin("修改设置").is_ok());
+
+    let demoted = OperatorInput { id: Some(zhao_id), role: Role::Staff, password: None, ..zhao.clone() };
+    office_pc.save_operator(&demoted).unwrap();
+    second_pc.refresh_session().unwrap();
+    forbidden(second_pc.require_admin("修改设置"));
+
+    let switched_off = OperatorInput { active: false, ..demoted };
+    office_pc.save_operator(&switched_off).unwrap();
+    assert!(matches!(second_pc.refresh_session(), Err(Error::SignedOut)));
+    assert!(second_pc.session().is_none(), "logged out for good, not just for one command");
+}
+
+/// Regression: whatever was typed as a name at the login screen went into the append-only trail
+/// as a 登录失败 record's operator — a password typed into the name field, or pages of text.
+#[test]
+fn a_name_no_operator_could_have_leaves_no_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    ledger.lock();
+    let long = "密".repeat(500);
+    assert_eq!(ledger.log_in(&long, "anything").unwrap_err().to_string(), "姓名或密码不正确");
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    let failures =
+        ledger.audit_log(&AuditFilter { action: Some("登录失败".into()), ..Default::default() }).unwrap().rows;
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -211,6 +211,18 @@ fn search_sees_changes_committed_by_another_program() {
     assert_eq!(app.search("wq").unwrap()[0].name, "王琴");
 }
 
+/// Regression: past about 210 households on the care list the demo's visits came round to the
+/// same day and evening slot again, and a volunteer drawn twice was refused as overlapping —
+/// `xinghe-cli demo --households 1000` and the 50,000-resident search benchmark failed.
+#[test]
+fn a_demo_of_a_thousand_households_never_sends_a_volunteer_on_two_visits_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir.path().join("big.db"));
+    ledger.create_demo(1000, 20261128).unwrap();
+    assert!(ledger.stats().unwrap().households >= 1000);
+    assert!(ledger.check().unwrap().healthy);
+}
+
 #[test]
 fn the_demo_is_deterministic_realistic_and_only_fills_an_empty_register() {
     let dir = tempfile::tempdir().unwrap();

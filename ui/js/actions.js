@@ -41,9 +41,14 @@ export async function loadOptions() {
   }
 }
 
+let hierarchySeq = 0;
+
 export async function loadHierarchy() {
+  const seq = ++hierarchySeq;
   try {
     const hierarchy = await api.hierarchy();
+    // A lock (or a newer load) while this was on its way: the answer must not put names back.
+    if (seq !== hierarchySeq) return;
     const app = getState().app;
     setState({ hierarchy, app: app ? { ...app, community_name: hierarchy.community_name } : app });
   } catch (error) {
@@ -101,6 +106,7 @@ export async function loadHousehold(id) {
  */
 export function forgetRegisterData() {
   listSeq += 1;
+  hierarchySeq += 1;
   householdSeq += 1;
   activitiesSeq += 1;
   activitySeq += 1;
@@ -198,8 +204,15 @@ export async function runImport() {
   const onProgress = (progress) => {
     if (getState().importer.running) setImport({ progress });
   };
+  const startedBy = getState().session?.operator_id;
   try {
     const result = await api.importFile(current.path, importOptions(current, false), onProgress);
+    // Locked while it ran: the report (the file's rejected rows, with their names and numbers)
+    // is not kept for whoever logs in next; the import itself is committed and in the 操作日志.
+    if (getState().session?.operator_id !== startedBy) {
+      setImport({ running: false });
+      return;
+    }
     setImport({ running: false, result });
     await Promise.all([refreshStats(), loadHierarchy()]);
   } catch (error) {

@@ -164,11 +164,13 @@ export const saveCertificateIssuer = (issuer) => call('save_certificate_issuer',
 // ---- Backups and restore: dialogs run in Rust; a cancelled dialog gives null ----
 export const backupStatus = () => call('backup_status');
 export const backupToFolder = (folder = null) => call('backup_to_folder', { folder });
-export const inspectBackup = (path = null) => call('inspect_backup', { path });
-export const restoreBackup = (path) => call('restore_backup', { path });
-// A database that cannot be opened: the start screen's ways out.
-export const recoveryBackups = () => call('recovery_backups');
-export const recoverFromBackup = (path) => call('recover_from_backup', { path });
+// `backupPassword`: the password an encrypted backup was made under, when it is not the register's own key (errors
+// of kind `needs_password` / `wrong_password` ask for it).
+export const inspectBackup = (path = null, backupPassword = null) => call('inspect_backup', { path, backupPassword });
+export const restoreBackup = (path, backupPassword = null) => call('restore_backup', { path, backupPassword });
+// A database that cannot be opened: the start screen's ways out. `password`: an encrypted backup's.
+export const recoveryBackups = (password = null) => call('recovery_backups', { password });
+export const recoverFromBackup = (path, password = null) => call('recover_from_backup', { path, password });
 export const retryOpen = () => call('retry_open');
 export const openOtherDatabase = () => call('open_other_database');
 export const startFresh = (communityName) => call('start_fresh', { communityName });

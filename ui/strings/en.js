@@ -21,6 +21,7 @@ export default {
   'error.start': 'The register could not be opened: {message}',
 
   'form.checkFields': 'Please check the fields marked in red.',
+  'form.maskedHint': 'Partly hidden: left as it is, the number is kept; to change it, type the full number.',
   'form.dateRequired': 'Please enter a date.',
 
   'nav.label': 'Main navigation',
@@ -63,6 +64,9 @@ export default {
   'welcome.backupLine': '{time}  {households} households, {residents} residents',
   'welcome.backupUnusable': '{name}: cannot be used ({reason})',
   'welcome.restoreThis': 'Restore this backup',
+  'welcome.backupEncrypted': '{name}: encrypted, needs the administrator\'s password from when it was made',
+  'welcome.restoreEncrypted': 'Enter the password and restore…',
+  'welcome.restoreEncryptedSubmit': 'Restore',
   'welcome.restoreOther': 'Choose another backup file…',
   'welcome.openOther': 'Open another database…',
   'welcome.startFresh': 'Start a new empty register',
@@ -1202,6 +1206,11 @@ export default {
   'backup.restoredTitle': 'Restored from backup',
   'backup.restored': 'The backup of {time} is restored. The window reloads when you press OK.',
   'backup.safety': 'The data from before the restore was backed up to:',
+  'backup.passwordTitle': 'Password of the backup',
+  'backup.passwordNote': 'This backup is encrypted. It can only be read with the login password of the administrator who turned encryption on, as it was when the backup was made (if they changed it since, enter the old one).',
+  'backup.passwordFile': 'Backup file:',
+  'backup.passwordLabel': 'Password when backed up',
+  'backup.passwordRead': 'Read the backup',
   // ---- end backups and restore ----
   // ---- Audit trail (操作日志) ----
   'nav.audit': 'Audit log',

@@ -21,6 +21,7 @@ export default {
   'error.start': '台账无法打开：{message}',
 
   'form.checkFields': '请检查标红的内容。',
+  'form.maskedHint': '号码已隐去中间位：不改动则保留原号码，修改请输入完整号码。',
   'form.dateRequired': '请填写日期。',
 
   'nav.label': '主导航',
@@ -63,6 +64,9 @@ export default {
   'welcome.backupLine': '{time}　住户 {households} 户，居民 {residents} 人',
   'welcome.backupUnusable': '{name}：不能使用（{reason}）',
   'welcome.restoreThis': '从这份备份恢复',
+  'welcome.backupEncrypted': '{name}：已加密，需要备份时管理员的密码',
+  'welcome.restoreEncrypted': '输入密码后恢复…',
+  'welcome.restoreEncryptedSubmit': '恢复',
   'welcome.restoreOther': '选择其他备份文件…',
   'welcome.openOther': '打开其他数据库…',
   'welcome.startFresh': '新建空白台账',
@@ -1155,6 +1159,11 @@ export default {
   'backup.restoredTitle': '已从备份恢复',
   'backup.restored': '已恢复 {time} 的备份。点击“确定”后窗口重新载入。',
   'backup.safety': '恢复前的数据已备份到：',
+  'backup.passwordTitle': '输入备份的密码',
+  'backup.passwordNote': '这份备份已加密，需要备份时开启加密的管理员的登录密码才能读取（之后改过密码的，请输入备份时的旧密码）。',
+  'backup.passwordFile': '备份文件：',
+  'backup.passwordLabel': '备份时的密码',
+  'backup.passwordRead': '读取备份',
   // ---- end backups and restore ----
   // ---- 操作日志 (audit trail) ----
   'nav.audit': '操作日志',

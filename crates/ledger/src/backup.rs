@@ -25,7 +25,7 @@ use std::time::Duration;
 pub const BACKUP_EXTENSION: &str = ".xinghe.db";
 /// Automatic copies: `{database stem}-自动备份-2026-11-29-093012.xinghe.db`.
 const AUTO_MARK: &str = "自动备份";
-/// The copy of the current data taken before a restore; never rotated away.
+/// The copy of the current data taken before a restore; kept by its own rule (`safety_keep`).
 const SAFETY_MARK: &str = "恢复前";
 const AUTO_STAMP: &str = "%Y-%m-%d-%H%M%S";
 const DATED_STAMP: &str = "%Y-%m-%d-%H%M";
@@ -42,9 +42,12 @@ const STALE_TEMP: Duration = Duration::from_secs(3600);
 pub const KEEP_DAILY: usize = 7;
 pub const KEEP_WEEKLY: usize = 4;
 pub const KEEP_MONTHLY: usize = 12;
-/// Safety copies taken before restores: the newest this many stay, older ones are removed after
-/// the next successful restore (each is a whole register; an office restores rarely).
+/// Safety copies taken before restores: every copy younger than KEEP_SAFETY_DAYS stays (a search
+/// for the right backup can take many restores in a row, and the first copy holds the data as it
+/// was before all of them), and of the older ones the newest this many; the rest are removed
+/// after the next successful restore (each is a whole register; an office restores rarely).
 pub const KEEP_SAFETY: usize = 10;
+pub const KEEP_SAFETY_DAYS: i64 = 30;
 
 /// Another program (the CLI, a second PC) holding a lock: retry this long before giving up.
 const BUSY_FOR: Duration = Duration::from_secs(10);
@@ -495,15 +498,27 @@ fn rotate(folder: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Keeps the newest KEEP_SAFETY safety copies of `stem`; a copy that cannot be removed is
-/// logged and left (a failed clean-up never fails the restore that came before it).
-fn rotate_safety_copies(folder: &Path, stem: &str) {
+/// Rotation of the safety copies, pure: of copies made at `times`, the ones to keep at `now` —
+/// every one younger than KEEP_SAFETY_DAYS, and the newest KEEP_SAFETY whatever their age.
+pub fn safety_keep(times: &[NaiveDateTime], now: NaiveDateTime) -> BTreeSet<NaiveDateTime> {
+    let mut newest_first = times.to_vec();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    let young = |t: &NaiveDateTime| now - *t < TimeDelta::days(KEEP_SAFETY_DAYS);
+    newest_first.iter().enumerate().filter(|(i, t)| *i < KEEP_SAFETY || young(t)).map(|(_, t)| *t).collect()
+}
+
+/// Removes the safety copies of `stem` that `safety_keep` does not keep; a copy that cannot be
+/// removed is logged and left (a failed clean-up never fails the restore that came before it).
+fn rotate_safety_copies(folder: &Path, stem: &str, now: NaiveDateTime) {
     let found = match list_marked(folder, stem, SAFETY_MARK) {
         Ok(found) => found,
         Err(e) => return tracing::warn!("cannot list the safety copies: {e}"),
     };
-    let surplus = found.len().saturating_sub(KEEP_SAFETY);
-    for (path, _) in found.into_iter().take(surplus) {
+    let keep = safety_keep(&found.iter().map(|(_, at)| *at).collect::<Vec<_>>(), now);
+    for (path, at) in found {
+        if keep.contains(&at) {
+            continue;
+        }
         if let Err(e) = std::fs::remove_file(&path) {
             tracing::warn!(path = %path.display(), "cannot remove an old safety copy: {e}");
         }
@@ -664,6 +679,18 @@ pub fn inspect_backup_with(path: &Path, key: Option<&Passphrase>) -> Result<Back
     })
 }
 
+/// True when reading the backup at `path` failed for want of its password, so that asking for
+/// the password it was made under is the way on: `error` is a wrong password, or the backup was
+/// read without one (`key` None) and the file could be encrypted. A file that is plainly not
+/// ours, damaged or newer is not.
+pub fn needs_password(path: &Path, key: Option<&Passphrase>, error: &Error) -> bool {
+    match error {
+        Error::WrongPassword { .. } => true,
+        Error::Refused(_) => key.is_none() && crate::encryption::could_be_encrypted(path),
+        _ => false,
+    }
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".into(),
@@ -786,7 +813,7 @@ impl Ledger {
             self.changed();
             return Err(e);
         }
-        rotate_safety_copies(folder, &stem_of(self.path()));
+        rotate_safety_copies(folder, &stem_of(self.path()), at);
         // The restored data has its own operators: whoever is at the PC logs in again.
         self.lock();
         Ok(RestoreReport {
@@ -937,6 +964,25 @@ mod tests {
         assert!(keep.contains(&at(2026, 9, 5, 9, 0)) && keep.contains(&at(2026, 9, 4, 9, 0)));
         // 3 Sep is neither in the last 7 backup days nor the newest of its week or month.
         assert!(!keep.contains(&at(2026, 9, 3, 9, 0)));
+    }
+
+    #[test]
+    fn safety_copies_younger_than_thirty_days_all_stay_and_older_ones_down_to_the_newest_ten() {
+        let now = at(2026, 11, 29, 9, 0);
+        // Fifteen restores this morning while looking for the right backup: every copy stays,
+        // the first one (the data as it was before all of them) included.
+        let morning: Vec<NaiveDateTime> = (0..15).map(|m| at(2026, 11, 29, 8, m)).collect();
+        assert_eq!(safety_keep(&morning, now), morning.iter().copied().collect());
+        // Twelve from last year and three recent ones: the recent ones, and the newest ten in all.
+        let mut times: Vec<NaiveDateTime> = (1..=12).map(|m| at(2025, m, 1, 9, 0)).collect();
+        times.extend([at(2026, 11, 1, 9, 0), at(2026, 11, 20, 9, 0), at(2026, 11, 28, 9, 0)]);
+        let keep = safety_keep(&times, now);
+        let expected: BTreeSet<_> = times[5..].iter().copied().collect();
+        assert_eq!(keep, expected);
+        // Eleven restores on one day a month ago: only the newest ten stay.
+        let old: Vec<NaiveDateTime> = (0..11).map(|m| at(2026, 10, 29, 9, m)).collect();
+        assert_eq!(safety_keep(&old, now).len(), KEEP_SAFETY);
+        assert!(!safety_keep(&old, now).contains(&old[0]));
     }
 
     #[test]

@@ -154,7 +154,7 @@ pub(crate) fn key_for<'a>(path: &Path, key: Option<&'a Passphrase>) -> Result<Op
 
 /// A file SQLCipher might have written: whole pages (at least 512 bytes each) and no plain
 /// header. Anything else that fails to open is damage, whatever the password.
-fn could_be_encrypted(path: &Path) -> bool {
+pub(crate) fn could_be_encrypted(path: &Path) -> bool {
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     len >= 512 && len.is_multiple_of(512) && !is_plain_sqlite(path).unwrap_or(true)
 }

@@ -15,8 +15,10 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 pub struct IdNumber(String);
 
 /// Why a typed ID number was refused; `Display` is the Chinese sentence shown to the user.
+/// `Masked`: text such as 430105********0595, copied from a list or a staff member's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdNumberError {
+    Masked,
     Length(usize),
     Characters,
     BirthDate(String),
@@ -27,6 +29,7 @@ pub enum IdNumberError {
 impl fmt::Display for IdNumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            IdNumberError::Masked => write!(f, "身份证号只显示了一部分，请输入完整的 18 位身份证号"),
             IdNumberError::Length(n) => write!(f, "身份证号应为 18 位（旧证 15 位），这里是 {n} 位"),
             IdNumberError::Characters => {
                 write!(f, "身份证号只能由数字组成，最后一位可以是 X")
@@ -56,6 +59,9 @@ impl IdNumber {
     pub fn parse(raw: &str, today: NaiveDate) -> Result<Self, IdNumberError> {
         let cleaned: String =
             to_half_width(raw).chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
+        if cleaned.contains('*') {
+            return Err(IdNumberError::Masked);
+        }
         let bytes = cleaned.as_bytes();
         let number = match bytes.len() {
             18 => {
@@ -212,6 +218,14 @@ mod tests {
         assert_eq!(IdNumber::parse("1234", today()).unwrap_err(), IdNumberError::Length(4));
         assert_eq!(IdNumber::parse("11010519491231002A", today()).unwrap_err(), IdNumberError::Characters);
         assert_eq!(IdNumber::parse("1101051949123100X2", today()).unwrap_err(), IdNumberError::Characters);
+    }
+
+    #[test]
+    fn masked_text_is_named_as_masked() {
+        let err = IdNumber::parse("430105********123X", today()).unwrap_err();
+        assert_eq!(err, IdNumberError::Masked);
+        assert_eq!(err.to_string(), "身份证号只显示了一部分，请输入完整的 18 位身份证号");
+        assert_eq!(IdNumber::parse("430105＊＊＊＊＊＊＊＊123X", today()).unwrap_err(), IdNumberError::Masked);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::idcard::{IdNumber, Sex};
 use crate::limits::{self, Kind};
 use crate::phone::Phone;
-use crate::text::non_blank;
+use crate::text::{non_blank, to_half_width};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -400,7 +400,8 @@ pub struct ResidentSummary {
     pub died_on: Option<String>,
 }
 
-/// A stored resident with full values, for the edit form.
+/// A stored resident, for the edit form: full values for an administrator (and with logins
+/// off), the ID number and phone masked for staff (`Ledger::sees_full_numbers`).
 #[derive(Debug, Clone, Serialize)]
 pub struct ResidentRecord {
     pub id: i64,
@@ -417,6 +418,16 @@ pub struct ResidentRecord {
     pub notes: String,
     pub moved_out_on: Option<String>,
     pub died_on: Option<String>,
+}
+
+/// The edit form sends back what it showed: for staff, a masked ID number or phone. When the
+/// typed text is exactly the mask of the stored value, the stored value is kept (returned);
+/// anything else is what was typed (a masked text that does not match is then refused by
+/// `IdNumber::parse` / `Phone::parse` as "只显示了一部分").
+pub(crate) fn stored_if_masked(typed: &str, stored: Option<&str>, mask: fn(&str) -> String) -> Option<String> {
+    let stored = stored?;
+    let typed: String = to_half_width(typed).chars().filter(|c| !c.is_whitespace()).collect();
+    (typed.contains('*') && typed.eq_ignore_ascii_case(&mask(stored))).then(|| stored.to_string())
 }
 
 pub fn age_from(birth_date: Option<&str>, today: NaiveDate) -> Option<u32> {
@@ -466,6 +477,20 @@ mod tests {
 
     fn input() -> ResidentInput {
         ResidentInput { name: "张三".into(), relation: "户主".into(), household_id: 1, ..Default::default() }
+    }
+
+    #[test]
+    fn the_mask_of_the_stored_value_stands_for_it() {
+        use crate::idcard::mask_id_number;
+        use crate::phone::mask_phone;
+        let id = Some("43010519491231123X");
+        assert_eq!(stored_if_masked("430105********123X", id, mask_id_number).as_deref(), id);
+        assert_eq!(stored_if_masked(" 430105********123x ", id, mask_id_number).as_deref(), id);
+        assert_eq!(stored_if_masked("430105********1230", id, mask_id_number), None);
+        assert_eq!(stored_if_masked("430105********123X", None, mask_id_number), None);
+        let phone = Some("0731-84123456");
+        assert_eq!(stored_if_masked("0731-****3456", phone, mask_phone).as_deref(), phone);
+        assert_eq!(stored_if_masked("0731-84123456", phone, mask_phone), None, "a full value is typed, not a mask");
     }
 
     #[test]

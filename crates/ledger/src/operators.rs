@@ -94,7 +94,7 @@ pub struct OperatorRow {
 
 /// An operator as typed in 设置 → 操作员. `password` is required for a new operator; for an
 /// existing one a password resets theirs, and `None` leaves it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct OperatorInput {
     pub id: Option<i64>,
     pub name: String,
@@ -109,6 +109,19 @@ fn active_by_default() -> bool {
     true
 }
 
+/// Written by hand so that a password never reaches a log line or a panic message.
+impl std::fmt::Debug for OperatorInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperatorInput")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// One resident's full numbers, shown once to an administrator and never kept by the app.
 #[derive(Debug, Clone, Serialize)]
 pub struct RevealedResident {
@@ -118,18 +131,39 @@ pub struct RevealedResident {
     pub phone: Option<String>,
 }
 
-/// Wrong passwords in a row, per name, in this process.
+/// Wrong passwords in a row, per name, in this process: after five, that name waits 30 seconds.
+/// The app keeps one more for the passwords tried on encrypted files (the register, its backups).
 #[derive(Debug, Default)]
-pub(crate) struct LoginFailures(HashMap<String, (u32, Instant)>);
+pub struct LoginFailures(HashMap<String, (u32, Instant)>);
 
 impl LoginFailures {
-    fn wait_left(&self, name: &str, now: Instant) -> Option<Duration> {
+    /// Refused ("连续 5 次密码错误，请 N 秒后再试") while `name` has to wait.
+    pub fn check(&self, name: &str, now: Instant) -> Result<()> {
+        match self.wait_left(name, now) {
+            Some(left) => Err(Error::Refused(format!(
+                "连续 {FAILURES_BEFORE_WAIT} 次密码错误，请 {} 秒后再试",
+                left.as_millis().div_ceil(1000)
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Wrong passwords for `name` in a row so far.
+    pub fn in_a_row(&self, name: &str) -> u32 {
+        self.0.get(name).map_or(0, |(count, _)| *count)
+    }
+
+    pub fn wait_left(&self, name: &str, now: Instant) -> Option<Duration> {
         let (count, last) = self.0.get(name)?;
         let waited = now.duration_since(*last);
         (*count >= FAILURES_BEFORE_WAIT && waited < WAIT_AFTER_FAILURES).then(|| WAIT_AFTER_FAILURES - waited)
     }
 
-    fn failed(&mut self, name: &str, now: Instant) {
+    pub fn failed(&mut self, name: &str, now: Instant) {
+        // Names typed at random must not grow the map without end: forget the waits that are over.
+        if self.0.len() >= 1000 {
+            self.0.retain(|_, (_, last)| now.duration_since(*last) < WAIT_AFTER_FAILURES);
+        }
         let entry = self.0.entry(name.to_string()).or_insert((0, now));
         // A name that waited out its pause gets a fresh count.
         if entry.0 >= FAILURES_BEFORE_WAIT {
@@ -139,7 +173,7 @@ impl LoginFailures {
         entry.1 = now;
     }
 
-    fn succeeded(&mut self, name: &str) {
+    pub fn succeeded(&mut self, name: &str) {
         self.0.remove(name);
     }
 }
@@ -208,6 +242,45 @@ impl Ledger {
         self.session.as_ref()
     }
 
+    /// Whether the records the edit forms read may carry full ID numbers and phones: yes for an
+    /// administrator and with logins off (the CLI, the tests); masked for staff (and for nobody
+    /// logged in while logins are on). Only 查看完整信息 shows staff's records in full.
+    pub(crate) fn sees_full_numbers(&self) -> bool {
+        match &self.session {
+            Some(session) => session.role == Role::Admin,
+            None => !self.login_required,
+        }
+    }
+
+    /// The session as the operators table has it now (the app calls this before every command):
+    /// a role changed from another PC on a shared file applies at once, and an operator switched
+    /// off or gone (a restore) is logged out. `SignedOut` when nobody is logged in.
+    pub fn refresh_session(&mut self) -> Result<()> {
+        if !self.login_required {
+            return Ok(());
+        }
+        let Some(id) = self.session.as_ref().map(|s| s.operator_id) else {
+            return Err(Error::SignedOut);
+        };
+        let now: Option<(String, String, bool)> = self
+            .conn
+            .query_row("SELECT name, role, active FROM operators WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        match (now, self.session.as_mut()) {
+            (Some((name, role, true)), Some(session)) => {
+                session.name = name;
+                session.role = Role::from_db(&role);
+                Ok(())
+            }
+            _ => {
+                self.session = None;
+                Err(Error::SignedOut)
+            }
+        }
+    }
+
     /// Fails with `SignedOut` while logins are required and nobody is logged in.
     pub fn require_session(&self) -> Result<()> {
         if self.login_required && self.session.is_none() {
@@ -271,6 +344,12 @@ impl Ledger {
         let name = name.trim().to_string();
         if name.is_empty() {
             return Err(Error::invalid("name", "请填写姓名"));
+        }
+        // No operator has such a name: refused without a 登录失败 record, so that text typed at
+        // the login screen (a password in the name field, pages of text) never enters the
+        // append-only trail.
+        if valid_name(&name).is_err() {
+            return Err(wrong_login());
         }
         let now = Instant::now();
         if let Some(left) = self.login_failures.wait_left(&name, now) {

@@ -37,6 +37,9 @@ impl Phone {
     pub fn parse(raw: &str) -> Result<Self, PhoneError> {
         let typed = raw.trim().to_string();
         let half = to_half_width(&typed);
+        if half.contains('*') {
+            return Err(PhoneError { typed, reason: "只显示了一部分，请输入完整的电话号码" });
+        }
         let mut digits: String = String::with_capacity(half.len());
         for c in half.chars() {
             match c {
@@ -118,6 +121,13 @@ mod tests {
         assert!(err.to_string().contains("1381234567"));
         assert!(Phone::parse("12012345678").is_err());
         assert!(Phone::parse("电话138").is_err());
+    }
+
+    #[test]
+    fn masked_text_is_named_as_masked() {
+        let err = Phone::parse("138****0001").unwrap_err();
+        assert_eq!(err.to_string(), "联系电话“138****0001”只显示了一部分，请输入完整的电话号码");
+        assert!(Phone::parse("0731-****3456").unwrap_err().to_string().contains("只显示了一部分"));
     }
 
     #[test]

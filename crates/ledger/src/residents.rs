@@ -5,7 +5,9 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::idcard::mask_id_number;
 use crate::ledger::Ledger;
-use crate::model::{age_from, CareNeed, ResidentInput, ResidentRecord, ResidentSummary, ValidResident, AGED_YEARS};
+use crate::model::{
+    age_from, stored_if_masked, CareNeed, ResidentInput, ResidentRecord, ResidentSummary, ValidResident, AGED_YEARS,
+};
 use crate::names::pinyin_keys;
 use crate::phone::mask_phone;
 use crate::volunteers::{end_for_leaving, link_resident, Leaving};
@@ -154,8 +156,11 @@ fn constraint_message(conn: &Connection, err: rusqlite::Error, resident: &ValidR
 
 impl Ledger {
     /// Validates and saves a resident from the form: one transaction, all or nothing.
+    /// A masked ID number or phone sent back unchanged from a staff member's form keeps the
+    /// stored value.
     pub fn save_resident(&mut self, input: &ResidentInput) -> Result<i64> {
         let today = self.today();
+        let input = &self.keep_masked_numbers(input)?;
         let valid = input.validate(today)?;
         let actor = self.actor();
         let tx = self.conn.transaction()?;
@@ -173,7 +178,8 @@ impl Ledger {
         Ok(id)
     }
 
-    /// The full stored record, for the edit form.
+    /// The stored record, for the edit form: in full for an administrator (and with logins
+    /// off); a staff member gets the ID number and phone masked, as everywhere else.
     pub fn resident(&self, id: i64) -> Result<ResidentRecord> {
         let record = self
             .conn
@@ -181,7 +187,34 @@ impl Ledger {
             .optional()?;
         let mut record = record.ok_or(Error::NotFound { what: "居民", id })?;
         record.care_needs = care_needs_of(&self.conn, id)?;
+        if !self.sees_full_numbers() {
+            record.id_number = record.id_number.as_deref().map(mask_id_number);
+            record.phone = record.phone.as_deref().map(mask_phone);
+        }
         Ok(record)
+    }
+
+    /// The input with a typed ID number or phone that is exactly the mask of the stored value
+    /// replaced by that value (the form showed the mask and it was not retyped).
+    fn keep_masked_numbers(&self, input: &ResidentInput) -> Result<ResidentInput> {
+        let mut input = input.clone();
+        let Some(id) = input.id else { return Ok(input) };
+        let stored: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .query_row("SELECT id_number, phone FROM residents WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((stored_id, stored_phone)) = stored else { return Ok(input) };
+        if let Some(kept) =
+            input.id_number.as_deref().and_then(|t| stored_if_masked(t, stored_id.as_deref(), mask_id_number))
+        {
+            input.id_number = Some(kept);
+        }
+        if let Some(kept) =
+            input.phone.as_deref().and_then(|t| stored_if_masked(t, stored_phone.as_deref(), mask_phone))
+        {
+            input.phone = Some(kept);
+        }
+        Ok(input)
     }
 
     /// Members of a household for its page: current members first (户主 first), masked.

@@ -2,12 +2,15 @@
 // copy in a folder the user picks, e.g. a USB stick); 从备份恢复… (pick a backup, see its date and what it holds
 // beside the current data, confirm; the core first copies the current data to the backup folder). After a restore
 // the whole window reloads, so every page shows the restored register. Staff see when the automatic backups ran and
-// where they are; 备份到… and 从备份恢复… are for administrators (the core refuses staff).
+// where they are; 备份到… and 从备份恢复… are for administrators (the core refuses staff). An encrypted backup that the
+// register's own key does not open (the key owner changed their password since, or encryption was turned off since)
+// asks for the password it was made under (askBackupPassword, also used by the start screen).
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { openFormDialog, showNotice } from '../components/dialog.js';
 import { reportError } from '../components/errors.js';
+import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
 import { autoStatus, countRows, madeAt } from '../backup-model.js';
 
@@ -51,15 +54,49 @@ function previewMarkup(preview) {
   </div>`;
 }
 
-/** 从备份恢复…: pick, show, confirm, restore, then report and reload. */
+/** True when reading a backup failed for want of its password: read without one, or with a wrong one. */
+export function needsBackupPassword(error) {
+  return error?.kind === 'needs_password' || error?.kind === 'wrong_password';
+}
+
+/**
+ * Asks for the password an encrypted backup at `path` was made under. `onSubmit(password)` reads or restores with it;
+ * its errors (a wrong password) are shown in the dialog, which stays open. Resolves with its result, or null when
+ * cancelled.
+ */
+export function askBackupPassword({ path, submitLabel, onSubmit }) {
+  return openFormDialog({
+    title: t('backup.passwordTitle'),
+    body: html`<p class="dialog-message" id="backup-password-note">${t('backup.passwordNote')}</p>
+      <p class="field-hint">${t('backup.passwordFile')} <span class="break" id="backup-password-file">${path}</span></p>
+      ${field({ id: 'backup-password', label: t('backup.passwordLabel'), field: 'password', required: true,
+        control: textInput({ id: 'backup-password', type: 'password', required: true, autocomplete: 'off' }) })}`,
+    submitId: 'backup-password-submit',
+    cancelId: 'backup-password-cancel',
+    submitLabel,
+    onSubmit: (form) => onSubmit(form.querySelector('#backup-password').value),
+  });
+}
+
+/** 从备份恢复…: pick, show (asking for the backup's password when it needs one), confirm, restore, report, reload. */
 async function restore() {
+  const path = await api.pickOpenFile('backup');
+  if (!path) return;
   let preview;
+  let backupPassword = null;
   try {
-    preview = await api.inspectBackup();
+    preview = await api.inspectBackup(path);
   } catch (error) {
-    await showNotice({ title: t('backup.refusedTitle'), okId: 'restore-refused-ok', okLabel: t('action.gotIt'),
-      body: html`<p class="dialog-message" id="restore-refused">${error?.message || t('error.unknown')}</p>` });
-    return;
+    if (!needsBackupPassword(error)) {
+      await showNotice({ title: t('backup.refusedTitle'), okId: 'restore-refused-ok', okLabel: t('action.gotIt'),
+        body: html`<p class="dialog-message" id="restore-refused">${error?.message || t('error.unknown')}</p>` });
+      return;
+    }
+    const read = await askBackupPassword({ path, submitLabel: t('backup.passwordRead'),
+      onSubmit: async (password) => ({ preview: await api.inspectBackup(path, password), password }) });
+    if (!read) return;
+    ({ preview } = read);
+    backupPassword = read.password;
   }
   if (!preview) return;
   const report = await openFormDialog({
@@ -70,7 +107,7 @@ async function restore() {
     submitLabel: t('backup.confirm'),
     tone: 'danger',
     wide: true,
-    onSubmit: () => api.restoreBackup(preview.path),
+    onSubmit: () => api.restoreBackup(preview.path, backupPassword),
   });
   if (!report) return;
   const made = madeAt(report.restored);

@@ -37,7 +37,7 @@ export async function openOrganisationForm(ctx, { id = null } = {}) {
         control: selectInput({ id: 'of-kind', blank: t('common.pick'), value: o.kind, choices: plainChoices(options.organisation_kinds, (k) => tv('orgKind', k)) }) })}
       ${field({ id: 'of-contact', label: t('organisationForm.contact'), field: 'contact_person',
         control: textInput({ id: 'of-contact', value: o.contact_person ?? '' }) })}
-      ${field({ id: 'of-phone', label: t('organisationForm.phone'), field: 'phone',
+      ${field({ id: 'of-phone', label: t('organisationForm.phone'), field: 'phone', hint: String(detail?.phone ?? '').includes('*') ? t('form.maskedHint') : '',
         control: textInput({ id: 'of-phone', type: 'tel', inputmode: 'tel', value: detail?.phone ?? '' }) })}
       ${field({ id: 'of-address', label: t('organisationForm.address'), field: 'address', wide: true,
         control: textInput({ id: 'of-address', value: o.address ?? '' }) })}

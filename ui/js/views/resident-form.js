@@ -11,6 +11,9 @@ import { toast } from '../components/toast.js';
 
 const SEXES = ['男', '女'];
 
+/** Staff get ID numbers and phones masked (the core keeps the stored one when the mask comes back unchanged). */
+const maskedHint = (value) => (String(value ?? '').includes('*') ? t('form.maskedHint') : '');
+
 /** Stored care needs the checkboxes do not list (kind 其他: words kept verbatim from an import). */
 function otherNeeds(kinds, needs) {
   return needs.filter((n) => !kinds.includes(n.kind));
@@ -45,13 +48,13 @@ export async function openResidentForm({ householdId, residentId = null, record 
       control: textInput({ id: 'rs-name', value: record?.name ?? '', required: true }) })}
     ${field({ id: 'rs-relation', label: t('residentForm.relation'), field: 'relation', required: true,
       control: selectInput({ id: 'rs-relation', blank: t('common.pick'), value: relation, choices: plainChoices(relations, (v) => tv('relation', v)) }) })}
-    ${field({ id: 'rs-id-number', label: t('residentForm.idNumber'), field: 'id_number',
+    ${field({ id: 'rs-id-number', label: t('residentForm.idNumber'), field: 'id_number', hint: maskedHint(record?.id_number),
       control: textInput({ id: 'rs-id-number', value: record?.id_number ?? '' }) })}
     ${field({ id: 'rs-sex', label: t('residentForm.sex'), field: 'sex',
       control: selectInput({ id: 'rs-sex', blank: t('residentForm.sexBlank'), value: record?.sex, choices: plainChoices(SEXES, (v) => tv('sex', v)) }) })}
     ${field({ id: 'rs-birth-date', label: t('residentForm.birthDate'), field: 'birth_date', hint: t('residentForm.birthDateHint'),
       control: textInput({ id: 'rs-birth-date', value: record?.birth_date ?? '', placeholder: '1949-12-31' }) })}
-    ${field({ id: 'rs-phone', label: t('residentForm.phone'), field: 'phone',
+    ${field({ id: 'rs-phone', label: t('residentForm.phone'), field: 'phone', hint: maskedHint(record?.phone),
       control: textInput({ id: 'rs-phone', value: record?.phone ?? '', type: 'tel', inputmode: 'tel' }) })}
     ${field({ id: 'rs-political', label: t('residentForm.political'), field: 'political_status',
       control: selectInput({ id: 'rs-political', blank: t('common.pick'), value: political, choices: plainChoices(statuses, (v) => tv('political', v)) }) })}

@@ -62,7 +62,7 @@ export async function openVolunteerForm(ctx, { id = null, defaults = {} } = {}) 
     <div class="form-grid">
       ${field({ id: 'vf-organisation', label: t('volunteerForm.organisation'), field: 'organisation_id', hint: t('volunteerForm.organisationHint'),
         control: selectInput({ id: 'vf-organisation', blank: t('volunteerForm.noOrganisation'), value: orgId, choices: orgChoices(options) }) })}
-      ${field({ id: 'vf-phone', label: t('volunteerForm.phone'), field: 'phone', hint: t('volunteerForm.phoneHint'),
+      ${field({ id: 'vf-phone', label: t('volunteerForm.phone'), field: 'phone', hint: String(detail?.phone ?? '').includes('*') ? `${t('volunteerForm.phoneHint')} ${t('form.maskedHint')}` : t('volunteerForm.phoneHint'),
         control: textInput({ id: 'vf-phone', type: 'tel', inputmode: 'tel', value: detail?.phone ?? '' }) })}
       ${field({ id: 'vf-line', label: t('volunteerForm.line'), field: 'line', hint: t('volunteerForm.lineHint'),
         control: selectInput({ id: 'vf-line', blank: t('volunteerForm.lineAuto'), value: v.line, choices: plainChoices(options.lines, (l) => tv('line', l)) }) })}

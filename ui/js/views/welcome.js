@@ -1,7 +1,8 @@
 // Welcome screen shown when no database is open: name the community, create a demo or an empty one. When the
 // database file exists but cannot be opened (damaged, not ours, read-only, full disk, locked), it shows the core's
 // Chinese message and the ways out: 从备份恢复… (the automatic backups beside the database, newest first, or another
-// backup file; the broken file is renamed aside, never deleted), 重试, 打开其他数据库…, 新建空白台账.
+// backup file; the broken file is renamed aside, never deleted; an encrypted backup asks for the password it was made
+// under), 重试, 打开其他数据库…, 新建空白台账.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -15,6 +16,7 @@ import { navigate, DASHBOARD } from '../router.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
+import { askBackupPassword, needsBackupPassword } from './backup-settings.js';
 
 /** Kinds for which the file itself is fine and trying again (after freeing it) is the way out. */
 const RETRY_KINDS = ['locked', 'read_only', 'disk_full'];
@@ -55,6 +57,12 @@ function problemMarkup(app) {
 function backupsMarkup(found) {
   if (found.length === 0) return html`<li id="recovery-none">${t('welcome.noBackups')}</li>`;
   return found.map((b) => {
+    if (!b.info && b.encrypted) {
+      return html`<li class="recovery-item recovery-encrypted">
+        <span class="recovery-line">${t('welcome.backupEncrypted', { name: b.file_name })}</span>
+        <button type="button" class="button" data-restore-encrypted="${b.path}">${t('welcome.restoreEncrypted')}</button>
+      </li>`;
+    }
     if (!b.info) return html`<li class="recovery-unusable">${t('welcome.backupUnusable', { name: b.file_name, reason: b.error })}</li>`;
     const made = madeAt(b.info);
     return html`<li class="recovery-item">
@@ -90,13 +98,29 @@ function bindProblem(root, app) {
       }
     }
   };
-  const restore = (path) => run(null, async () => {
-    const recovery = await api.recoverFromBackup(path);
+  // An encrypted backup: its password first (a wrong one is told in the dialog, which stays open).
+  const withPassword = (path) => askBackupPassword({ path, submitLabel: t('welcome.restoreEncryptedSubmit'),
+    onSubmit: (password) => api.recoverFromBackup(path, password) });
+  const recovered = async (recovery) => {
     const made = madeAt(recovery.restored);
     await showNotice({ title: t('welcome.restoredTitle'), okId: 'recovered-ok',
       body: html`<p class="dialog-message" id="recovered">${t('welcome.restored', { time: made ? made.time : recovery.restored.file_name })}</p>
         ${recovery.set_aside ? html`<p class="field-hint">${t('welcome.setAside')} <span class="break" id="recovered-aside">${recovery.set_aside}</span></p>` : ''}` });
     await opened(await api.appInfo());
+  };
+  const restore = (path) => run(null, async () => {
+    let recovery;
+    try {
+      recovery = await api.recoverFromBackup(path);
+    } catch (error) {
+      if (!needsBackupPassword(error)) throw error;
+      recovery = await withPassword(path);
+    }
+    if (recovery) await recovered(recovery);
+  });
+  const restoreEncrypted = (path) => run(null, async () => {
+    const recovery = await withPassword(path);
+    if (recovery) await recovered(recovery);
   });
   const list = root.querySelector('#recovery-backups');
   if (list) {
@@ -106,11 +130,15 @@ function bindProblem(root, app) {
       for (const button of list.querySelectorAll('[data-restore]')) {
         button.addEventListener('click', () => restore(button.dataset.restore));
       }
+      for (const button of list.querySelectorAll('[data-restore-encrypted]')) {
+        button.addEventListener('click', () => restoreEncrypted(button.dataset.restoreEncrypted));
+      }
     }, (error) => { setHtml(list, html`<li class="notice">${error?.message || t('error.unknown')}</li>`); });
   }
+  // 选择其他备份文件…: the file is restored at once (the core checks it first); one that needs a password asks for it.
   root.querySelector('#restore-other')?.addEventListener('click', () => run(null, async () => {
-    const preview = await api.inspectBackup();
-    if (preview) await restore(preview.path);
+    const path = await api.pickOpenFile('backup');
+    if (path) await restore(path);
   }));
   root.querySelector('#open-retry')?.addEventListener('click', () => run(null, async () => {
     try {

@@ -85,10 +85,15 @@ enum Command {
     Encrypt,
     /// 取消加密，数据库恢复为普通的 SQLite 文件（用 --password 给出当前密码）
     Decrypt,
-    /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据（加密的备份用 --password 读取）
+    /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据（加密的备份用 --password 读取；
+    /// 备份时的密码不同时用 --backup-password）
     Restore {
         /// 备份文件（.xinghe.db）
         file: PathBuf,
+        /// 加密备份的密码，即备份时管理员的密码（也可用环境变量 XINGHE_BACKUP_PASSWORD 指定）；
+        /// 不给出时用 --password
+        #[arg(long, env = "XINGHE_BACKUP_PASSWORD", hide_env_values = true)]
+        backup_password: Option<String>,
         /// 不询问，直接恢复（用于脚本）
         #[arg(long)]
         yes: bool,
@@ -533,8 +538,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ledger.decrypt(password()?)?;
             println!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
         }
-        Command::Restore { file, yes } => {
-            let backup_key = cli.password.as_deref().map(Passphrase::new).transpose()?;
+        Command::Restore { file, yes, backup_password } => {
+            // The backup's own password when given (the key owner changed theirs since, or the
+            // register was decrypted since); else the register's.
+            let backup_key = backup_password.as_deref().or(cli.password.as_deref()).map(Passphrase::new).transpose()?;
             let info = inspect_backup_with(&file, backup_key.as_ref())?;
             print_backup_info(&info);
             let folder = backup::default_folder(&db);
@@ -549,7 +556,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     return Ok(ExitCode::from(1));
                 }
             }
-            // An encrypted register reads the backup with its own key, which is this password.
             let report = ledger.restore_from_with(&file, &folder, backup_key.as_ref())?;
             let migrated = match report.migrated_from {
                 Some(from) => format!("，数据版本已从 {from} 升级到 {}", report.schema_version),

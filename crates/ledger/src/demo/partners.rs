@@ -403,6 +403,9 @@ impl Ledger {
         let weekly_visits = projects.get(5).copied();
         let repairs =
             [("家电维修", 0, "电视机无信号"), ("水电维修", 1, "厨房水龙头漏水"), ("家电维修", 0, "洗衣机不脱水")];
+        // (volunteer, days ago, slot) already taken: past 210 households the (day, slot) pairs come
+        // round again, and a volunteer drawn twice for one would be refused as overlapping.
+        let mut busy: std::collections::HashSet<(i64, i64, u32)> = std::collections::HashSet::new();
         for (n, household_id) in households.into_iter().enumerate() {
             if n % 3 == 2 {
                 continue; // never visited: shows as overdue on the care list
@@ -416,6 +419,7 @@ impl Ledger {
                 if visitors.is_empty() { Vec::new() } else { vec![*pick(rng, &visitors), *pick(rng, &visitors)] };
             let mut volunteer_ids = volunteers;
             volunteer_ids.dedup();
+            volunteer_ids.retain(|v| busy.insert((*v, days_ago, slot)));
             let service = self.save_service(&ServiceInput {
                 household_id,
                 kind: "走访慰问".into(),

@@ -160,7 +160,8 @@ pub struct VolunteerRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct VolunteerDetail {
     pub volunteer: VolunteerRow,
-    /// Full phone for the edit form (only stored for non-residents or an override).
+    /// The phone for the edit form (only stored for non-residents or an override): full for an
+    /// administrator, masked for staff.
     pub phone: Option<String>,
     /// Every entry of this volunteer, newest first.
     pub entries: Vec<HourEntryRow>,
@@ -268,7 +269,7 @@ pub struct OrganisationRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct OrganisationDetail {
     pub organisation: OrganisationRow,
-    /// Full phone for the edit form.
+    /// The phone for the edit form: full for an administrator, masked for staff.
     pub phone: Option<String>,
     pub members: Vec<VolunteerRow>,
     pub services: Vec<ServiceRow>,

@@ -6,6 +6,7 @@ use super::{OrganisationDetail, OrganisationInput, OrganisationRow, ValidOrganis
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::model::stored_if_masked;
 use crate::phone::{mask_phone, Phone};
 use crate::services::ServiceFilter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -100,7 +101,16 @@ fn organisation_json(conn: &Connection, id: i64) -> Result<Option<String>> {
 
 impl Ledger {
     /// Saves an organisation and replaces the list of what it offers.
+    /// A masked phone sent back unchanged from a staff member's form keeps the stored one.
     pub fn save_organisation(&mut self, input: &OrganisationInput) -> Result<i64> {
+        let mut input = input.clone();
+        if let Some(id) = input.id {
+            let stored: Option<Option<String>> =
+                self.conn.query_row("SELECT phone FROM organisations WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            if let Some(kept) = stored_if_masked(&input.phone, stored.flatten().as_deref(), mask_phone) {
+                input.phone = kept;
+            }
+        }
         let valid = input.validate()?;
         let actor = self.actor();
         let tx = self.conn.transaction()?;
@@ -124,7 +134,8 @@ impl Ledger {
         rows.into_iter().map(|row| with_services(&self.conn, row)).collect()
     }
 
-    /// One organisation's page: its current members and the services it provided.
+    /// One organisation's page: its current members and the services it provided; the phone for
+    /// the form is full for an administrator (and with logins off), masked for staff.
     pub fn organisation(&self, id: i64) -> Result<OrganisationDetail> {
         let row = self
             .conn
@@ -132,8 +143,11 @@ impl Ledger {
             .optional()?
             .ok_or(Error::NotFound { what: "组织", id })?;
         let organisation = with_services(&self.conn, row)?;
-        let phone: Option<String> =
+        let mut phone: Option<String> =
             self.conn.query_row("SELECT phone FROM organisations WHERE id = ?1", [id], |r| r.get(0))?;
+        if !self.sees_full_numbers() {
+            phone = phone.as_deref().map(mask_phone);
+        }
         let mut conditions = Conditions::default();
         conditions.add("v.organisation_id = {}", id);
         conditions.fixed("v.left_on IS NULL");

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::hours::{format_minutes, HoursFilter, STATUSES};
 use crate::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
+use crate::model::stored_if_masked;
 use crate::phone::{mask_phone, Phone};
 use crate::services::SERVICE_KINDS;
 use chrono::NaiveDate;
@@ -209,8 +210,18 @@ fn update_volunteer(conn: &Connection, id: i64, v: &ValidVolunteer, line: &str, 
 impl Ledger {
     /// Saves a volunteer from the form; a new one gets the next number. A resident becomes
     /// ticked 志愿者 in the register in the same transaction.
+    /// A masked phone sent back unchanged from a staff member's form keeps the stored one.
     pub fn save_volunteer(&mut self, input: &VolunteerInput) -> Result<i64> {
         let today = self.today();
+        let mut input = input.clone();
+        if let Some(id) = input.id {
+            let stored: Option<Option<String>> =
+                self.conn.query_row("SELECT phone FROM volunteers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            if let Some(kept) = stored_if_masked(&input.phone, stored.flatten().as_deref(), mask_phone) {
+                input.phone = kept;
+            }
+        }
+        let input = &input;
         let valid = input.validate(today)?;
         let actor = self.actor();
         // IMMEDIATE: the next number is read and taken under one write lock.
@@ -317,11 +328,15 @@ impl Ledger {
         volunteers_where(&self.conn, &conditions)
     }
 
-    /// One volunteer's page: the row, the full phone for the form and every entry.
+    /// One volunteer's page: the row, the phone for the form (full for an administrator and with
+    /// logins off, masked for staff) and every entry.
     pub fn volunteer(&self, id: i64) -> Result<VolunteerDetail> {
         let volunteer = volunteer_row(&self.conn, id)?;
-        let phone: Option<String> =
+        let mut phone: Option<String> =
             self.conn.query_row("SELECT v.phone FROM volunteers v WHERE v.id = ?1", [id], |r| r.get(0))?;
+        if !self.sees_full_numbers() {
+            phone = phone.as_deref().map(mask_phone);
+        }
         let entries = self.list_hours(&HoursFilter { volunteer_id: Some(id), ..HoursFilter::default() })?;
         Ok(VolunteerDetail { volunteer, phone, entries })
     }
