@@ -528,3 +528,35 @@ fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_p
     assert_eq!(households(&ledger), 1);
     assert!(ledger.is_encrypted(), "the register keeps its own key");
 }
+
+/// Regression: turning encryption on left every older automatic backup and safety copy in the
+/// backup folder plain, so the data stayed readable beside the encrypted register. They are
+/// now encrypted with it, still restorable with the password, and still rotated.
+#[test]
+fn turning_encryption_on_encrypts_the_older_backups_in_the_backup_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let (mut ledger, _) = office(&db);
+    let folder = backup::default_folder(&db);
+    ledger.auto_backup(&folder, at(2026, 11, 20, 9)).unwrap();
+    ledger.auto_backup(&folder, at(2026, 11, 27, 9)).unwrap();
+    let copy = dir.path().join("copy.xinghe.db");
+    ledger.backup_to(&copy).unwrap();
+    ledger.restore_from(&copy, &folder).unwrap();
+    ledger.log_in("李敏", ADMIN_PASSWORD).unwrap();
+    let older: Vec<PathBuf> = files_starting(&folder, "xinghe-");
+    assert_eq!(older.len(), 3, "two automatic backups and a safety copy: {older:?}");
+    assert!(older.iter().all(|p| is_plain_sqlite(p).unwrap()));
+
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    assert_eq!(files_starting(&folder, "xinghe-"), older, "the same files, nothing added or lost");
+    for path in &older {
+        assert_encrypted_bytes(path);
+        let info = inspect_backup_with(path, Some(&key(ADMIN_PASSWORD))).unwrap();
+        assert_eq!(info.counts.households, 1, "{}", path.display());
+        assert_eq!(info.schema_version, xinghe_ledger::db::schema_version());
+    }
+    let created = inspect_backup_with(&older[0], Some(&key(ADMIN_PASSWORD))).unwrap().created_at;
+    assert!(created.is_some(), "the time the backup was made is kept");
+    assert!(is_plain_sqlite(&copy).unwrap(), "copies outside the backup folder are the office's own");
+}

@@ -1336,7 +1336,7 @@ export default {
 
   // ---- encryption (数据加密) ----
   'encryption.title': 'Encryption',
-  'encryption.note': 'Once encrypted, the register file and every later backup of it are encrypted with your login password: a copied file cannot be opened without it. Each time the app starts, you unlock the register with your name and password; other staff then log in with their own accounts.',
+  'encryption.note': 'Once encrypted, the register file and every backup in the backup folder (including those made before) are encrypted with your login password: a copied file cannot be opened without it. Copies you made earlier to a USB stick or elsewhere are not: delete them or keep them safe. Each time the app starts, you unlock the register with your name and password; other staff then log in with their own accounts.',
   'encryption.warning': 'Do not forget this password: without it the data can never be opened again, and nobody (not even the software’s makers) can recover it. Write it down, seal it and give it to the head of the office. When you later change your own password, the register is encrypted with the new one; older backups still need the password they were made with.',
   'encryption.off': 'Now: not encrypted.',
   'encryption.on': 'Now: encrypted.',

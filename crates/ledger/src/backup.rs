@@ -525,6 +525,45 @@ fn rotate_safety_copies(folder: &Path, stem: &str, now: NaiveDateTime) {
     }
 }
 
+/// When a register is encrypted, its automatic backups and safety copies made before are still
+/// plain files: each is rewritten under `key` (a checked temporary copy renamed over it), so no
+/// readable copy of the data stays in the backup folder. Returns how many were encrypted; a copy
+/// that cannot be is logged and left (the register itself is already encrypted).
+pub fn encrypt_plain_copies(folder: &Path, db: &Path, key: &Passphrase) -> Result<usize> {
+    let stem = stem_of(db);
+    let mut copies = list_marked(folder, &stem, AUTO_MARK)?;
+    copies.extend(list_marked(folder, &stem, SAFETY_MARK)?);
+    let mut encrypted = 0;
+    for (path, _) in copies {
+        if !is_plain_sqlite(&path).unwrap_or(false) {
+            continue;
+        }
+        match encrypt_copy(&path, key) {
+            Ok(()) => encrypted += 1,
+            Err(e) => tracing::error!(path = %path.display(), "cannot encrypt an older backup: {e}"),
+        }
+    }
+    Ok(encrypted)
+}
+
+fn encrypt_copy(path: &Path, key: &Passphrase) -> Result<()> {
+    const ALIAS: &str = "xinghe_encrypted_copy";
+    let temp = temp_beside(path)?;
+    let src = Connection::open(path)?;
+    let temp_name =
+        temp.to_str().ok_or_else(|| Error::Refused(format!("路径 {} 含有无法处理的字符", temp.display())))?;
+    attach(&src, temp_name, ALIAS, Some(key))?;
+    let version: i64 = src.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    src.query_row(&format!("SELECT sqlcipher_export('{ALIAS}')"), [], |_| Ok(()))?;
+    // sqlcipher_export copies the schema and rows, not the header's two numbers.
+    src.execute_batch(&format!(
+        "PRAGMA {ALIAS}.user_version = {version}; PRAGMA {ALIAS}.application_id = {APPLICATION_ID};"
+    ))?;
+    src.execute(&format!("DETACH DATABASE {ALIAS}"), [])?;
+    drop(src);
+    install_copy(temp, path, Some(key))
+}
+
 fn remove_stale_temps(folder: &Path) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     for entry in entries.flatten() {

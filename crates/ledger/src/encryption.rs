@@ -303,7 +303,11 @@ impl Ledger {
         }
         let key = Passphrase::new(password)?;
         let actor = self.actor();
-        self.rewrite_file(Some(key), |conn| record_setting(conn, &actor, owner, "开启数据加密"))
+        self.rewrite_file(Some(key.clone()), |conn| record_setting(conn, &actor, owner, "开启数据加密"))?;
+        let folder = crate::backup::default_folder(self.path());
+        let encrypted = crate::backup::encrypt_plain_copies(&folder, self.path(), &key)?;
+        tracing::info!(encrypted, "older backups encrypted with the register");
+        Ok(())
     }
 
     /// Turns encryption off: the file is rewritten as plain SQLite. `password` is the logged-in
