@@ -7,9 +7,12 @@
 //! it); turning encryption off gives a plain SQLite file again; a failure before the new file
 //! is swapped in leaves the old one byte for byte. And the same through `xinghe-cli`.
 
+#[path = "support/unprivileged.rs"]
+mod unprivileged;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use unprivileged::{chmod, rerun_without_root_powers};
 use xinghe_ledger::audit::AuditFilter;
 use xinghe_ledger::backup::{self, inspect_backup, inspect_backup_with};
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
@@ -324,35 +327,6 @@ fn turning_encryption_off_gives_a_plain_sqlite_file_again() {
     let ledger = Ledger::open(&db).unwrap();
     assert_eq!(households(&ledger), 1);
     assert!(ledger.check().unwrap().healthy);
-}
-
-fn running_as_root() -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)) == Some("0")
-}
-
-/// Root ignores file modes: run `test` again in a child without DAC_OVERRIDE (as
-/// open_failures.rs does); true when the child ran it.
-fn rerun_without_root_powers(test: &str) -> bool {
-    if !running_as_root() || std::env::var_os("XINGHE_TEST_NO_DAC").is_some() {
-        return false;
-    }
-    let ran = Command::new("setpriv")
-        .args(["--bounding-set=-dac_override,-dac_read_search,-fowner", "--"])
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env("XINGHE_TEST_NO_DAC", "1")
-        .status();
-    match ran {
-        Ok(status) => assert!(status.success(), "{test} failed in the child without DAC_OVERRIDE"),
-        Err(e) => eprintln!("以 root 运行且没有 setpriv（{e}）：跳过只读文件夹的检查"),
-    }
-    true
-}
-
-fn chmod(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[test]

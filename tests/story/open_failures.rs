@@ -3,9 +3,12 @@
 //! the file, the file is never rewritten, and a damaged one can be set aside and restored from
 //! an automatic backup into a new file.
 
+#[path = "support/unprivileged.rs"]
+mod unprivileged;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use unprivileged::{chmod, rerun_without_root_powers};
 use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, UnitInput};
 use xinghe_ledger::{failure, Ledger};
 
@@ -93,36 +96,6 @@ fn another_programs_sqlite_file_is_still_not_xinghe() {
     assert_eq!(err.kind(), "not_xinghe");
     assert!(err.needs_restore());
     assert_eq!(std::fs::read(&path).unwrap(), before);
-}
-
-fn running_as_root() -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)) == Some("0")
-}
-
-/// Root ignores file modes. Run `test` again in a child whose root has no DAC_OVERRIDE (setpriv),
-/// so a chmod 0555 folder blocks it as it blocks an office user; true when the child ran it.
-fn rerun_without_root_powers(test: &str) -> bool {
-    if !running_as_root() || std::env::var_os("XINGHE_TEST_NO_DAC").is_some() {
-        return false;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let ran = Command::new("setpriv")
-        .args(["--bounding-set=-dac_override,-dac_read_search,-fowner", "--"])
-        .arg(exe)
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env("XINGHE_TEST_NO_DAC", "1")
-        .status();
-    match ran {
-        Ok(status) => assert!(status.success(), "{test} failed in the child without DAC_OVERRIDE"),
-        Err(e) => eprintln!("以 root 运行且没有 setpriv（{e}）：跳过只读文件夹的检查；root 不受 chmod 限制"),
-    }
-    true
-}
-
-fn chmod(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[test]
