@@ -1420,4 +1420,50 @@ async fn an_administrator_encrypts_the_register_and_unlocks_it_at_the_next_start
     let ledger = xinghe_ledger::Ledger::open_with_password(&db, harness::ADMIN_PASSWORD).unwrap();
     assert!(ledger.is_encrypted() && ledger.check().unwrap().healthy);
 }
+/// An encrypted register is damaged. Its automatic backups are encrypted too: the start screen
+/// lists them as such, asks for the password of the one chosen, and restores it into a new,
+/// still encrypted file; the broken one is kept aside.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101", "102"]);
+    {
+        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        ledger.require_login();
+        ledger.create_first_admin(harness::ADMIN_NAME, harness::ADMIN_PASSWORD).unwrap();
+        ledger.encrypt(harness::ADMIN_PASSWORD).unwrap();
+        let now = xinghe_ledger::dates::local_now();
+        let yesterday = now.date().pred_opt().unwrap().and_time(now.time());
+        ledger.auto_backup(&xinghe_ledger::backup::default_folder(&db), yesterday).unwrap();
+    }
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", db.display()));
+    }
+    // The first pages overwritten: neither the password nor SQLite can read it any more.
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[..8192].fill(0x5a);
+    std::fs::write(&db, &bytes).unwrap();
+
+    let app = App::launch(&db).await;
+    app.wait_for_text("#recovery-backups", "已加密").await;
+    app.screenshot("67-welcome-encrypted-backup").await;
+    app.click("#recovery-backups [data-restore-encrypted]").await;
+    app.type_into("#backup-password", "not-her-password").await;
+    app.click("#backup-password-submit").await;
+    app.wait_for_text("dialog", "密码不正确").await;
+    app.screenshot("68-backup-password-wrong").await;
+    app.type_into("#backup-password", harness::ADMIN_PASSWORD).await;
+    app.click("#backup-password-submit").await;
+    app.wait_for_text("#recovered", "已从备份恢复").await;
+    app.click("#recovered-ok").await;
+    app.enter().await;
+    app.click("a[data-nav=\"households\"]").await;
+    app.wait_for_text("#households-table", "102").await;
+    app.close().await;
+
+    assert!(xinghe_ledger::Ledger::open(&db).is_err(), "the restored register is still encrypted");
+    let restored = xinghe_ledger::Ledger::open_with_password(&db, harness::ADMIN_PASSWORD).unwrap();
+    assert_eq!(restored.stats().unwrap().households, 2);
+}
 // ---- end operators and roles ----
