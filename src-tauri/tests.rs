@@ -390,13 +390,7 @@ fn a_corrupt_database_is_reported_and_restored_from_a_listed_backup_through_the_
         ledger.auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
     }
     std::fs::write(&db, [7u8; 4096]).unwrap();
-    let app = with_commands(mock_builder())
-        .manage(AppState::new(db.clone()))
-        .manage(backups::Backups::new(folder.clone()))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    let t = TestApp { _app: app, webview, _dir: tempfile::tempdir().unwrap() };
+    let t = app_on(&db, &folder);
 
     let info = t.ok("app_info", json!({}));
     assert_eq!(info["opened"], false);
@@ -423,13 +417,7 @@ fn backup_inspect_and_restore_through_the_commands() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
     let folder = xinghe_ledger::backup::default_folder(&db);
-    let app = with_commands(mock_builder())
-        .manage(AppState::new(db.clone()))
-        .manage(backups::Backups::new(folder.clone()))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    let t = TestApp { _app: app, webview, _dir: tempfile::tempdir().unwrap() };
+    let t = app_on(&db, &folder);
 
     let status = t.ok("backup_status", json!({}));
     assert_eq!(status["folder"], folder.display().to_string());
@@ -500,14 +488,10 @@ fn the_automatic_backups_run_while_nobody_is_logged_in() {
         ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
     }
     let folder = xinghe_ledger::backup::default_folder(&db);
-    let app = with_commands(mock_builder())
-        .manage(AppState::new(db.clone()))
-        .manage(backups::Backups::new(folder.clone()))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let state = app.state::<AppState>();
+    let t = app_on(&db, &folder);
+    let state = t._app.state::<AppState>();
     assert!(matches!(state.with(|_| Ok(())), Err(xinghe_ledger::Error::SignedOut)));
-    let backups = app.state::<backups::Backups>();
+    let backups = t._app.state::<backups::Backups>();
     backups.at_start_up(&state);
     backups.at_exit(&state);
     assert_eq!(backups.last_error(), None);

@@ -7,8 +7,11 @@
 //! it); turning encryption off gives a plain SQLite file again; a failure before the new file
 //! is swapped in leaves the old one byte for byte. And the same through `xinghe-cli`.
 
+#[path = "support/logged_in_office.rs"]
+mod logged_in_office;
 #[path = "support/unprivileged.rs"]
 mod unprivileged;
+use logged_in_office::{logged_in_office, LoggedInOffice, ADMIN_PASSWORD, ID_NUMBER, NAME, PHONE};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,40 +20,16 @@ use xinghe_ledger::audit::AuditFilter;
 use xinghe_ledger::backup::{self, inspect_backup, inspect_backup_with};
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
 use xinghe_ledger::encryption::{is_plain_sqlite, Passphrase};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::HouseholdInput;
 use xinghe_ledger::operators::{OperatorInput, Role};
 use xinghe_ledger::{failure, Error, Ledger};
 
-const ADMIN_PASSWORD: &str = "liuhe-2026";
 const STAFF_PASSWORD: &str = "wangfang1";
-const NAME: &str = "孔喆";
-const PHONE: &str = "13800000001";
-const ID_NUMBER: &str = "430105196401060595";
 
 /// The register as the app holds it: logins required, 李敏 the administrator (and logged in),
 /// 王芳 staff, one household with 孔喆; returns the unit for more households.
 fn office(path: &Path) -> (Ledger, i64) {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    ledger.require_login();
-    ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-    let household = add_household(&mut ledger, unit, "101");
-    ledger
-        .save_resident(&ResidentInput {
-            household_id: household,
-            name: NAME.into(),
-            relation: "户主".into(),
-            id_number: Some(ID_NUMBER.into()),
-            phone: Some(PHONE.into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let LoggedInOffice { mut ledger, unit, .. } = logged_in_office(path);
     ledger
         .save_operator(&OperatorInput {
             id: None,

@@ -6,22 +6,21 @@
 //! full number, which replaces it; a masked text that is not the stored number's is refused
 //! with a message naming the field, and nothing is written.
 
+#[path = "support/logged_in_office.rs"]
+mod logged_in_office;
+
+use logged_in_office::{logged_in_office, LoggedInOffice, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE};
 use rusqlite::Connection;
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, ResidentRecord, UnitInput};
+use xinghe_ledger::model::{ResidentInput, ResidentRecord};
 use xinghe_ledger::operators::{OperatorInput, Role};
 use xinghe_ledger::volunteers::{OrganisationDetail, OrganisationInput, VolunteerDetail, VolunteerInput};
 use xinghe_ledger::{Error, Ledger};
 
-const ADMIN: &str = "李敏";
-const ADMIN_PASSWORD: &str = "liuhe-2026";
 const STAFF: &str = "王芳";
 const STAFF_PASSWORD: &str = "wangfang1";
 
-const ID_NUMBER: &str = "430105196401060595";
 const ID_MASKED: &str = "430105********0595";
-const PHONE: &str = "13800000001";
 const PHONE_MASKED: &str = "138****0001";
 const VOLUNTEER_PHONE: &str = "13912345678";
 const VOLUNTEER_PHONE_MASKED: &str = "139****5678";
@@ -43,28 +42,7 @@ impl Office {
     fn new() -> Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("xinghe.db");
-        let mut ledger = Ledger::open(&db).unwrap();
-        ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-        ledger.require_login();
-        ledger.create_first_admin(ADMIN, ADMIN_PASSWORD).unwrap();
-        ledger.set_community_name("浏河社区").unwrap();
-        let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-        let building =
-            ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-        let unit =
-            ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-        let household =
-            ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
-        let resident = ledger
-            .save_resident(&ResidentInput {
-                household_id: household,
-                name: "孔喆".into(),
-                relation: "户主".into(),
-                id_number: Some(ID_NUMBER.into()),
-                phone: Some(PHONE.into()),
-                ..Default::default()
-            })
-            .unwrap();
+        let LoggedInOffice { mut ledger, resident, .. } = logged_in_office(&db);
         let shop = ledger
             .save_organisation(&OrganisationInput {
                 name: "邻里益仓便利店".into(),

@@ -5,46 +5,23 @@
 //! administrator cannot be removed; a password change takes effect at once; a restore logs
 //! everybody out. The passwords themselves are never stored.
 
+#[path = "support/logged_in_office.rs"]
+mod logged_in_office;
+
+use logged_in_office::{logged_in_office, ADMIN_PASSWORD, ID_NUMBER};
 use rusqlite::Connection;
 use xinghe_ledger::audit::AuditFilter;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdFilter, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::{HouseholdFilter, HouseholdInput};
 use xinghe_ledger::operators::{OperatorInput, Role};
 use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::{Error, Ledger};
 
-const ID_NUMBER: &str = "430105196401060595";
-const ADMIN_PASSWORD: &str = "liuhe-2026";
 const STAFF_PASSWORD: &str = "wangfang1";
 
 /// A register as the app holds it: logins required, 李敏 the administrator, one household.
 fn office(path: &std::path::Path) -> (Ledger, i64) {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    ledger.require_login();
-    assert!(!ledger.session_status().unwrap().has_operators);
-    assert!(matches!(ledger.require_session(), Err(Error::SignedOut)));
-    let session = ledger.create_first_admin(" 李敏 ", ADMIN_PASSWORD).unwrap();
-    assert_eq!((session.name.as_str(), session.role), ("李敏", Role::Admin));
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-    let household =
-        ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
-    let resident = ledger
-        .save_resident(&ResidentInput {
-            household_id: household,
-            name: "孔喆".into(),
-            relation: "户主".into(),
-            id_number: Some(ID_NUMBER.into()),
-            phone: Some("13800000001".into()),
-            ..Default::default()
-        })
-        .unwrap();
-    (ledger, resident)
+    let office = logged_in_office(path);
+    (office.ledger, office.resident)
 }
 
 fn staff(name: &str) -> OperatorInput {
@@ -67,6 +44,14 @@ fn forbidden<T: std::fmt::Debug>(result: xinghe_ledger::Result<T>) -> String {
 #[test]
 fn the_first_start_makes_an_administrator_and_staff_work_under_their_own_names() {
     let dir = tempfile::tempdir().unwrap();
+    {
+        let mut first_start = Ledger::open(&dir.path().join("new.db")).unwrap();
+        first_start.require_login();
+        assert!(!first_start.session_status().unwrap().has_operators);
+        assert!(matches!(first_start.require_session(), Err(Error::SignedOut)));
+        let session = first_start.create_first_admin(" 李敏 ", ADMIN_PASSWORD).unwrap();
+        assert_eq!((session.name.as_str(), session.role), ("李敏", Role::Admin));
+    }
     let db = dir.path().join("xinghe.db");
     let (mut ledger, resident) = office(&db);
     assert!(
