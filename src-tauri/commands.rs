@@ -705,6 +705,9 @@ pub struct BackupPreview {
     #[serde(flatten)]
     pub info: BackupInfo,
     pub current: Option<BackupCounts>,
+    /// The register's community name when the backup is of another community (restoring it
+    /// needs the user's explicit confirmation); None otherwise.
+    pub other_community_than: Option<String>,
 }
 
 /// A password typed for a backup file; None when none was typed.
@@ -749,7 +752,11 @@ pub fn inspect_backup<R: Runtime>(
         }
     };
     let current = state.with(|l| l.backup_counts()).ok();
-    Ok(Some(BackupPreview { info, current }))
+    let other_community_than = match state.with(|l| l.refuse_other_community(&info)) {
+        Err(Error::OtherCommunity { current, .. }) => Some(current),
+        _ => None,
+    };
+    Ok(Some(BackupPreview { info, current, other_community_than }))
 }
 
 /// Replaces the data with the backup at `path`, after a safety copy into the backup folder;
@@ -760,15 +767,23 @@ pub fn restore_backup(
     backups: State<'_, Backups>,
     path: String,
     backup_password: Option<String>,
+    other_community: Option<bool>,
 ) -> CmdResult<RestoreReport> {
     let path = PathBuf::from(path);
+    let other_community = other_community.unwrap_or(false);
     match typed_key(backup_password.as_deref())? {
         Some(key) => state
-            .try_password(&path, || state.with(|l| l.restore_from_with(&path, backups.folder(), Some(&key))))
+            .try_password(&path, || {
+                let options = backup::RestoreOptions { backup_key: Some(&key), other_community };
+                state.with(|l| l.restore(&path, backups.folder(), options))
+            })
             .map_err(|e| backup_error(e, &path, true)),
         None => {
             let key = state.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
-            state.with(|l| l.restore_from(&path, backups.folder())).map_err(|e| backup_error(e, &path, key.is_some()))
+            let options = backup::RestoreOptions { backup_key: key.as_ref(), other_community };
+            state
+                .with(|l| l.restore(&path, backups.folder(), options))
+                .map_err(|e| backup_error(e, &path, key.is_some()))
         }
     }
 }

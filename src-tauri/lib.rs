@@ -158,6 +158,9 @@ pub fn run() {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
+    // A rewrite's plain temporary copy goes with the process on SIGTERM too (as by default, the
+    // process then ends without the exit backup).
+    xinghe_ledger::cleanup::install_signal_handlers();
     let options = LaunchOptions::parse(std::env::args().skip(1), std::env::var("XINGHE_DB").ok());
     let builder = tauri::Builder::default()
         // First plugin, so a second start only focuses the open window.

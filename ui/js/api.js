@@ -167,7 +167,8 @@ export const backupToFolder = (folder = null) => call('backup_to_folder', { fold
 // `backupPassword`: the password an encrypted backup was made under, when it is not the register's own key (errors
 // of kind `needs_password` / `wrong_password` ask for it).
 export const inspectBackup = (path = null, backupPassword = null) => call('inspect_backup', { path, backupPassword });
-export const restoreBackup = (path, backupPassword = null) => call('restore_backup', { path, backupPassword });
+export const restoreBackup = (path, backupPassword = null, otherCommunity = false) =>
+  call('restore_backup', { path, backupPassword, otherCommunity });
 // A database that cannot be opened: the start screen's ways out. `password`: an encrypted backup's.
 export const recoveryBackups = (password = null) => call('recovery_backups', { password });
 export const recoverFromBackup = (path, password = null) => call('recover_from_backup', { path, password });

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -30,6 +30,8 @@ const SAFETY_MARK: &str = "恢复前";
 const AUTO_STAMP: &str = "%Y-%m-%d-%H%M%S";
 const DATED_STAMP: &str = "%Y-%m-%d-%H%M";
 const TEXT_STAMP: &str = "%Y-%m-%d %H:%M:%S";
+/// The register's own random identity (migration 0006), carried by its backups.
+pub const REGISTER_ID_SETTING: &str = "register_id";
 /// Written into each copy (not into the live database): when the backup was made.
 const CREATED_AT_KEY: &str = "backup_created_at";
 const TEMP_PREFIX: &str = ".xinghe-backup-";
@@ -81,6 +83,8 @@ pub struct BackupInfo {
     /// The file's modification time, for copies made by other means.
     pub modified: Option<String>,
     pub community_name: Option<String>,
+    /// The register the backup was made of (the `register_id` setting; None before it existed).
+    pub register_id: Option<String>,
     pub schema_version: i64,
     pub supported_schema_version: i64,
     /// An older backup: a restore brings it up to this version.
@@ -525,17 +529,42 @@ fn rotate_safety_copies(folder: &Path, stem: &str, now: NaiveDateTime) {
     }
 }
 
-/// When a register is encrypted, its automatic backups and safety copies made before are still
-/// plain files: each is rewritten under `key` (a checked temporary copy renamed over it), so no
-/// readable copy of the data stays in the backup folder. Returns how many were encrypted; a copy
-/// that cannot be is logged and left (the register itself is already encrypted).
-pub fn encrypt_plain_copies(folder: &Path, db: &Path, key: &Passphrase) -> Result<usize> {
+/// When a register is encrypted, the backups of it made before into its backup folder are still
+/// plain files: its automatic backups and safety copies, and any dated copy written there by hand
+/// (`backup --out backups`). Each is rewritten under `key` (a checked temporary copy renamed over
+/// it), so no readable copy of the data stays in the backup folder. A plain backup of ANOTHER
+/// register kept in the same folder (another `register_id`, or for backups from before register
+/// ids another community name) is left alone: encrypting it would lock its own administrator
+/// out. Returns how many were encrypted; a copy that cannot be is logged and left (the register
+/// itself is already encrypted).
+pub fn encrypt_plain_copies(folder: &Path, db: &Path, key: &Passphrase, register: &Connection) -> Result<usize> {
     let stem = stem_of(db);
-    let mut copies = list_marked(folder, &stem, AUTO_MARK)?;
-    copies.extend(list_marked(folder, &stem, SAFETY_MARK)?);
+    let register_id = setting(register, REGISTER_ID_SETTING)?;
+    let community = setting(register, "community_name")?;
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(folder_error(folder, e)),
+    };
     let mut encrypted = 0;
-    for (path, _) in copies {
-        if !is_plain_sqlite(&path).unwrap_or(false) {
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(BACKUP_EXTENSION) || !path.is_file() || !is_plain_sqlite(&path).unwrap_or(false) {
+            continue;
+        }
+        let named_ours = parse_marked_name(&stem, AUTO_MARK, &name).is_some()
+            || parse_marked_name(&stem, SAFETY_MARK, &name).is_some();
+        let ours = match copy_identity(&path) {
+            Ok((id, _)) if id.is_some() && register_id.is_some() => id == register_id,
+            Ok((_, name)) => named_ours || (name.is_some() && name == community),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "not a backup that can be read, left as it is: {e}");
+                false
+            }
+        };
+        if !ours {
+            tracing::warn!(path = %path.display(), "a plain backup of another register, left as it is");
             continue;
         }
         match encrypt_copy(&path, key) {
@@ -544,6 +573,16 @@ pub fn encrypt_plain_copies(folder: &Path, db: &Path, key: &Passphrase) -> Resul
         }
     }
     Ok(encrypted)
+}
+
+/// A plain Xinghe backup's `register_id` and community name.
+fn copy_identity(path: &Path) -> Result<(Option<String>, Option<String>)> {
+    let conn = open_backup(path, None)?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if application_id != APPLICATION_ID {
+        return Err(Error::NotXinghe { path: path.to_path_buf() });
+    }
+    Ok((setting(&conn, REGISTER_ID_SETTING)?, setting(&conn, "community_name")?))
 }
 
 fn encrypt_copy(path: &Path, key: &Passphrase) -> Result<()> {
@@ -701,9 +740,14 @@ pub fn inspect_backup_with(path: &Path, key: Option<&Passphrase>) -> Result<Back
         return Err(damaged(findings(&found)));
     }
     let read = || -> rusqlite::Result<_> {
-        Ok((setting(&conn, CREATED_AT_KEY)?, setting(&conn, "community_name")?, counts(&conn)?))
+        Ok((
+            setting(&conn, CREATED_AT_KEY)?,
+            setting(&conn, "community_name")?,
+            setting(&conn, REGISTER_ID_SETTING)?,
+            counts(&conn)?,
+        ))
     };
-    let (created_at, community_name, counts) = read().map_err(|e| damaged(e.to_string()))?;
+    let (created_at, community_name, register_id, counts) = read().map_err(|e| damaged(e.to_string()))?;
     Ok(BackupInfo {
         path: path.display().to_string(),
         file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
@@ -711,6 +755,7 @@ pub fn inspect_backup_with(path: &Path, key: Option<&Passphrase>) -> Result<Back
         created_at,
         modified: modified_text(&meta),
         community_name,
+        register_id,
         schema_version: version,
         supported_schema_version: schema_version(),
         needs_migration: version < schema_version(),
@@ -792,19 +837,11 @@ impl Ledger {
         Ok(counts(&self.conn)?)
     }
 
-    /// Replaces the register's data with the backup at `backup`.
-    ///
-    /// The backup is inspected first (a foreign, newer or damaged file is refused and nothing
-    /// changes); then the current data is copied to `folder` (the safety backup); then the backup
-    /// is copied INTO the open connection with the online backup API, so this connection stays
-    /// valid; an older backup is migrated; integrity is checked. If anything after the copy
-    /// fails, the safety backup is copied back.
-    ///
-    /// An encrypted register reads an encrypted backup with its own key, and stays encrypted
-    /// under it whatever the backup was (an older plain backup included).
+    /// Replaces the register's data with the backup at `backup` (a backup of this community,
+    /// read with the register's own key): `restore` with the default options.
     pub fn restore_from(&mut self, backup: &Path, folder: &Path) -> Result<RestoreReport> {
         let key = self.key.clone();
-        self.restore_from_with(backup, folder, key.as_ref())
+        self.restore(backup, folder, RestoreOptions { backup_key: key.as_ref(), ..Default::default() })
     }
 
     /// `restore_from` with the password the backup was made under, for an encrypted backup
@@ -816,42 +853,48 @@ impl Ledger {
         folder: &Path,
         backup_key: Option<&Passphrase>,
     ) -> Result<RestoreReport> {
+        self.restore(backup, folder, RestoreOptions { backup_key, ..Default::default() })
+    }
+
+    /// Replaces the register's data with the backup at `backup`.
+    ///
+    /// The backup is inspected first (a foreign, newer or damaged file, or a backup of another
+    /// community without `other_community`, is refused and nothing changes). Then, in ONE write
+    /// transaction on the open connection, so that no other program can commit in between: the
+    /// current data is copied to `folder` (the safety copy, checked and renamed into place before
+    /// anything is replaced), the register's tables are replaced by the backup's, an older backup
+    /// is migrated, the trail of the replaced data is carried over, and everything is checked.
+    /// Any failure rolls the whole transaction back: the register is exactly as it was. Every
+    /// write another program reported as done is therefore either in the safety copy (it came
+    /// before) or in the restored register (it waited for the restore and came after); one that
+    /// waited too long is refused with 正在恢复备份.
+    ///
+    /// An encrypted register reads an encrypted backup with `backup_key`, and stays encrypted
+    /// under its own key whatever the backup was (an older plain backup included).
+    pub fn restore(&mut self, backup: &Path, folder: &Path, options: RestoreOptions) -> Result<RestoreReport> {
         self.require_admin("从备份恢复")?;
-        let info = inspect_backup_with(backup, backup_key)?;
+        let info = inspect_backup_with(backup, options.backup_key)?;
         if same_file(backup, self.path()) {
             return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", backup.display())));
         }
+        if !options.other_community {
+            self.refuse_other_community(&info)?;
+        }
         let at = local_now();
         std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
-        let safety = safety_copy(
-            &self.conn,
-            &folder.join(safety_file_name(&stem_of(self.path()), at)),
-            at,
-            self.encryption_key(),
-        )?;
-        // The file keeps its key through a restore, so it keeps the owner of that key too, with
-        // their current password (the key): one password still opens the file and logs them in.
-        let owner = match self.encryption_owner()? {
-            Some(id) => {
-                let hash: Option<String> = self
-                    .conn
-                    .query_row("SELECT password_hash FROM operators WHERE id = ?1", [id], |r| r.get(0))
-                    .optional()?;
-                Some((id, hash))
-            }
-            None => None,
+        let backup_key = key_for(backup, options.backup_key)?;
+        let safety_out = folder.join(safety_file_name(&stem_of(self.path()), at));
+        let restoring = crate::failure::RestoreMarker::create(self.path());
+        let safety = if self.is_damaged() {
+            self.overwrite_damaged_with_backup(backup, backup_key, &safety_out, at, &info)
+        } else {
+            self.replace_with_backup(backup, backup_key, &safety_out, at, &info)
         };
-
-        let live = self.path().to_path_buf();
-        self.copy_backup_in(backup, key_for(backup, backup_key)?)?;
+        drop(restoring);
+        let safety = safety?;
+        // A fresh connection: the schema this one cached belongs to the replaced data.
+        self.conn = crate::db::open_with(self.path(), self.key.as_ref())?;
         self.changed();
-        if let Err(e) = self.finish_restore(owner.as_ref()).and_then(|()| self.record_restore(&info, &safety)) {
-            tracing::error!(backup = %backup.display(), "restore failed after the copy, putting the data back: {e}");
-            let saved = open_read_only_with(&safety, self.encryption_key())?;
-            copy_database(&saved, &mut self.conn, &live)?;
-            self.changed();
-            return Err(e);
-        }
         rotate_safety_copies(folder, &stem_of(self.path()), at);
         // The restored data has its own operators: whoever is at the PC logs in again.
         self.lock();
@@ -863,86 +906,249 @@ impl Ledger {
         })
     }
 
-    /// The 恢复 record, written into the restored data (the trail of the backup continues).
-    fn record_restore(&mut self, info: &BackupInfo, safety: &Path) -> Result<()> {
-        let actor = self.actor();
-        let when = info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("时间不明");
-        let summary =
-            format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}", info.file_name, safety.display());
-        let after = serde_json::to_string(&info.counts).ok();
-        let tx = self.conn.transaction()?;
-        crate::audit::record(&tx, &actor, crate::audit::Change::new("恢复", "备份", None, summary).after(after))?;
-        tx.commit()?;
-        self.changed();
-        Ok(())
+    /// A backup whose community name differs from the register's (both named) is refused: a
+    /// backup of 星火社区 would replace every household of 浏河社区. The caller asks the user and
+    /// restores with `RestoreOptions::other_community`.
+    /// A backup of this very register (the same `register_id`) is never another community's,
+    /// whatever it was called then.
+    pub fn refuse_other_community(&self, info: &BackupInfo) -> Result<()> {
+        let named = |name: Option<&str>| name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+        let same_register = info.register_id.is_some() && info.register_id == self.setting(REGISTER_ID_SETTING)?;
+        match (named(info.community_name.as_deref()), named(self.community_name()?.as_deref())) {
+            (Some(backup), Some(current)) if backup != current && !same_register => {
+                Err(Error::OtherCommunity { path: PathBuf::from(&info.path), backup, current })
+            }
+            _ => Ok(()),
+        }
     }
 
-    /// Copies the backup (encrypted under `backup_key`, or plain) into the open connection.
-    /// SQLCipher's backup API copies only between two plain or two encrypted databases (under
-    /// any keys); otherwise the backup is first exported into a temporary file under the
-    /// register's own key, so an encrypted register stays encrypted after a plain backup.
-    fn copy_backup_in(&mut self, backup: &Path, backup_key: Option<&Passphrase>) -> Result<()> {
-        let live = self.path().to_path_buf();
-        if backup_key.is_some() == self.is_encrypted() {
-            let source = open_backup(backup, backup_key)?;
-            return copy_database(&source, &mut self.conn, &live);
-        }
+    /// The restore's one transaction (see `restore`); returns the safety copy's path.
+    fn replace_with_backup(
+        &mut self,
+        backup: &Path,
+        backup_key: Option<&Passphrase>,
+        safety_out: &Path,
+        at: NaiveDateTime,
+        info: &BackupInfo,
+    ) -> Result<PathBuf> {
+        let owner = self.owner_and_hash()?;
+        let (actor, today, live) = (self.actor(), self.today(), self.path().to_path_buf());
+        // Tables are dropped and filled in any order; the result is checked before the commit.
+        // (foreign_keys cannot change inside a transaction.)
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let attached = attach(&self.conn, &backup_uri(backup), RESTORE_SOURCE, backup_key);
+        let result = attached.and_then(|()| {
+            let tx = begin_immediate(&self.conn, &live)?;
+            // The safety copy is read by a connection of its own (the online backup API cannot
+            // read from a connection in a write transaction). Nothing has changed yet and nobody
+            // else can commit while `tx` holds the write lock, so it sees exactly the data that
+            // is about to be replaced.
+            let reader = open_read_only_with(&live, self.key.as_ref())?;
+            let safety = safety_copy(&reader, safety_out, at, self.key.as_ref())?;
+            drop(reader);
+            replace_tables(&tx)?;
+            crate::db::migrate_in(&tx)?;
+            finish_restore(&tx, owner.as_ref(), today)?;
+            record_restore(&tx, &actor, info, &safety)?;
+            tx.commit()?;
+            Ok(safety)
+        });
+        let _ = self.conn.execute(&format!("DETACH DATABASE {RESTORE_SOURCE}"), []);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        result.map_err(|e| e.at(&live))
+    }
+}
+
+impl Ledger {
+    /// quick_check finds damage a restore's transaction would trip over (dropping a damaged
+    /// table reads it).
+    fn is_damaged(&self) -> bool {
+        let found = self
+            .conn
+            .prepare("PRAGMA main.quick_check")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>());
+        !matches!(found.as_deref(), Ok([ok]) if ok == "ok")
+    }
+
+    /// The restore of a DAMAGED register, which the transaction of `replace_with_backup` cannot
+    /// read: the backup's pages are copied over the register's with the online backup API
+    /// (brought under the register's key first), after the safety copy, then migrated, checked
+    /// and recorded; a failure after the copy puts the safety copy back. Unlike the healthy
+    /// case, a write another program commits between the safety copy and the copy is lost —
+    /// into a register whose pages are already damaged (docs/reliability.md).
+    fn overwrite_damaged_with_backup(
+        &mut self,
+        backup: &Path,
+        backup_key: Option<&Passphrase>,
+        safety_out: &Path,
+        at: NaiveDateTime,
+        info: &BackupInfo,
+    ) -> Result<PathBuf> {
+        let owner = self.owner_and_hash()?;
+        let (actor, today, live) = (self.actor(), self.today(), self.path().to_path_buf());
+        let safety = safety_copy(&self.conn, safety_out, at, self.key.as_ref())?;
         let temp = temp_beside(&live)?;
-        let converted = Connection::open(&temp)?;
-        if let Some(key) = self.encryption_key() {
-            apply_key(&converted, key)?;
+        {
+            let converted = Connection::open(&temp)?;
+            if let Some(key) = &self.key {
+                apply_key(&converted, key)?;
+            }
+            attach(&converted, &backup_uri(backup), RESTORE_SOURCE, backup_key)?;
+            let exported = (|| -> Result<()> {
+                converted.query_row(&format!("SELECT sqlcipher_export('main', '{RESTORE_SOURCE}')"), [], |_| Ok(()))?;
+                // sqlcipher_export leaves the header's numbers; the version decides the migrations.
+                let version: i64 =
+                    converted.query_row(&format!("PRAGMA {RESTORE_SOURCE}.user_version"), [], |r| r.get(0))?;
+                converted.execute_batch(&format!(
+                    "PRAGMA main.user_version = {version}; PRAGMA main.application_id = {APPLICATION_ID};"
+                ))?;
+                Ok(())
+            })();
+            converted.execute(&format!("DETACH DATABASE {RESTORE_SOURCE}"), [])?;
+            exported?;
+            copy_database(&converted, &mut self.conn, &live)?;
         }
-        attach(&converted, &backup_uri(backup), "xinghe_backup", backup_key)?;
-        let export = || -> Result<()> {
-            converted.query_row("SELECT sqlcipher_export('main', 'xinghe_backup')", [], |_| Ok(()))?;
-            // sqlcipher_export leaves the header's numbers; the version decides the migrations.
-            let version: i64 = converted.query_row("PRAGMA xinghe_backup.user_version", [], |r| r.get(0))?;
-            converted.execute_batch(&format!(
-                "PRAGMA main.user_version = {version}; PRAGMA main.application_id = {APPLICATION_ID};"
-            ))?;
-            Ok(())
-        };
-        let exported = export();
-        converted.execute("DETACH DATABASE xinghe_backup", [])?;
-        exported?;
-        copy_database(&converted, &mut self.conn, &live)?;
-        drop(converted);
         drop(temp);
-        Ok(())
+        let finished = (|| -> Result<()> {
+            let tx = begin_immediate(&self.conn, &live)?;
+            crate::db::migrate_in(&tx)?;
+            finish_restore(&tx, owner.as_ref(), today)?;
+            record_restore(&tx, &actor, info, &safety)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = finished {
+            tracing::error!(backup = %backup.display(), "restore failed after the copy, putting the data back: {e}");
+            let saved = open_read_only_with(&safety, self.encryption_key())?;
+            copy_database(&saved, &mut self.conn, &live)?;
+            return Err(e);
+        }
+        Ok(safety)
     }
 
-    /// After the copy: migrations for an older backup, the live file's own stamp removed, the
-    /// register's encryption owner and their password hash kept, integrity, and the resident volunteers that opening a
-    /// file would sync.
-    fn finish_restore(&mut self, owner: Option<&(i64, Option<String>)>) -> Result<()> {
-        crate::db::migrate(&mut self.conn)?;
-        self.conn.execute("DELETE FROM settings WHERE key = ?1", [CREATED_AT_KEY])?;
-        match owner {
-            Some((id, hash)) => {
-                self.conn.execute(
-                    "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (OWNER_SETTING, id.to_string()),
-                )?;
-                self.conn.execute(
-                    "UPDATE operators SET password_hash = coalesce(?2, password_hash) WHERE id = ?1",
-                    (id, hash),
-                )?;
-            }
-            None => {
-                self.conn.execute("DELETE FROM settings WHERE key = ?1", [OWNER_SETTING])?;
-            }
-        }
-        let found = integrity(&self.conn)?;
-        if found != ["ok"] {
-            return Err(Error::Refused(format!(
-                "恢复后的数据库未通过完整性检查（{}），已还原为恢复前的数据",
-                findings(&found)
-            )));
-        }
-        crate::volunteers::sync_resident_volunteers(&self.conn, self.today())?;
-        self.changed();
-        Ok(())
+    /// The encryption owner and their current password hash, which stay with the file's key.
+    fn owner_and_hash(&self) -> Result<Option<(i64, Option<String>)>> {
+        let Some(id) = self.encryption_owner()? else { return Ok(None) };
+        let hash: Option<String> =
+            self.conn.query_row("SELECT password_hash FROM operators WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        Ok(Some((id, hash)))
     }
+}
+
+/// What a restore may do beyond the ordinary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RestoreOptions<'a> {
+    /// The password the backup was made under (None: the backup is plain).
+    pub backup_key: Option<&'a Passphrase>,
+    /// The user confirmed restoring a backup whose community name differs from the register's.
+    pub other_community: bool,
+}
+
+/// The name the backup is attached under while a restore copies it in.
+const RESTORE_SOURCE: &str = "xinghe_backup";
+
+/// BEGIN IMMEDIATE on `conn`, retrying while another program writes (the busy timeout covers
+/// one wait, a long import of another program more than that).
+fn begin_immediate<'c>(conn: &'c Connection, live: &Path) -> Result<rusqlite::Transaction<'c>> {
+    let deadline = std::time::Instant::now() + BUSY_FOR;
+    loop {
+        match rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate) {
+            Ok(tx) => return Ok(tx),
+            Err(e)
+                if std::time::Instant::now() < deadline
+                    && matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)) =>
+            {
+                std::thread::sleep(BUSY_PAUSE)
+            }
+            Err(e) => return Err(Error::from(e).at(live)),
+        }
+    }
+}
+
+/// Drops every table and view of `main` and creates the backup's in their place, with its rows:
+/// tables first, then their rows, then indexes, triggers and views (so the append-only triggers
+/// are not in the way of the copy). The schema text is the backup's own, run on `main`.
+fn replace_tables(conn: &Connection) -> Result<()> {
+    let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let objects = |schema: &str| -> rusqlite::Result<Vec<(String, String, Option<String>)>> {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT type, name, sql FROM {schema}.sqlite_schema WHERE substr(name, 1, 7) != 'sqlite_' ORDER BY rowid"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect();
+        rows
+    };
+    for (kind, name, _) in objects("main")? {
+        match kind.as_str() {
+            "view" => conn.execute_batch(&format!("DROP VIEW IF EXISTS main.{}", quoted(&name)))?,
+            "table" => conn.execute_batch(&format!("DROP TABLE IF EXISTS main.{}", quoted(&name)))?,
+            _ => {} // indexes and triggers go with their tables
+        }
+    }
+    let source = objects(RESTORE_SOURCE)?;
+    let sql_of = |kinds: &[&str]| {
+        source.iter().filter(|(kind, _, sql)| kinds.contains(&kind.as_str()) && sql.is_some()).collect::<Vec<_>>()
+    };
+    for (_, _, sql) in sql_of(&["table"]) {
+        conn.execute_batch(sql.as_deref().unwrap_or_default())?;
+    }
+    for (_, name, _) in sql_of(&["table"]) {
+        conn.execute_batch(&format!(
+            "INSERT INTO main.{name} SELECT * FROM {RESTORE_SOURCE}.{name}",
+            name = quoted(name)
+        ))?;
+    }
+    for (_, _, sql) in sql_of(&["index", "trigger", "view"]) {
+        conn.execute_batch(sql.as_deref().unwrap_or_default())?;
+    }
+    let version: i64 = conn.query_row(&format!("PRAGMA {RESTORE_SOURCE}.user_version"), [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA main.user_version = {version}"))?;
+    Ok(())
+}
+
+/// After the copy, in the restore's transaction: the live file's own stamp removed, the
+/// register's encryption owner and their password hash kept, the resident volunteers that
+/// opening a file would sync, and the checks (integrity, foreign keys) that decide the commit.
+fn finish_restore(conn: &Connection, owner: Option<&(i64, Option<String>)>, today: chrono::NaiveDate) -> Result<()> {
+    conn.execute("DELETE FROM main.settings WHERE key = ?1", [CREATED_AT_KEY])?;
+    match owner {
+        Some((id, hash)) => {
+            conn.execute(
+                "INSERT INTO main.settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (OWNER_SETTING, id.to_string()),
+            )?;
+            conn.execute(
+                "UPDATE main.operators SET password_hash = coalesce(?2, password_hash) WHERE id = ?1",
+                (id, hash),
+            )?;
+        }
+        None => {
+            conn.execute("DELETE FROM main.settings WHERE key = ?1", [OWNER_SETTING])?;
+        }
+    }
+    crate::volunteers::sync_resident_volunteers(conn, today)?;
+    let mut stmt = conn.prepare("PRAGMA main.integrity_check")?;
+    let found: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if found != ["ok"] {
+        return Err(Error::Refused(format!(
+            "恢复后的数据库未通过完整性检查（{}），已还原为恢复前的数据",
+            findings(&found)
+        )));
+    }
+    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if violations > 0 {
+        return Err(Error::Refused(format!(
+            "恢复后的数据有 {violations} 处外键问题，已还原为恢复前的数据；这份备份不能使用"
+        )));
+    }
+    Ok(())
+}
+
+/// The 恢复 record, written into the restored data (the trail of the backup continues).
+fn record_restore(conn: &Connection, actor: &crate::audit::Actor, info: &BackupInfo, safety: &Path) -> Result<()> {
+    let when = info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("时间不明");
+    let summary = format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}", info.file_name, safety.display());
+    let after = serde_json::to_string(&info.counts).ok();
+    crate::audit::record(conn, actor, crate::audit::Change::new("恢复", "备份", None, summary).after(after))
 }
 
 #[cfg(test)]

@@ -132,16 +132,23 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Also run by a restore, on an older backup copied into the open connection.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    migrate_in(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The migrations of `main`, inside a transaction the caller holds (a restore replaces the data
+/// and brings an older backup up to date in one transaction).
+pub(crate) fn migrate_in(conn: &Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
     if current > schema_version() {
         return Err(Error::NewerSchema { found: current, supported: schema_version() });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        conn.execute_batch(sql)?;
+        conn.execute_batch(&format!("PRAGMA main.user_version = {}", index + 1))?;
     }
-    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-    tx.commit()?;
+    conn.execute_batch(&format!("PRAGMA main.application_id = {APPLICATION_ID}"))?;
     Ok(())
 }
 

@@ -60,6 +60,12 @@ pub enum Error {
     /// SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another program holds the database.
     #[error("数据库{} 正被另一个程序占用（例如另一个星河台账窗口或 xinghe-cli），等待后仍未释放。请关闭那个程序后点“重试”；数据没有改动", shown(.path))]
     Locked { path: Option<PathBuf> },
+    /// `Locked` while another program restores a backup into this register (crate::failure::RestoreMarker).
+    #[error("正在从备份恢复台账 {}，这次操作没有保存，请等恢复完成后重试", path.display())]
+    Restoring { path: PathBuf },
+    /// A restore of a backup whose community name differs from the register's, not confirmed.
+    #[error("{} 是“{backup}”的备份，不是“{current}”的；恢复会用{backup}的数据替换{current}的全部数据，没有恢复。确实要这样做，请明确确认恢复其他社区的备份", path.display())]
+    OtherCommunity { path: PathBuf, backup: String, current: String },
     /// Any other SQLite failure; the From conversion sorts out the four above (crate::failure).
     #[error("数据库错误：{0}")]
     Database(rusqlite::Error),
@@ -96,7 +102,9 @@ impl Error {
             Error::WrongPassword { .. } => "wrong_password",
             Error::ReadOnly { .. } => "read_only",
             Error::DiskFull { .. } => "disk_full",
-            Error::Locked { .. } => "locked",
+            // A restore in progress is waited out like any other lock: the screens offer 重试.
+            Error::Locked { .. } | Error::Restoring { .. } => "locked",
+            Error::OtherCommunity { .. } => "other_community",
             Error::Database(_) => "database",
             Error::Io(_) => "io",
         }

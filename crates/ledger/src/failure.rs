@@ -46,6 +46,7 @@ impl Error {
             }
             Error::ReadOnly { path: None, detail } => Error::ReadOnly { path: path_buf(), detail },
             Error::DiskFull { path: None } => Error::DiskFull { path: path_buf() },
+            Error::Locked { path: None } if restore_in_progress(path) => Error::Restoring { path: path.to_path_buf() },
             Error::Locked { path: None } => Error::Locked { path: path_buf() },
             Error::Database(e) if e.sqlite_error_code() == Some(ErrorCode::CannotOpen) && read_only_on_disk(path) => {
                 Error::ReadOnly { path: path_buf(), detail: e.to_string() }
@@ -76,6 +77,49 @@ impl Error {
     pub fn needs_restore(&self) -> bool {
         matches!(self, Error::Corrupt { .. } | Error::NotXinghe { .. })
     }
+}
+
+/// Beside a register while a restore holds its write lock, so that another program whose write
+/// waited in vain can say why (正在恢复备份) instead of a bare "locked". Removed when the restore
+/// ends, however it ends; one left by a crash counts only for `RESTORE_MARKER_FRESH`.
+pub(crate) struct RestoreMarker(Option<PathBuf>);
+
+/// A restore holds the lock for seconds; a marker older than this was left by a crash.
+const RESTORE_MARKER_FRESH: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+fn restore_marker_path(db: &Path) -> PathBuf {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    db.with_file_name(format!(".{name}.restoring"))
+}
+
+impl RestoreMarker {
+    /// Best effort: a restore on a full disk goes ahead without the marker (others then read
+    /// the plain "locked" message).
+    pub(crate) fn create(db: &Path) -> RestoreMarker {
+        let path = restore_marker_path(db);
+        match std::fs::write(&path, format!("{}\n", std::process::id())) {
+            Ok(()) => RestoreMarker(Some(path)),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "cannot write the restore marker: {e}");
+                RestoreMarker(None)
+            }
+        }
+    }
+}
+
+impl Drop for RestoreMarker {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// True while another program restores a backup into the register at `db`.
+pub(crate) fn restore_in_progress(db: &Path) -> bool {
+    std::fs::metadata(restore_marker_path(db))
+        .and_then(|m| m.modified())
+        .is_ok_and(|at| at.elapsed().is_ok_and(|age| age < RESTORE_MARKER_FRESH))
 }
 
 /// The name a broken database is moved aside to: `xinghe.db.损坏-20261129-093012`.

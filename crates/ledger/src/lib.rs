@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod care;
 pub mod care_sheet;
+pub mod cleanup;
 pub mod dashboard;
 pub mod dates;
 pub mod db;

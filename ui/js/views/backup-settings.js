@@ -50,6 +50,11 @@ function previewMarkup(preview) {
         ${current ? html`<td class="num">${row.current}</td>` : ''}</tr>`)}</tbody>
     </table></div>
     ${preview.needs_migration ? html`<p class="field-hint">${t('backup.older', { version: preview.schema_version })}</p>` : ''}
+    ${preview.other_community_than ? html`<div class="notice notice-danger" id="restore-other-community" role="alert">
+      <p>${t('backup.otherCommunity', { backup: preview.community_name, current: preview.other_community_than })}</p>
+      <label class="check"><input type="checkbox" id="restore-other-community-confirm" name="other_community">
+        ${t('backup.otherCommunityConfirm', { backup: preview.community_name })}</label>
+    </div>` : ''}
     <p class="notice restore-warning">${t('backup.warning')}</p>
   </div>`;
 }
@@ -107,7 +112,15 @@ async function restore() {
     submitLabel: t('backup.confirm'),
     tone: 'danger',
     wide: true,
-    onSubmit: () => api.restoreBackup(preview.path, backupPassword),
+    onSubmit: (form) => {
+      // A backup of another community replaces every household of this one: only on purpose.
+      const otherCommunity = Boolean(preview.other_community_than);
+      if (otherCommunity && !form.querySelector('#restore-other-community-confirm').checked) {
+        throw { kind: 'invalid', message: t('backup.otherCommunityNeeded'),
+          fields: [{ field: 'other_community', message: t('backup.otherCommunityNeeded') }] };
+      }
+      return api.restoreBackup(preview.path, backupPassword, otherCommunity);
+    },
   });
   if (!report) return;
   const made = madeAt(report.restored);

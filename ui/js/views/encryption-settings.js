@@ -12,6 +12,7 @@ export function encryptionSectionMarkup(admin) {
   return html`<section class="card" id="encryption-settings">
     <h2 class="section-title">${t('encryption.title')}</h2>
     <p class="section-note">${t('encryption.note')}</p>
+    <p class="section-note" id="encryption-residue">${t('encryption.residue')}</p>
     <p class="notice encryption-warning" id="encryption-warning">${t('encryption.warning')}</p>
     <p class="encryption-status" id="encryption-status" aria-live="polite">${t('common.loading')}</p>
     ${admin ? html`<form class="inline-form" id="encryption-form" novalidate>

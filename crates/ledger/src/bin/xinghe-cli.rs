@@ -97,6 +97,9 @@ enum Command {
         /// 不询问，直接恢复（用于脚本）
         #[arg(long)]
         yes: bool,
+        /// 确认恢复另一个社区的备份（社区名称与当前台账不同时必须给出；--yes 不够）
+        #[arg(long)]
+        other_community: bool,
     },
     /// 按姓名、拼音、电话或身份证后几位搜索居民
     Search {
@@ -265,6 +268,7 @@ enum ExportWhat {
 }
 
 fn main() -> ExitCode {
+    xinghe_ledger::cleanup::install_signal_handlers();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -272,10 +276,19 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
+    let db = cli.db.clone();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误：{e}");
+            // Names the register in a lock, a full disk or a restore in progress elsewhere.
+            let e = match &db {
+                Some(db) => e.at(db),
+                None => e,
+            };
+            match e {
+                Error::OtherCommunity { .. } => eprintln!("错误：{e}（命令行：确认无误后加 --other-community 再运行）"),
+                e => eprintln!("错误：{e}"),
+            }
             ExitCode::from(1)
         }
     }
@@ -538,12 +551,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ledger.decrypt(password()?)?;
             println!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
         }
-        Command::Restore { file, yes, backup_password } => {
+        Command::Restore { file, yes, backup_password, other_community } => {
             // The backup's own password when given (the key owner changed theirs since, or the
             // register was decrypted since); else the register's.
             let backup_key = backup_password.as_deref().or(cli.password.as_deref()).map(Passphrase::new).transpose()?;
             let info = inspect_backup_with(&file, backup_key.as_ref())?;
             print_backup_info(&info);
+            if !other_community {
+                // Before asking: a y typed for 浏河社区 must not restore 星火社区.
+                ledger.refuse_other_community(&info)?;
+            }
             let folder = backup::default_folder(&db);
             if !yes {
                 println!(
@@ -556,7 +573,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     return Ok(ExitCode::from(1));
                 }
             }
-            let report = ledger.restore_from_with(&file, &folder, backup_key.as_ref())?;
+            let options = backup::RestoreOptions { backup_key: backup_key.as_ref(), other_community };
+            let report = ledger.restore(&file, &folder, options)?;
             let migrated = match report.migrated_from {
                 Some(from) => format!("，数据版本已从 {from} 升级到 {}", report.schema_version),
                 None => String::new(),

@@ -96,8 +96,11 @@ pub(crate) fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> R
     if missing == 0 {
         return Ok(0);
     }
-    // IMMEDIATE: the sequence read below must still be the last one when the rows go in.
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // IMMEDIATE: the sequence read below must still be the last one when the rows go in. A
+    // caller already in a write transaction (a restore) has the lock; its commit decides.
+    let own =
+        conn.is_autocommit().then(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate)).transpose()?;
+    let tx = conn;
     let prefix = prefix(&tx)?;
     let base = last_sequence(&tx, &prefix)?;
     let sql = format!(
@@ -123,7 +126,9 @@ pub(crate) fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> R
             crate::ledger::Ledger::now_text(),
         ],
     )?;
-    tx.commit()?;
+    if let Some(own) = own {
+        own.commit()?;
+    }
     Ok(created)
 }
 
