@@ -99,6 +99,16 @@ pub struct RestoreReport {
     pub schema_version: i64,
 }
 
+/// A backup the user made (`backup_to`, `backup_to_folder`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupMade {
+    /// The file written.
+    pub path: PathBuf,
+    /// Set when the backup is complete but its 操作日志 record could not be written (disk
+    /// full, register locked): the warning to show, naming the file and the reason.
+    pub unrecorded: Option<String>,
+}
+
 /// One automatic backup written, and the older copies rotation removed after it was verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AutoBackup {
@@ -748,17 +758,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
 impl Ledger {
     /// A verified copy of the register at `out` (online backup API), written atomically: `out`
     /// is either left as it was or replaced by the complete, checked copy.
-    pub fn backup_to(&self, out: &Path) -> Result<()> {
+    /// The copy is recorded in the 操作日志 (who, where to) afterwards: see `record_backup`.
+    pub fn backup_to(&self, out: &Path) -> Result<BackupMade> {
         self.require_admin("把数据备份到其他位置")?;
         if same_file(out, self.path()) {
             return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
         }
-        backup_connection(&self.conn, out, local_now(), self.encryption_key())
+        backup_connection(&self.conn, out, local_now(), self.encryption_key())?;
+        Ok(self.record_backup(out))
     }
 
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
-    /// over an existing file. Returns the file written.
-    pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+    /// over an existing file. Returns the file written; recorded like `backup_to`.
+    pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<BackupMade> {
         self.require_admin("把数据备份到其他位置")?;
         if !folder.is_dir() {
             return Err(Error::invalid("folder", format!("备份位置 {} 不是一个已有的文件夹", folder.display())));
@@ -772,7 +784,32 @@ impl Ledger {
             n += 1;
         }
         backup_connection(&self.conn, &out, at, self.encryption_key())?;
-        Ok(out)
+        Ok(self.record_backup(&out))
+    }
+
+    /// The 操作日志 record of a backup the user made (a full copy, ID numbers and phones in
+    /// full, taken off the PC): who, and where to. Automatic copies and safety copies stay in
+    /// the backup folder and are not recorded.
+    ///
+    /// It is written AFTER the copy, as a short write of its own: a backup is a reader and must
+    /// work when the disk is full or another program holds the write lock, and the copy it made
+    /// is good either way. So a record that cannot be written does not undo or fail the backup;
+    /// the backup is reported done with a warning saying it is not in the log, and why.
+    fn record_backup(&self, out: &Path) -> BackupMade {
+        let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let summary = format!("备份全部数据（含完整身份证号和电话）到 {}", shown.display());
+        let change = crate::audit::Change::new("生成", "备份", None, summary);
+        let unrecorded = crate::audit::record(&self.conn, &self.actor(), change).err().map(|e| {
+            tracing::warn!(out = %out.display(), "the backup is done but not in the audit trail: {e}");
+            let why = match e {
+                Error::DiskFull { .. } => "磁盘已满".to_string(),
+                Error::Locked { .. } => "数据库正被其他程序占用".to_string(),
+                Error::ReadOnly { .. } => "数据库不能写入".to_string(),
+                other => other.to_string(),
+            };
+            format!("备份已完成（{}），但{why}，未能记入操作日志", out.display())
+        });
+        BackupMade { path: out.to_path_buf(), unrecorded }
     }
 
     /// An automatic copy into `folder` (made at `at`), then the rotation. Older copies are
@@ -842,10 +879,15 @@ impl Ledger {
             None => None,
         };
 
+        // The trail as it is now: the backup's replaces it, and these records are appended to
+        // it again after the restore (audit::carry_over_trail), so history is never erased.
+        let replaced_trail = crate::audit::read_trail(&self.conn)?;
         let live = self.path().to_path_buf();
         self.copy_backup_in(backup, key_for(backup, backup_key)?)?;
         self.changed();
-        if let Err(e) = self.finish_restore(owner.as_ref()).and_then(|()| self.record_restore(&info, &safety)) {
+        if let Err(e) =
+            self.finish_restore(owner.as_ref()).and_then(|()| self.record_restore(&info, &safety, &replaced_trail))
+        {
             tracing::error!(backup = %backup.display(), "restore failed after the copy, putting the data back: {e}");
             let saved = open_read_only_with(&safety, self.encryption_key())?;
             copy_database(&saved, &mut self.conn, &live)?;
@@ -863,14 +905,22 @@ impl Ledger {
         })
     }
 
-    /// The 恢复 record, written into the restored data (the trail of the backup continues).
-    fn record_restore(&mut self, info: &BackupInfo, safety: &Path) -> Result<()> {
+    /// The 恢复 record, written into the restored data (the trail of the backup continues),
+    /// after the records of the replaced trail the backup does not hold (`replaced`), carried
+    /// over in the same transaction.
+    fn record_restore(&mut self, info: &BackupInfo, safety: &Path, replaced: &[crate::audit::TrailRow]) -> Result<()> {
         let actor = self.actor();
         let when = info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("时间不明");
-        let summary =
-            format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}", info.file_name, safety.display());
-        let after = serde_json::to_string(&info.counts).ok();
         let tx = self.conn.transaction()?;
+        let carried = crate::audit::carry_over_trail(&tx, replaced, &info.file_name)?;
+        let kept = if carried > 0 {
+            format!("；恢复前操作日志中备份里没有的 {carried} 条记录已附在其后（标为恢复前的记录）")
+        } else {
+            String::new()
+        };
+        let summary =
+            format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}{kept}", info.file_name, safety.display());
+        let after = serde_json::to_string(&info.counts).ok();
         crate::audit::record(&tx, &actor, crate::audit::Change::new("恢复", "备份", None, summary).after(after))?;
         tx.commit()?;
         self.changed();

@@ -17,7 +17,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_volunteers.sql"),
     include_str!("../migrations/0004_audit.sql"),
     include_str!("../migrations/0005_operators.sql"),
+    include_str!("../migrations/0006_reserved.sql"),
+    include_str!("../migrations/0007_audit_chain.sql"),
 ];
+
+/// The schema version after which the audit trail's existing records get their chain hashes.
+const AUDIT_CHAIN_VERSION: i64 = 7;
 
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -138,7 +143,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        let version = index as i64 + 1;
+        if version == AUDIT_CHAIN_VERSION {
+            crate::audit::chain_existing_records(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", version)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
