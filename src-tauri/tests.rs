@@ -621,7 +621,7 @@ fn inspect_and_restore_take_the_password_of_a_backup_made_under_another_key() {
     t.start("empty", "浏河社区");
     t.ok("encrypt_database", json!({"password": ADMIN_PASSWORD}));
     let usb = tempfile::tempdir().unwrap();
-    let old = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}));
+    let old = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}))["path"].clone();
     t.ok("change_own_password", json!({"oldPassword": ADMIN_PASSWORD, "newPassword": "liuhe-2027"}));
 
     let err = t.call("inspect_backup", json!({"path": old})).unwrap_err();

@@ -530,3 +530,47 @@ fn an_audit_row_edited_with_sqlite3_is_found_by_check() {
     ledger.set_community_name("浏河社区（新）").unwrap();
     assert_eq!(ledger.check().unwrap().audit_chain.map(|b| b.id), Some(3));
 }
+
+/// A register written before the chain existed (schema 5, today's release) gets its existing
+/// records chained when it is opened, so an edit of one of THEM is found too.
+#[test]
+fn a_register_from_before_the_chain_has_its_old_records_chained_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.xinghe.db");
+    {
+        let conn = Connection::open(&db).unwrap();
+        for sql in [
+            include_str!("../../crates/ledger/migrations/0001_register.sql"),
+            include_str!("../../crates/ledger/migrations/0002_activities.sql"),
+            include_str!("../../crates/ledger/migrations/0003_volunteers.sql"),
+            include_str!("../../crates/ledger/migrations/0004_audit.sql"),
+            include_str!("../../crates/ledger/migrations/0005_operators.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.pragma_update(None, "application_id", xinghe_ledger::db::APPLICATION_ID).unwrap();
+        for (at, summary) in [("2026-11-01 09:00:00", "新增居民“孔喆”"), ("2026-11-02 10:00:00", "修改居民“孔喆”")]
+        {
+            conn.execute(
+                "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary) VALUES (?1, '李敏', '新增', '居民', 7, ?2)",
+                [at, summary],
+            )
+            .unwrap();
+        }
+    }
+    let mut ledger = Ledger::open(&db).unwrap();
+    assert!(ledger.check().unwrap().healthy);
+    ledger.set_community_name("浏河社区").unwrap();
+    assert!(ledger.check().unwrap().healthy, "a new record chains onto the old ones");
+    drop(ledger);
+    let hashes: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit_log WHERE length(hash) = 64", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(hashes, 3);
+    sqlite3(&db, &format!("{LIFT_TRIGGERS} UPDATE audit_log SET operator = '别人' WHERE id = 1; {PUT_BACK_TRIGGERS}"));
+    let out = xinghe_cli(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("操作日志第 1 条（2026-11-01 09:00:00，别人）"), "{}", text(&out));
+}

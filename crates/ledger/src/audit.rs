@@ -3,7 +3,10 @@
 //! first with the changed fields worked out and ID numbers and phones masked.
 //!
 //! The table is append-only: there is no method that edits or deletes it, and the triggers of
-//! migration 0004 refuse UPDATE and DELETE on it.
+//! migration 0004 refuse UPDATE and DELETE on it. Triggers stop the app, not someone with the
+//! sqlite3 tool, so each record also carries a SHA-256 hash chained to the record before it
+//! (migration 0007, `append`), and `verify_chain` (`check`, 设置 → 操作日志) names the first record
+//! that does not match. A restore keeps the trail it replaces (`read_trail`, `carry_over_trail`).
 
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
