@@ -506,9 +506,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     report.schema_version,
                     report.supported_schema_version
                 );
+                // The chain is walked only on a sound file of this version (Ledger::check).
+                let chain_walked =
+                    report.integrity == ["ok"] && report.schema_version == report.supported_schema_version;
                 match &report.audit_chain {
-                    Some(broken) => println!("操作日志：{}", broken.message),
-                    None => println!("操作日志：记录链完整"),
+                    Some(broken) => println!("{}", broken.message),
+                    None if chain_walked => println!("操作日志：记录链完整"),
+                    None => println!("操作日志：数据库未通过检查，记录链没有核对"),
                 }
             }
             if !report.healthy {
