@@ -12,7 +12,7 @@ use xinghe_ledger::activities::{
     Attendee, CancelOutcome, Repeat, ResidentActivity, SeriesInput, SignupOutcome,
 };
 use xinghe_ledger::activity_sheets::{self, SheetOptions};
-use xinghe_ledger::audit::{AuditFilter, AuditRow};
+use xinghe_ledger::audit::{AuditFilter, AuditRow, ChainBreak};
 use xinghe_ledger::care::CareList;
 use xinghe_ledger::care_sheet;
 use xinghe_ledger::dashboard::Dashboard;
@@ -497,6 +497,13 @@ pub fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> CmdResult<P
     Ok(state.with(|l| l.audit_log(&AuditFilter { unmasked: false, ..filter }))?)
 }
 
+/// Where the 操作日志's record chain first breaks (a record edited or removed behind the app's
+/// back), or null while it holds.
+#[tauri::command(async)]
+pub fn audit_chain(state: State<'_, AppState>) -> CmdResult<Option<ChainBreak>> {
+    Ok(state.with(|l| l.audit_chain())?)
+}
+
 #[tauri::command(async)]
 pub fn audit_operators(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
     Ok(state.with(|l| l.audit_operators())?)
@@ -663,7 +670,7 @@ pub fn save_certificate_issuer(state: State<'_, AppState>, issuer: CertificateIs
 
 use crate::backups::Backups;
 use std::path::PathBuf;
-use xinghe_ledger::backup::{self, BackupCounts, BackupInfo, BackupStatus, RestoreReport};
+use xinghe_ledger::backup::{self, BackupCounts, BackupInfo, BackupMade, BackupStatus, RestoreReport};
 use xinghe_ledger::dates::local_now;
 use xinghe_ledger::encryption::Passphrase;
 
@@ -684,19 +691,19 @@ pub fn backup_status(state: State<'_, AppState>, backups: State<'_, Backups>) ->
 }
 
 /// "Back up to…": a dated copy in `folder`, or in the folder the user picks; null when cancelled.
+/// `unrecorded` is set when the copy is done but its 操作日志 record could not be written.
 #[tauri::command(async)]
 pub fn backup_to_folder<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     folder: Option<String>,
-) -> CmdResult<Option<String>> {
+) -> CmdResult<Option<BackupMade>> {
     state.with(|l| l.require_admin("把数据备份到其他位置"))?;
     let Some(folder) = folder.map(PathBuf::from).or_else(|| files::pick_folder(&app, "选择备份位置（例如 U 盘）"))
     else {
         return Ok(None);
     };
-    let written = state.with(|l| l.backup_to_folder(&folder, local_now()))?;
-    Ok(Some(written.display().to_string()))
+    Ok(Some(state.with(|l| l.backup_to_folder(&folder, local_now()))?))
 }
 
 /// What a backup holds, beside the same figures for the current data.

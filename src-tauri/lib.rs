@@ -91,6 +91,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::care_list,
         commands::audit_log,
         commands::audit_operators,
+        commands::audit_chain,
         commands::set_care_visit_days,
         commands::print_care_list,
         commands::list_services,

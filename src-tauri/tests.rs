@@ -302,6 +302,7 @@ fn the_audit_log_command_pages_newest_first_and_masks_phones() {
     let err = t.call("audit_log", json!({"filter": {"from": "昨天"}})).unwrap_err();
     assert_eq!(err["fields"][0]["field"], "from");
     assert!(t.ok("audit_operators", json!({})).as_array().is_some());
+    assert_eq!(t.ok("audit_chain", json!({})), Value::Null, "an untouched trail's chain holds");
 }
 
 // ---- Volunteers, organisations, the hours ledger ----
@@ -437,7 +438,8 @@ fn backup_inspect_and_restore_through_the_commands() {
 
     let usb = tempfile::tempdir().unwrap();
     let written = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}));
-    let written = written.as_str().unwrap().to_string();
+    assert_eq!(written["unrecorded"], Value::Null, "the backup is in the 操作日志: {written}");
+    let written = written["path"].as_str().unwrap().to_string();
     assert!(written.contains("浏河社区-备份-") && written.ends_with(".xinghe.db"), "{written}");
 
     t.ok("save_household", json!({"input": {"unit_id": unit, "room": "302"}}));
@@ -619,7 +621,7 @@ fn inspect_and_restore_take_the_password_of_a_backup_made_under_another_key() {
     t.start("empty", "浏河社区");
     t.ok("encrypt_database", json!({"password": ADMIN_PASSWORD}));
     let usb = tempfile::tempdir().unwrap();
-    let old = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}));
+    let old = t.ok("backup_to_folder", json!({"folder": usb.path().display().to_string()}))["path"].clone();
     t.ok("change_own_password", json!({"oldPassword": ADMIN_PASSWORD, "newPassword": "liuhe-2027"}));
 
     let err = t.call("inspect_backup", json!({"path": old})).unwrap_err();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 / Ubuntu machine lacks to build, run and test Xinghe:
-# the WebKitGTK build packages, Xvfb, WebKitWebDriver, poppler-utils, strace and tauri-driver 2.x.
+# the WebKitGTK build packages, Xvfb, WebKitWebDriver, poppler-utils, strace, sqlite3 and tauri-driver 2.x.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 
@@ -10,6 +10,8 @@ packages=(
   xvfb xauth webkit2gtk-driver poppler-utils libreoffice-calc
   # The no-network test runs the app under strace (tests/e2e/no_network.rs).
   strace
+  # The audit-trail tamper test edits the register with the plain sqlite3 tool (tests/story/audit.rs).
+  sqlite3
   # SQLCipher's OpenSSL is built from source (rusqlite's bundled-sqlcipher-vendored-openssl).
   perl make
 )

@@ -5,6 +5,8 @@
 //! and the trail itself cannot be rewritten or deleted, not even with SQL.
 
 use rusqlite::Connection;
+use std::path::Path;
+use std::process::{Command, Output};
 use xinghe_ledger::activities::{ActivityInput, Attendee};
 use xinghe_ledger::audit::{AuditFilter, AuditRow};
 use xinghe_ledger::dates::NaiveDate;
@@ -294,8 +296,12 @@ fn a_demo_is_one_record_and_a_restore_is_recorded_in_the_restored_data() {
     ledger.set_community_name("改过的名字").unwrap();
     ledger.restore_from(&copy, &dir.path().join("safety")).unwrap();
     let rows = since(&ledger, 0);
-    assert_eq!(actions(&rows), [("生成", "台账"), ("恢复", "备份")], "the restored trail plus the restore");
-    assert!(rows[1].summary.contains("copy.db"), "{}", rows[1].summary);
+    assert_eq!(
+        actions(&rows),
+        [("生成", "台账"), ("生成", "备份"), ("修改", "设置"), ("恢复", "备份")],
+        "the restored trail, the records written after the backup (kept), then the restore"
+    );
+    assert!(rows[3].summary.contains("copy.db"), "{}", rows[3].summary);
 }
 
 #[test]
@@ -323,4 +329,248 @@ fn the_cli_lists_the_trail_newest_first_and_filters_by_date() {
     assert_eq!(json["total"], 8);
     let none: serde_json::Value = serde_json::from_str(&cli(&["audit", "--json", "--to", "2000-01-01"])).unwrap();
     assert_eq!(none["total"], 0);
+}
+
+fn xinghe_cli(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// Regression (issue 11): `backup --out` wrote a full copy of the register — every ID number in
+/// full — and left no trace in the 操作日志, while exporting the same residents did. Every backup
+/// a user makes (a file, a folder, "备份到…") is now recorded: who, and where to. Automatic copies
+/// are not: they stay in the backup folder beside the register.
+#[test]
+fn a_backup_to_a_folder_is_recorded_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let Office { ledger, .. } = office(&db);
+    let usb = dir.path().join("U盘");
+    std::fs::create_dir(&usb).unwrap();
+    let before = last_id(&ledger);
+    let at = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(9, 30, 0).unwrap();
+    let made = ledger.backup_to_folder(&usb, at).unwrap();
+    assert_eq!(made.unrecorded, None);
+    let rows = since(&ledger, before);
+    assert_eq!(actions(&rows), [("生成", "备份")]);
+    assert_eq!(rows[0].operator, "李敏");
+    assert!(rows[0].summary.contains(&made.path.display().to_string()), "{}", rows[0].summary);
+    assert!(rows[0].summary.contains("完整身份证号"), "{}", rows[0].summary);
+
+    // A named file is recorded the same way; an automatic copy is not.
+    let file = dir.path().join("周五.xinghe.db");
+    assert_eq!(ledger.backup_to(&file).unwrap().unrecorded, None);
+    ledger.auto_backup(&dir.path().join("backups"), at).unwrap();
+    let rows = since(&ledger, before);
+    assert_eq!(actions(&rows), [("生成", "备份"), ("生成", "备份")]);
+    assert!(rows[1].summary.contains("周五.xinghe.db"), "{}", rows[1].summary);
+    drop(ledger);
+
+    // The command line: `backup --out FOLDER` leaves its record, naming the file it wrote.
+    let out = xinghe_cli(&db, &["backup", "--out", usb.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let ledger = Ledger::open(&db).unwrap();
+    let last = since(&ledger, before).pop().unwrap();
+    assert_eq!((last.action.as_str(), last.entity.as_str(), last.operator.as_str()), ("生成", "备份", "李敏"));
+    assert!(last.summary.contains("U盘/浏河社区-备份-"), "{}", last.summary);
+    assert!(ledger.check().unwrap().healthy);
+}
+
+/// The record of a backup is a short write of its own after the copy: when another program holds
+/// the register's write lock, the backup is still made and kept, and the user is told it is not
+/// in the 操作日志 (`unrecorded`: the CLI prints it on stderr and exits 0, the app shows it).
+/// Through the Ledger, opened before the lock is taken: opening from the CLI while another
+/// program writes is issue 11's item 11 (opening for reading must not write).
+#[test]
+fn a_backup_made_while_another_program_writes_is_kept_and_says_it_is_not_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let Office { ledger, .. } = office(&db);
+    let holder = Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;").unwrap();
+    let out_file = dir.path().join("副本.xinghe.db");
+    let made = ledger.backup_to(&out_file);
+    holder.execute_batch("ROLLBACK").unwrap();
+    let warning = made.unwrap().unrecorded.expect("told that the backup is not in the log");
+    assert!(out_file.exists(), "the backup stands");
+    xinghe_ledger::backup::verify_copy(&out_file).unwrap();
+    assert!(warning.contains("备份已完成") && warning.contains("未能记入操作日志"), "{warning}");
+    assert!(warning.contains("副本.xinghe.db") && warning.contains("占用"), "{warning}");
+    let rows = since(&ledger, 0);
+    assert!(!rows.iter().any(|r| r.action == "生成" && r.entity == "备份"), "no record was written");
+    assert!(ledger.check().unwrap().healthy);
+}
+
+/// Regression (issue 11): a restore replaced the 操作日志 with the backup's, so restoring an old
+/// backup erased every record written since it was made — the way to hide what one did. The
+/// replaced records are now appended after the restored ones, with their original time, operator
+/// and action, marked as from before the restore; the chain still holds; and a second restore
+/// keeps them again.
+#[test]
+fn restoring_an_old_backup_keeps_the_replaced_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let Office { mut ledger, household, kong: kong_id, .. } = office(&dir.path().join("a.db"));
+    let old = dir.path().join("旧.xinghe.db");
+    ledger.backup_to(&old).unwrap();
+    let in_backup = last_id(&ledger) - 1; // the backup's own record came after the copy
+    ledger.save_resident(&kong(household, Some(kong_id), "13900000009")).unwrap();
+    ledger.set_operator_name("王芳").unwrap();
+    ledger.move_out_household(household, Some("2026-11-20")).unwrap();
+    let written_since = since(&ledger, in_backup);
+    assert_eq!(actions(&written_since), [("生成", "备份"), ("修改", "居民"), ("修改", "设置"), ("迁出", "住户")]);
+
+    ledger.restore_from(&old, &dir.path().join("safety")).unwrap();
+    let rows = since(&ledger, 0);
+    assert_eq!(rows.len() as i64, in_backup + written_since.len() as i64 + 1);
+    let carried = &rows[in_backup as usize..rows.len() - 1];
+    for (kept, original) in carried.iter().zip(&written_since) {
+        assert_eq!(
+            (&kept.at, &kept.operator, &kept.action, &kept.entity, &kept.summary),
+            (&original.at, &original.operator, &original.action, &original.entity, &original.summary)
+        );
+        let mark = kept.carried_from.as_deref().expect("marked as from before the restore");
+        assert!(mark.contains(&format!("第 {} 条", original.id)) && mark.contains("旧.xinghe.db"), "{mark}");
+    }
+    assert_eq!(carried[3].operator, "王芳", "the operator of each record is kept");
+    let restore = rows.last().unwrap();
+    assert_eq!((restore.action.as_str(), restore.carried_from.as_deref()), ("恢复", None));
+    assert!(restore.summary.contains("4 条记录已附在其后"), "{}", restore.summary);
+    assert!(ledger.check().unwrap().healthy, "{:?}", ledger.check().unwrap().audit_chain);
+
+    // Restoring the same old backup again: the records kept the first time are kept again (with
+    // both marks), the first restore's record too; nothing the backup already holds is repeated.
+    let total = rows.len();
+    ledger.restore_from(&old, &dir.path().join("safety")).unwrap();
+    let again = since(&ledger, 0);
+    assert_eq!(again.len(), total + 1);
+    assert_eq!(actions(&again[in_backup as usize..total]), actions(&rows[in_backup as usize..]));
+    let twice = again[in_backup as usize].carried_from.as_deref().unwrap();
+    assert!(twice.matches("旧.xinghe.db").count() == 2, "{twice}");
+    assert!(ledger.check().unwrap().healthy);
+}
+
+/// Runs `sql` on `db` with the sqlite3 command-line tool, as someone with the file would.
+fn sqlite3(db: &Path, sql: &str) {
+    let out = Command::new("sqlite3").arg(db).arg(sql).output().expect("the sqlite3 tool (tests/setup.sh)");
+    assert!(out.status.success(), "sqlite3: {}", text(&out));
+}
+
+const LIFT_TRIGGERS: &str = "DROP TRIGGER audit_log_never_updated; DROP TRIGGER audit_log_never_deleted;";
+const PUT_BACK_TRIGGERS: &str = "
+    CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, '操作日志只能追加，不能修改'); END;
+    CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, '操作日志只能追加，不能删除'); END;";
+
+/// Regression (issue 11): the append-only triggers stop the app, not a person with the sqlite3
+/// tool, who could drop them, rewrite a record and put them back without a trace. Each record now
+/// carries a hash chained to the one before it: `check` fails (exit 1) and names the first record
+/// that does not match — an edited one, the one after a deleted one, an inserted one — and the
+/// 操作日志 page says the same.
+#[test]
+fn an_audit_row_edited_with_sqlite3_is_found_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let Office { ledger, .. } = office(&db);
+    let rows = since(&ledger, 0);
+    let third = rows[2].clone();
+    drop(ledger);
+    let good = xinghe_cli(&db, &["check"]);
+    assert!(good.status.success(), "{}", text(&good));
+    assert!(text(&good).contains("操作日志：记录链完整"), "{}", text(&good));
+    let pristine = dir.path().join("pristine.db");
+    sqlite3(&db, &format!("VACUUM INTO '{}'", pristine.display()));
+    let copy_of_pristine = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::copy(&pristine, &path).unwrap();
+        path
+    };
+
+    // Edited: the third record's summary rewritten, the triggers back in place.
+    let edited = copy_of_pristine("edited.db");
+    sqlite3(
+        &edited,
+        &format!("{LIFT_TRIGGERS} UPDATE audit_log SET summary = '无事' WHERE id = 3; {PUT_BACK_TRIGGERS}"),
+    );
+    let out = xinghe_cli(&edited, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let named = format!("操作日志第 3 条（{}，{}）", third.at, third.operator);
+    assert!(text(&out).contains(&named), "{}", text(&out));
+    let ledger = Ledger::open(&edited).unwrap();
+    let report = ledger.check().unwrap();
+    assert!(!report.healthy);
+    assert_eq!(report.audit_chain.as_ref().map(|b| b.id), Some(3));
+    assert_eq!(ledger.audit_chain().unwrap().map(|b| b.id), Some(3), "the 操作日志 page is told too");
+    drop(ledger);
+
+    // Deleted: the third record removed; the chain breaks at the fourth.
+    let deleted = copy_of_pristine("deleted.db");
+    sqlite3(&deleted, &format!("{LIFT_TRIGGERS} DELETE FROM audit_log WHERE id = 3; {PUT_BACK_TRIGGERS}"));
+    let out = xinghe_cli(&deleted, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains(&format!("操作日志第 4 条（{}", rows[3].at)), "{}", text(&out));
+
+    // Inserted: a record added at the end without the core (no triggers needed for that).
+    let inserted = copy_of_pristine("inserted.db");
+    sqlite3(
+        &inserted,
+        "INSERT INTO audit_log(at, operator, action, entity, summary)
+         VALUES ('2026-11-28 23:00:00', '无名氏', '新增', '居民', '补记')",
+    );
+    let out = xinghe_cli(&inserted, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let last = rows.len() + 1;
+    assert!(text(&out).contains(&format!("操作日志第 {last} 条（2026-11-28 23:00:00，无名氏）")), "{}", text(&out));
+
+    // And a register written on since the edit still names the same record: the break stays.
+    let mut ledger = Ledger::open(&edited).unwrap();
+    ledger.set_community_name("浏河社区（新）").unwrap();
+    assert_eq!(ledger.check().unwrap().audit_chain.map(|b| b.id), Some(3));
+}
+
+/// A register written before the chain existed (schema 5, today's release) gets its existing
+/// records chained when it is opened, so an edit of one of THEM is found too.
+#[test]
+fn a_register_from_before_the_chain_has_its_old_records_chained_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.xinghe.db");
+    {
+        let conn = Connection::open(&db).unwrap();
+        for sql in [
+            include_str!("../../crates/ledger/migrations/0001_register.sql"),
+            include_str!("../../crates/ledger/migrations/0002_activities.sql"),
+            include_str!("../../crates/ledger/migrations/0003_volunteers.sql"),
+            include_str!("../../crates/ledger/migrations/0004_audit.sql"),
+            include_str!("../../crates/ledger/migrations/0005_operators.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.pragma_update(None, "application_id", xinghe_ledger::db::APPLICATION_ID).unwrap();
+        for (at, summary) in [("2026-11-01 09:00:00", "新增居民“孔喆”"), ("2026-11-02 10:00:00", "修改居民“孔喆”")]
+        {
+            conn.execute(
+                "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary) VALUES (?1, '李敏', '新增', '居民', 7, ?2)",
+                [at, summary],
+            )
+            .unwrap();
+        }
+    }
+    let mut ledger = Ledger::open(&db).unwrap();
+    assert!(ledger.check().unwrap().healthy);
+    ledger.set_community_name("浏河社区").unwrap();
+    assert!(ledger.check().unwrap().healthy, "a new record chains onto the old ones");
+    drop(ledger);
+    let hashes: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit_log WHERE length(hash) = 64", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(hashes, 3);
+    sqlite3(&db, &format!("{LIFT_TRIGGERS} UPDATE audit_log SET operator = '别人' WHERE id = 1; {PUT_BACK_TRIGGERS}"));
+    let out = xinghe_cli(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("操作日志第 1 条（2026-11-01 09:00:00，别人）"), "{}", text(&out));
 }

@@ -71,10 +71,10 @@ fn backup_change_restore_gives_the_data_back_and_the_safety_copy_holds_the_chang
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
     let at = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(9, 30, 0).unwrap();
-    let copy = c.ledger.backup_to_folder(&usb, at).unwrap();
+    let copy = c.ledger.backup_to_folder(&usb, at).unwrap().path;
     assert_eq!(copy, usb.join("浏河社区-备份-2026-11-29-0930.xinghe.db"));
     assert_eq!(files_in(&usb), BTreeSet::from(["浏河社区-备份-2026-11-29-0930.xinghe.db".to_string()]));
-    let again = c.ledger.backup_to_folder(&usb, at).unwrap();
+    let again = c.ledger.backup_to_folder(&usb, at).unwrap().path;
     assert_eq!(again, usb.join("浏河社区-备份-2026-11-29-0930-2.xinghe.db"), "an existing backup is never overwritten");
     let raw = Connection::open(&copy).unwrap();
     let mode: String = raw.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();

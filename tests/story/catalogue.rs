@@ -617,6 +617,24 @@ fn database_cases(c: &mut Catalogue) {
 
     c.cli("--db pointing at a folder", "file open", cli(dir, &["stats"]));
 
+    // The 操作日志 edited outside the app, as the sqlite3 tool would: the append-only triggers
+    // dropped, a summary rewritten, the triggers put back.
+    let edited = demo_db(dir, "edited-trail.db");
+    rusqlite::Connection::open(&edited)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER audit_log_never_updated;
+             UPDATE audit_log SET summary = '无事' WHERE id = 1;
+             CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+             BEGIN SELECT RAISE(ABORT, '操作日志只能追加，不能修改'); END;",
+        )
+        .unwrap();
+    c.cli(
+        "an 操作日志 record edited outside the app (triggers dropped, summary rewritten, triggers recreated) (check)",
+        "CLI",
+        cli(&edited, &["check"]),
+    );
+
     // Locked by another process: a connection here holds the write lock while the CLI runs.
     let locked = demo_db(dir, "locked.db");
     let holder = rusqlite::Connection::open(&locked).unwrap();

@@ -152,14 +152,14 @@ fn every_copy_is_encrypted_and_restores_and_an_older_plain_backup_keeps_the_regi
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
     let (mut ledger, unit) = office(&db);
-    let plain_backup = ledger.backup_to_folder(&usb, at(2026, 11, 1, 9)).unwrap();
+    let plain_backup = ledger.backup_to_folder(&usb, at(2026, 11, 1, 9)).unwrap().path;
     assert!(is_plain_sqlite(&plain_backup).unwrap());
 
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     add_household(&mut ledger, unit, "102");
     let auto = ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap();
     let auto = PathBuf::from(auto.path);
-    let dated = ledger.backup_to_folder(&usb, at(2026, 11, 28, 10)).unwrap();
+    let dated = ledger.backup_to_folder(&usb, at(2026, 11, 28, 10)).unwrap().path;
     let start_up = backup::auto_backup_file(&db, &folder, at(2026, 11, 29, 9), false, Some(&key(ADMIN_PASSWORD)))
         .unwrap()
         .unwrap();
@@ -457,7 +457,7 @@ fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_p
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
-    let old = ledger.backup_to_folder(&usb, at(2026, 11, 28, 9)).unwrap();
+    let old = ledger.backup_to_folder(&usb, at(2026, 11, 28, 9)).unwrap().path;
     ledger.change_own_password(ADMIN_PASSWORD, "liuhe-2027").unwrap();
     add_household(&mut ledger, unit, "102");
     drop(ledger);

@@ -144,6 +144,8 @@ export const printCertificate = (volunteerId, from, to, out) => call('print_cert
 export const dashboard = () => call('dashboard');
 export const auditLog = (filter) => call('audit_log', { filter });
 export const auditOperators = () => call('audit_operators');
+// The first 操作日志 record where the record chain breaks (`{ id, at, operator, message }`), or null while it holds.
+export const auditChain = () => call('audit_chain');
 export const careList = (thresholdDays = null) => call('care_list', { thresholdDays });
 export const setCareVisitDays = (days) => call('set_care_visit_days', { days });
 export const printCareList = (out, thresholdDays = null) => call('print_care_list', { out, thresholdDays });
@@ -163,6 +165,7 @@ export const saveCertificateIssuer = (issuer) => call('save_certificate_issuer',
 
 // ---- Backups and restore: dialogs run in Rust; a cancelled dialog gives null ----
 export const backupStatus = () => call('backup_status');
+// `{ path, unrecorded }`: the file written, and the warning when the backup is done but not in the 操作日志; null when cancelled.
 export const backupToFolder = (folder = null) => call('backup_to_folder', { folder });
 // `backupPassword`: the password an encrypted backup was made under, when it is not the register's own key (errors
 // of kind `needs_password` / `wrong_password` ask for it).

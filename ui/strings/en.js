@@ -1218,7 +1218,7 @@ export default {
   // ---- Audit trail (操作日志) ----
   'nav.audit': 'Audit log',
   'audit.title': 'Audit log',
-  'audit.note': 'Every change to the register is recorded here: when, who, what, and the values before and after. The log can only grow; nothing can edit or delete it. ID numbers and phones are masked.',
+  'audit.note': 'Every change to the register is recorded here: when, who, what, and the values before and after. The log can only grow; nothing can edit or delete it. Each record is chained to the one before, so a change made outside the app is found and shown here. A restore keeps the records from before it at the end of the log. ID numbers and phones are masked.',
   'audit.filters': 'Filter the audit log',
   'audit.from': 'From',
   'audit.to': 'To',
@@ -1239,6 +1239,8 @@ export default {
   'audit.colSummary': 'Summary',
   'audit.colChanges': 'Changes',
   'audit.changesCount': '{count} fields',
+  'audit.chainBroken': 'The audit log was altered:',
+  'audit.carried': '(kept from before a restore: {mark})',
   'audit.noChanges': '—',
   'audit.emptyValue': '(empty)',
   'audit.yes': 'yes',

@@ -1171,7 +1171,7 @@ export default {
   // ---- 操作日志 (audit trail) ----
   'nav.audit': '操作日志',
   'audit.title': '操作日志',
-  'audit.note': '台账的每一次改动都记录在这里：时间、操作人、做了什么，以及改动前后的内容。日志只能追加，不能修改或删除；身份证号和电话已打码。',
+  'audit.note': '台账的每一次改动都记录在这里：时间、操作人、做了什么，以及改动前后的内容。日志只能追加，不能修改或删除；每条记录都与前一条相连，在程序之外改动过会被发现并在这里提示。从备份恢复时，恢复前的记录保留在日志末尾。身份证号和电话已打码。',
   'audit.filters': '筛选操作日志',
   'audit.from': '开始日期',
   'audit.to': '结束日期',
@@ -1192,6 +1192,8 @@ export default {
   'audit.colSummary': '摘要',
   'audit.colChanges': '修改内容',
   'audit.changesCount': '{count} 项',
+  'audit.chainBroken': '操作日志被改动过：',
+  'audit.carried': '（恢复前的记录：{mark}）',
   'audit.noChanges': '—',
   'audit.emptyValue': '（空）',
   'audit.yes': '是',

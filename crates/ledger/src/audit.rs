@@ -3,7 +3,10 @@
 //! first with the changed fields worked out and ID numbers and phones masked.
 //!
 //! The table is append-only: there is no method that edits or deletes it, and the triggers of
-//! migration 0004 refuse UPDATE and DELETE on it.
+//! migration 0004 refuse UPDATE and DELETE on it. Triggers stop the app, not someone with the
+//! sqlite3 tool, so each record also carries a SHA-256 hash chained to the record before it
+//! (migration 0007, `append`), and `verify_chain` (`check`, 设置 → 操作日志) names the first record
+//! that does not match. A restore keeps the trail it replaces (`read_trail`, `carry_over_trail`).
 
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
@@ -102,23 +105,231 @@ impl<'a> Change<'a> {
 }
 
 /// Appends one record; call it on the transaction that makes the change, before its commit.
+/// Outside a transaction (a record written on its own, e.g. after a backup) it takes the write
+/// lock first, so the previous record it chains to cannot change between reading and writing.
 pub(crate) fn record(conn: &Connection, actor: &Actor, change: Change) -> Result<()> {
     if actor.quiet {
         return Ok(());
     }
+    let row = TrailRow {
+        id: 0,
+        at: Ledger::now_text(),
+        operator: actor.operator.clone(),
+        action: change.action.to_string(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id,
+        summary: change.summary,
+        before: change.before,
+        after: change.after,
+        carried_from: None,
+        hash: None,
+    };
+    if !conn.is_autocommit() {
+        return append(conn, &row);
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match append(conn, &row).and_then(|()| Ok(conn.execute_batch("COMMIT")?)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// One stored record of the trail, as the chain sees it (every column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailRow {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// Set on a record carried over from the trail a restore replaced: which record it was and
+    /// which restore (see `carry_over_trail`).
+    pub carried_from: Option<String>,
+    /// The stored chain hash (None on a row inserted behind the core's back).
+    pub hash: Option<String>,
+}
+
+/// The chain hash of `row` (its `hash` field ignored) after the record whose hash is `previous`
+/// ("" for the first record): SHA-256, hex, over the previous hash and the row's canonical text
+/// — a JSON array of every column in a fixed order, the JSON columns as their stored text. A
+/// record edited, deleted or inserted without the core breaks the chain at that point.
+pub fn chain_hash(previous: &str, row: &TrailRow) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::json!([
+        row.id,
+        row.at,
+        row.operator,
+        row.action,
+        row.entity,
+        row.entity_id,
+        row.summary,
+        row.before,
+        row.after,
+        row.carried_from,
+    ]);
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical.to_string().as_bytes());
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends `row` (its id and hash are assigned here) after the last record, chained to it.
+/// The caller holds the write transaction: every insert into audit_log goes through here.
+fn append(conn: &Connection, row: &TrailRow) -> Result<()> {
+    let last: Option<(i64, Option<String>)> = conn
+        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (last_id, previous) = last.map_or((0, String::new()), |(id, hash)| (id, hash.unwrap_or_default()));
+    let mut row = row.clone();
+    row.id = last_id + 1;
+    let hash = chain_hash(&previous, &row);
     conn.execute(
-        "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit_log(id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
-            Ledger::now_text(),
-            actor.operator,
-            change.action,
-            change.entity,
-            change.entity_id,
-            change.summary,
-            change.before,
-            change.after
+            row.id,
+            row.at,
+            row.operator,
+            row.action,
+            row.entity,
+            row.entity_id,
+            row.summary,
+            row.before,
+            row.after,
+            row.carried_from,
+            hash
         ],
+    )?;
+    Ok(())
+}
+
+const TRAIL_COLUMNS: &str = "id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash";
+
+fn trail_row(r: &rusqlite::Row) -> rusqlite::Result<TrailRow> {
+    Ok(TrailRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        operator: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        summary: r.get(6)?,
+        before: r.get(7)?,
+        after: r.get(8)?,
+        carried_from: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
+/// The whole trail, oldest first. A restore reads it before the backup's data replaces it, on
+/// the connection (and inside the transaction) the restore holds; see `carry_over_trail`.
+pub fn read_trail(conn: &Connection) -> Result<Vec<TrailRow>> {
+    let mut stmt = conn.prepare(&format!("SELECT {TRAIL_COLUMNS} FROM audit_log ORDER BY id"))?;
+    let rows = stmt.query_map([], trail_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// After a restore replaced the trail with the backup's: appends the records of the replaced
+/// trail (`replaced`, from `read_trail` before the replacement) that the restored trail does not
+/// hold, each with its original time, operator, action, summary and rows, marked in
+/// `carried_from` with its old number and `restored_from` (the backup's name), and chained like
+/// any record. So restoring an old backup cannot erase what was recorded since it was made.
+///
+/// The records both trails share (the same number with the same chain hash, which covers every
+/// record before it too: the backup was made from this register) are not repeated. Works on the
+/// caller's transaction and opens none of its own. Returns how many records were carried over.
+pub fn carry_over_trail(conn: &Connection, replaced: &[TrailRow], restored_from: &str) -> Result<usize> {
+    let mut shared = 0;
+    for row in replaced.iter().rev() {
+        let Some(hash) = &row.hash else { continue };
+        let restored: Option<Option<String>> =
+            conn.query_row("SELECT hash FROM audit_log WHERE id = ?1", [row.id], |r| r.get(0)).optional()?;
+        if restored.flatten().as_ref() == Some(hash) {
+            shared = row.id;
+            break;
+        }
+    }
+    let mut carried = 0;
+    for row in replaced.iter().filter(|r| r.id > shared) {
+        let mark = match &row.carried_from {
+            // Carried over once already: the earlier mark stays, the new one is added.
+            Some(earlier) => format!("恢复“{restored_from}”前的第 {} 条（{earlier}）", row.id),
+            None => format!("恢复“{restored_from}”前的第 {} 条", row.id),
+        };
+        append(conn, &TrailRow { carried_from: Some(mark), hash: None, ..row.clone() })?;
+        carried += 1;
+    }
+    Ok(carried)
+}
+
+/// Where the chain of the trail first breaks: the record that does not match its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainBreak {
+    /// The record's number (its id, as 操作日志 shows it).
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    /// The sentence `check` and 设置 → 操作日志 show.
+    pub message: String,
+}
+
+/// Walks the trail oldest first and returns the first record whose stored hash is not the hash
+/// of its content chained to the record before it: the record itself was edited (or inserted
+/// without the core), or a record before it was deleted. None when the whole chain holds.
+///
+/// What the chain cannot show: someone who knows this code can recompute every hash after an
+/// edit, and records removed from the END leave no gap. It finds edits made with a plain SQLite
+/// tool, which is what the append-only triggers leave open.
+pub fn verify_chain(conn: &Connection) -> Result<Option<ChainBreak>> {
+    let mut stmt = conn.prepare(&format!("SELECT {TRAIL_COLUMNS} FROM audit_log ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut previous = String::new();
+    while let Some(r) = rows.next()? {
+        let row = trail_row(r)?;
+        let hash = chain_hash(&previous, &row);
+        if row.hash.as_deref() != Some(hash.as_str()) {
+            let message = format!(
+                "操作日志第 {} 条（{}，{}）与记录链不符：这一条被改动过，或在它之前有记录被删除、插入；从这一条起的操作日志不可信。请从改动前的备份核对",
+                row.id, row.at, row.operator
+            );
+            return Ok(Some(ChainBreak { id: row.id, at: row.at, operator: row.operator, message }));
+        }
+        previous = hash;
+    }
+    Ok(None)
+}
+
+/// Migration 0007: the records an older register already holds get their chain hashes, oldest
+/// first, as if each had been written by `append`. Run once, in the migration's transaction.
+/// The update trigger is lifted for this one statement and put back as it was (migration 0005).
+pub(crate) fn chain_existing_records(conn: &Connection) -> Result<()> {
+    let rows = read_trail(conn)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    conn.execute_batch("DROP TRIGGER audit_log_never_updated")?;
+    let mut previous = String::new();
+    {
+        let mut update = conn.prepare("UPDATE audit_log SET hash = ?2 WHERE id = ?1")?;
+        for row in &rows {
+            let hash = chain_hash(&previous, row);
+            update.execute(params![row.id, hash])?;
+            previous = hash;
+        }
+    }
+    conn.execute_batch(
+        "CREATE TRIGGER audit_log_never_updated BEFORE UPDATE ON audit_log
+         BEGIN
+             SELECT RAISE(ABORT, '操作日志只能追加，不能修改');
+         END;",
     )?;
     Ok(())
 }
@@ -228,6 +439,8 @@ pub struct AuditRow {
     pub changes: Vec<FieldChange>,
     pub before: Option<Json>,
     pub after: Option<Json>,
+    /// On a record carried over from the trail a restore replaced: which record of which restore.
+    pub carried_from: Option<String>,
 }
 
 /// The fields offices recognise, by column name.
@@ -428,7 +641,7 @@ impl Ledger {
         let limit = filter.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
         let offset = filter.offset.unwrap_or(0);
         let sql = format!(
-            "SELECT id, at, operator, action, entity, entity_id, summary, before, after FROM audit_log
+            "SELECT id, at, operator, action, entity, entity_id, summary, before, after, carried_from FROM audit_log
              WHERE {where_sql} ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -436,12 +649,12 @@ impl Ledger {
             Ok((
                 (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
                 (r.get::<_, String>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?),
-                (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?),
+                (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
             ))
         })?;
         let mut rows = Vec::new();
         for item in raw {
-            let ((id, at, operator, action), (entity, entity_id, summary), (before, after)) = item?;
+            let ((id, at, operator, action), (entity, entity_id, summary), (before, after, carried_from)) = item?;
             let parse = |text: Option<String>| {
                 text.and_then(|t| serde_json::from_str::<Json>(&t).ok()).map(|j| {
                     if filter.unmasked {
@@ -453,9 +666,28 @@ impl Ledger {
             };
             let (before, after) = (parse(before), parse(after));
             let changes = changed_fields(before.as_ref(), after.as_ref());
-            rows.push(AuditRow { id, at, operator, action, entity, entity_id, summary, changes, before, after });
+            rows.push(AuditRow {
+                id,
+                at,
+                operator,
+                action,
+                entity,
+                entity_id,
+                summary,
+                changes,
+                before,
+                after,
+                carried_from,
+            });
         }
         Ok(Page { total, rows })
+    }
+
+    /// Where the trail's chain first breaks (see `verify_chain`), for 设置 → 操作日志; None
+    /// while every record is as it was written.
+    pub fn audit_chain(&self) -> Result<Option<ChainBreak>> {
+        self.require_admin("查看操作日志")?;
+        verify_chain(&self.conn)
     }
 
     /// Every operator named in the trail, for the page's filter.

@@ -103,6 +103,16 @@ pub struct RestoreReport {
     pub schema_version: i64,
 }
 
+/// A backup the user made (`backup_to`, `backup_to_folder`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupMade {
+    /// The file written.
+    pub path: PathBuf,
+    /// Set when the backup is complete but its 操作日志 record could not be written (disk
+    /// full, register locked): the warning to show, naming the file and the reason.
+    pub unrecorded: Option<String>,
+}
+
 /// One automatic backup written, and the older copies rotation removed after it was verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AutoBackup {
@@ -793,17 +803,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
 impl Ledger {
     /// A verified copy of the register at `out` (online backup API), written atomically: `out`
     /// is either left as it was or replaced by the complete, checked copy.
-    pub fn backup_to(&self, out: &Path) -> Result<()> {
+    /// The copy is recorded in the 操作日志 (who, where to) afterwards: see `record_backup`.
+    pub fn backup_to(&self, out: &Path) -> Result<BackupMade> {
         self.require_admin("把数据备份到其他位置")?;
         if same_file(out, self.path()) {
             return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
         }
-        backup_connection(&self.conn, out, local_now(), self.encryption_key())
+        backup_connection(&self.conn, out, local_now(), self.encryption_key())?;
+        Ok(self.record_backup(out))
     }
 
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
-    /// over an existing file. Returns the file written.
-    pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<PathBuf> {
+    /// over an existing file. Returns the file written; recorded like `backup_to`.
+    pub fn backup_to_folder(&self, folder: &Path, at: NaiveDateTime) -> Result<BackupMade> {
         self.require_admin("把数据备份到其他位置")?;
         if !folder.is_dir() {
             return Err(Error::invalid("folder", format!("备份位置 {} 不是一个已有的文件夹", folder.display())));
@@ -817,7 +829,32 @@ impl Ledger {
             n += 1;
         }
         backup_connection(&self.conn, &out, at, self.encryption_key())?;
-        Ok(out)
+        Ok(self.record_backup(&out))
+    }
+
+    /// The 操作日志 record of a backup the user made (a full copy, ID numbers and phones in
+    /// full, taken off the PC): who, and where to. Automatic copies and safety copies stay in
+    /// the backup folder and are not recorded.
+    ///
+    /// It is written AFTER the copy, as a short write of its own: a backup is a reader and must
+    /// work when the disk is full or another program holds the write lock, and the copy it made
+    /// is good either way. So a record that cannot be written does not undo or fail the backup;
+    /// the backup is reported done with a warning saying it is not in the log, and why.
+    fn record_backup(&self, out: &Path) -> BackupMade {
+        let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let summary = format!("备份全部数据（含完整身份证号和电话）到 {}", shown.display());
+        let change = crate::audit::Change::new("生成", "备份", None, summary);
+        let unrecorded = crate::audit::record(&self.conn, &self.actor(), change).err().map(|e| {
+            tracing::warn!(out = %out.display(), "the backup is done but not in the audit trail: {e}");
+            let why = match e {
+                Error::DiskFull { .. } => "磁盘已满".to_string(),
+                Error::Locked { .. } => "数据库正被其他程序占用".to_string(),
+                Error::ReadOnly { .. } => "数据库不能写入".to_string(),
+                other => other.to_string(),
+            };
+            format!("备份已完成（{}），但{why}，未能记入操作日志", out.display())
+        });
+        BackupMade { path: out.to_path_buf(), unrecorded }
     }
 
     /// An automatic copy into `folder` (made at `at`), then the rotation. Older copies are
@@ -946,10 +983,13 @@ impl Ledger {
             let reader = open_read_only_with(&live, self.key.as_ref())?;
             let safety = safety_copy(&reader, safety_out, at, self.key.as_ref())?;
             drop(reader);
+            // The trail as it is now: the backup's replaces it, and these records are appended
+            // to it again (audit::carry_over_trail), so history is never erased by a restore.
+            let replaced_trail = crate::audit::read_trail(&tx)?;
             replace_tables(&tx)?;
             crate::db::migrate_in(&tx)?;
             finish_restore(&tx, owner.as_ref(), today)?;
-            record_restore(&tx, &actor, info, &safety)?;
+            record_restore(&tx, &actor, info, &safety, &replaced_trail)?;
             tx.commit()?;
             Ok(safety)
         });
@@ -987,6 +1027,12 @@ impl Ledger {
         let owner = self.owner_and_hash()?;
         let (actor, today, live) = (self.actor(), self.today(), self.path().to_path_buf());
         let safety = safety_copy(&self.conn, safety_out, at, self.key.as_ref())?;
+        // Damage may have reached the trail itself; what can be read of it is carried over (the
+        // whole of it stays in the safety copy).
+        let replaced_trail = crate::audit::read_trail(&self.conn).unwrap_or_else(|e| {
+            tracing::error!("the damaged register's audit trail cannot be read, it stays in the safety copy: {e}");
+            Vec::new()
+        });
         let temp = temp_beside(&live)?;
         {
             let converted = Connection::open(&temp)?;
@@ -1013,7 +1059,7 @@ impl Ledger {
             let tx = begin_immediate(&self.conn, &live)?;
             crate::db::migrate_in(&tx)?;
             finish_restore(&tx, owner.as_ref(), today)?;
-            record_restore(&tx, &actor, info, &safety)?;
+            record_restore(&tx, &actor, info, &safety, &replaced_trail)?;
             tx.commit()?;
             Ok(())
         })();
@@ -1143,10 +1189,25 @@ fn finish_restore(conn: &Connection, owner: Option<&(i64, Option<String>)>, toda
     Ok(())
 }
 
-/// The 恢复 record, written into the restored data (the trail of the backup continues).
-fn record_restore(conn: &Connection, actor: &crate::audit::Actor, info: &BackupInfo, safety: &Path) -> Result<()> {
+/// The 恢复 record, written into the restored data (the trail of the backup continues), after
+/// the records of the replaced trail the backup does not hold (`replaced`), carried over in the
+/// same transaction.
+fn record_restore(
+    conn: &Connection,
+    actor: &crate::audit::Actor,
+    info: &BackupInfo,
+    safety: &Path,
+    replaced: &[crate::audit::TrailRow],
+) -> Result<()> {
     let when = info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("时间不明");
-    let summary = format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}", info.file_name, safety.display());
+    let carried = crate::audit::carry_over_trail(conn, replaced, &info.file_name)?;
+    let kept = if carried > 0 {
+        format!("；恢复前操作日志中备份里没有的 {carried} 条记录已附在其后（标为恢复前的记录）")
+    } else {
+        String::new()
+    };
+    let summary =
+        format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}{kept}", info.file_name, safety.display());
     let after = serde_json::to_string(&info.counts).ok();
     crate::audit::record(conn, actor, crate::audit::Change::new("恢复", "备份", None, summary).after(after))
 }

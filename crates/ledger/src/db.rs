@@ -17,7 +17,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_volunteers.sql"),
     include_str!("../migrations/0004_audit.sql"),
     include_str!("../migrations/0005_operators.sql"),
+    include_str!("../migrations/0006_reserved.sql"),
+    include_str!("../migrations/0007_audit_chain.sql"),
 ];
+
+/// The schema version after which the audit trail's existing records get their chain hashes.
+const AUDIT_CHAIN_VERSION: i64 = 7;
 
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -146,7 +151,11 @@ pub(crate) fn migrate_in(conn: &Connection) -> Result<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         conn.execute_batch(sql)?;
-        conn.execute_batch(&format!("PRAGMA main.user_version = {}", index + 1))?;
+        let version = index as i64 + 1;
+        if version == AUDIT_CHAIN_VERSION {
+            crate::audit::chain_existing_records(conn)?;
+        }
+        conn.execute_batch(&format!("PRAGMA main.user_version = {version}"))?;
     }
     conn.execute_batch(&format!("PRAGMA main.application_id = {APPLICATION_ID}"))?;
     Ok(())

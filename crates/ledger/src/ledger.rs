@@ -43,6 +43,9 @@ pub struct HealthReport {
     pub foreign_key_violations: u64,
     pub schema_version: i64,
     pub supported_schema_version: i64,
+    /// The first 操作日志 record that does not match the trail's hash chain (edited, or a record
+    /// before it deleted or inserted behind the core's back); None while the chain holds.
+    pub audit_chain: Option<crate::audit::ChainBreak>,
 }
 
 impl Ledger {
@@ -270,7 +273,23 @@ impl Ledger {
         };
         let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported_schema_version = crate::db::schema_version();
-        let healthy = integrity == ["ok"] && foreign_key_violations == 0 && schema_version == supported_schema_version;
-        Ok(HealthReport { healthy, integrity, foreign_key_violations, schema_version, supported_schema_version })
+        // A damaged file's trail cannot be read reliably: the integrity findings already say so.
+        let audit_chain = if integrity == ["ok"] && schema_version == supported_schema_version {
+            crate::audit::verify_chain(&self.conn).map_err(|e| e.at(&self.path))?
+        } else {
+            None
+        };
+        let healthy = integrity == ["ok"]
+            && foreign_key_violations == 0
+            && schema_version == supported_schema_version
+            && audit_chain.is_none();
+        Ok(HealthReport {
+            healthy,
+            integrity,
+            foreign_key_violations,
+            schema_version,
+            supported_schema_version,
+            audit_chain,
+        })
     }
 }

@@ -54,7 +54,8 @@ function rowMarkup(row) {
     <td class="nowrap">${row.operator}</td>
     <td class="nowrap">${row.action}</td>
     <td class="nowrap">${row.entity}</td>
-    <td class="audit-summary">${row.summary}</td>
+    <td class="audit-summary">${row.summary}${row.carried_from
+      ? html`<span class="audit-carried" title="${row.carried_from}">${t('audit.carried', { mark: row.carried_from })}</span>` : ''}</td>
     <td>${changesMarkup(row)}</td>
   </tr>`;
 }
@@ -81,6 +82,7 @@ function listMarkup(page, offset, filtered) {
 export function mount(root) {
   setHtml(root, html`<div class="page-head"><h1 class="page-title" tabindex="-1">${t('audit.title')}</h1></div>
     <p class="section-note">${t('audit.note')}</p>
+    <div id="audit-chain" aria-live="polite"></div>
     <section class="card" id="audit-filter-card" aria-label="${t('audit.filters')}">${filtersMarkup([])}</section>
     <section class="card" id="audit-list" aria-live="polite"><p class="empty">${t('common.loading')}</p></section>`);
   const list = root.querySelector('#audit-list');
@@ -121,6 +123,12 @@ export function mount(root) {
     load();
   });
 
+  // The record chain (each record hashed with the one before it): a break means the log was edited behind the app's back.
+  api.auditChain().then((broken) => {
+    if (!root.isConnected || !broken) return;
+    setHtml(root.querySelector('#audit-chain'), html`<p class="notice audit-chain-broken" role="alert">
+      <strong>${t('audit.chainBroken')}</strong> ${broken.message}</p>`);
+  }).catch(() => {});
   api.auditOperators().then((operators) => {
     if (!root.isConnected || !operators?.length) return;
     const select = root.querySelector('#audit-operator');

@@ -157,7 +157,10 @@ export function bindBackupSection(root) {
   if (!toButton) return; // staff: nothing to press
   toButton.addEventListener('click', () => busy(toButton, async () => {
     const written = await api.backupToFolder();
-    if (written) toast(t('backup.saved', { path: written }));
+    if (!written) return;
+    // The copy is done either way; a record that could not be written (disk full, register locked) is said plainly.
+    if (written.unrecorded) toast(written.unrecorded, 'error');
+    else toast(t('backup.saved', { path: written.path }));
   }));
   const restoreButton = root.querySelector('#backup-restore');
   restoreButton.addEventListener('click', () => busy(restoreButton, restore));

@@ -473,8 +473,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print_json(&page)?;
             } else {
                 println!("共 {} 条，列出 {} 条（最新的在前）", page.total, page.rows.len());
+                if let Some(broken) = ledger.audit_chain()? {
+                    eprintln!("{}", broken.message);
+                }
                 for row in &page.rows {
-                    println!("{}  {}  {}{}  {}", row.at, row.operator, row.action, row.entity, row.summary);
+                    let carried = row.carried_from.as_ref().map(|c| format!("  〔{c}〕")).unwrap_or_default();
+                    println!("{}  {}  {}{}  {}{carried}", row.at, row.operator, row.action, row.entity, row.summary);
                     for c in &row.changes {
                         let text = |v: &serde_json::Value| match v {
                             serde_json::Value::Null => "（空）".to_string(),
@@ -515,6 +519,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     report.schema_version,
                     report.supported_schema_version
                 );
+                // The chain is walked only on a sound file of this version (Ledger::check).
+                let chain_walked =
+                    report.integrity == ["ok"] && report.schema_version == report.supported_schema_version;
+                match &report.audit_chain {
+                    Some(broken) => println!("{}", broken.message),
+                    None if chain_walked => println!("操作日志：记录链完整"),
+                    None => println!("操作日志：数据库未通过检查，记录链没有核对"),
+                }
             }
             if !report.healthy {
                 eprintln!("数据库检查未通过");
@@ -529,16 +541,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 })?;
                 ledger.backup_to_folder(&out, local_now())?
             } else {
-                ledger.backup_to(&out)?;
-                out
+                ledger.backup_to(&out)?
             };
             let stats = ledger.stats()?;
             println!(
                 "已备份到 {}（{} 户，{} 人），完整性检查通过",
-                written.display(),
+                written.path.display(),
                 stats.households,
                 stats.residents
             );
+            // The copy stands even when its audit record could not be written (backup.rs,
+            // record_backup): said plainly, and the exit code stays 0 — the backup is done.
+            if let Some(warning) = &written.unrecorded {
+                eprintln!("警告：{warning}");
+            }
         }
         Command::Encrypt => {
             ledger.encrypt(password()?)?;

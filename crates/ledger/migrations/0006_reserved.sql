@@ -1,0 +1,1 @@
+-- Reserved for another helper's migration (issue 11); this placeholder changes nothing.
