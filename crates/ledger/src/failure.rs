@@ -35,6 +35,17 @@ pub(crate) fn read_only_on_disk(path: &Path) -> bool {
     read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err()
 }
 
+/// True when the disk holding `path` has no room left: a probe file in its folder cannot take
+/// 64 KB (what SQLite needs beside a register: the -shm file is 32 KB). Only asked on an error
+/// path (an I/O failure while opening), never on a normal open; the probe is always removed.
+pub(crate) fn no_room_on_disk(path: &Path) -> bool {
+    use std::io::Write;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(mut probe) = tempfile::tempfile_in(folder) else { return false };
+    let written = probe.write_all(&[0u8; 64 * 1024]).and_then(|()| probe.sync_all());
+    written.is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 impl Error {
     /// Names the database file in the four file-level failures, and tells a "cannot open" that
     /// comes from a read-only file or folder (SQLite cannot create the -wal file) as read-only.
