@@ -57,7 +57,42 @@ pub(crate) fn open_keyed(
     key: Option<&Passphrase>,
     mode: OpenMode,
 ) -> Result<(Connection, bool, OpenMode)> {
-    open_unnamed(path, key, mode).map_err(|e| crate::encryption::wrong_password(e.at_open(path), path, key))
+    let stubs = Stubs::before(path);
+    let opened =
+        open_unnamed(path, key, mode).map_err(|e| crate::encryption::wrong_password(e.at_open(path), path, key));
+    if let Err(Error::DiskFull { .. }) = &opened {
+        stubs.remove();
+    }
+    opened
+}
+
+/// The -wal and -shm files beside a register that an open on a full disk starts and cannot
+/// finish: a -shm shorter than SQLite's 32 KB index (no connection can be using it) and an empty
+/// -wal, which were not there before. They are removed, so a failed open leaves nothing behind.
+struct Stubs {
+    wal: Option<std::path::PathBuf>,
+    shm: Option<std::path::PathBuf>,
+}
+
+impl Stubs {
+    fn before(path: &Path) -> Stubs {
+        let side = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            Some(std::path::PathBuf::from(name)).filter(|p| !p.exists())
+        };
+        Stubs { wal: side("-wal"), shm: side("-shm") }
+    }
+
+    fn remove(&self) {
+        let size = |p: &Option<std::path::PathBuf>| p.as_ref().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len());
+        if size(&self.shm).is_some_and(|n| n < 32 * 1024) {
+            let _ = std::fs::remove_file(self.shm.as_ref().unwrap());
+            if size(&self.wal) == Some(0) {
+                let _ = std::fs::remove_file(self.wal.as_ref().unwrap());
+            }
+        }
+    }
 }
 
 fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result<(Connection, bool, OpenMode)> {
@@ -102,23 +137,15 @@ fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result
 /// index of the WAL is kept in this process's memory instead (locking_mode EXCLUSIVE, which
 /// holds other programs off while the command runs: the price of reading a full disk at all).
 fn open_for_reading(path: &Path, key: Option<&Passphrase>) -> Result<Option<Connection>> {
-    let shm = {
-        let mut name = path.as_os_str().to_owned();
-        name.push("-shm");
-        std::path::PathBuf::from(name)
-    };
-    let had_shm = shm.exists();
+    let stubs = Stubs::before(path);
     let (conn, version) = match inspect_existing(path, key) {
         Ok(Some(version)) if version == schema_version() => (reader(path, key, false)?, version),
         Ok(_) => return Ok(None),
         Err(Error::DiskFull { .. }) => {
             let conn = reader(path, key, true)?;
             let version = inspect(&conn, path)?;
-            // The read-only attempt left a -shm stub it could not grow. This connection now holds
-            // the file's exclusive lock, so no other program is using that stub: it goes.
-            if !had_shm && std::fs::metadata(&shm).is_ok_and(|m| m.len() < 32 * 1024) {
-                let _ = std::fs::remove_file(&shm);
-            }
+            // This connection holds the file's exclusive lock: the read-only attempt's stubs go.
+            stubs.remove();
             (conn, version.unwrap_or_default())
         }
         Err(e) => return Err(e),
