@@ -301,10 +301,16 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
+    let db = cli.db.clone();
     match run(cli) {
         Ok(code) => code,
         Err(e) if is_closed_output(&e) => ExitCode::from(EXIT_CLOSED_OUTPUT),
         Err(e) => {
+            // A write refused as locked, full or read-only names the register (an open does too).
+            let e = match &db {
+                Some(db) => e.at(db),
+                None => e,
+            };
             errln!("错误：{e}");
             ExitCode::from(1)
         }
