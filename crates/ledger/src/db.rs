@@ -208,12 +208,12 @@ fn refused(path: &Path, e: rusqlite::Error) -> Error {
     let io_failure =
         matches!(e.sqlite_error_code(), Some(ErrorCode::SystemIoFailure | ErrorCode::DiskFull | ErrorCode::CannotOpen));
     match Error::from(e) {
-        Error::Database(e) if crate::failure::read_only_on_disk(path) => {
-            Error::ReadOnly { path: Some(path.to_path_buf()), detail: e.to_string() }
-        }
         Error::DiskFull { .. } => Error::DiskFull { path: Some(path.to_path_buf()) },
         Error::Database(_) if io_failure && crate::failure::no_room_on_disk(path) => {
             Error::DiskFull { path: Some(path.to_path_buf()) }
+        }
+        Error::Database(e) if crate::failure::read_only_on_disk(path) => {
+            Error::ReadOnly { path: Some(path.to_path_buf()), detail: e.to_string() }
         }
         Error::Database(e) if io_failure => {
             Error::Io(std::io::Error::other(format!("无法读取数据库 {}：{e}", path.display())))

@@ -32,7 +32,9 @@ impl From<rusqlite::Error> for Error {
 pub(crate) fn read_only_on_disk(path: &Path) -> bool {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
-    read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err()
+    // A full disk (no inode left for the probe) is not a read-only one.
+    let refused = |e: std::io::Error| e.kind() != std::io::ErrorKind::StorageFull;
+    read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err_and(refused)
 }
 
 /// True when the disk holding `path` has no room left: a probe file in its folder cannot take
@@ -41,7 +43,11 @@ pub(crate) fn read_only_on_disk(path: &Path) -> bool {
 pub(crate) fn no_room_on_disk(path: &Path) -> bool {
     use std::io::Write;
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let Ok(mut probe) = tempfile::tempfile_in(folder) else { return false };
+    let mut probe = match tempfile::tempfile_in(folder) {
+        Ok(probe) => probe,
+        // No inode left for a new file is a full disk too.
+        Err(e) => return e.kind() == std::io::ErrorKind::StorageFull,
+    };
     let written = probe.write_all(&[0u8; 64 * 1024]).and_then(|()| probe.sync_all());
     written.is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull)
 }
