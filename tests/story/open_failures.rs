@@ -350,6 +350,39 @@ fn stats_and_backup_work_on_a_full_disk() {
     assert_eq!(section(&found, "files"), "filler\nr.db\n");
 }
 
+/// A disk whose bytes are not all used but whose every inode is (a tmpfs with 8 inodes): not
+/// even an empty -wal can be created. Reading still works (the file as it stands, no -wal
+/// existing), and a write is told as a full disk, not as a read-only folder or a foreign file.
+#[test]
+fn stats_and_backup_work_on_a_disk_with_no_inode_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_register(dir.path());
+    let full = dir.path().join("满");
+    std::fs::create_dir_all(&full).unwrap();
+    let db = format!("{}/r.db", full.display());
+    let backup = dir.path().join("备份.xinghe.db");
+    let script = format!(
+        "mount -t tmpfs -o size=8m,nr_inodes=8 tmpfs '{full}' || exit 99; cp '{source}' '{db}'; \
+         i=0; while touch '{full}/'f$i 2>/dev/null; do i=$((i+1)); done; \
+         {stats}{backup}{write}",
+        full = full.display(),
+        source = source.display(),
+        stats = run("stats", &db, "stats"),
+        backup = run("backup", &db, &format!("backup --out '{}'", backup.display())),
+        write = run("write", &db, &format!("export residents --out '{}/居民.csv'", dir.path().display())),
+    );
+    let Some(output) = in_namespace(&script).filter(|o| o.status.code() != Some(99)) else {
+        eprintln!("不能建立私有的挂载命名空间（unshare -rm）：跳过 inode 用尽的检查");
+        return;
+    };
+    let found = sections(&output);
+    assert!(section(&found, "stats").contains("户数 100"), "{}", section(&found, "stats"));
+    assert!(section(&found, "backup").ends_with("exit 0\n"), "{}", section(&found, "backup"));
+    assert_eq!(Ledger::open(&backup).unwrap().stats().unwrap().households, 100);
+    let write = section(&found, "write");
+    assert!(write.contains("磁盘空间已满") && write.contains("r.db"), "{write}");
+}
+
 /// Regression (issue 11): a backup onto a full disk left `.xinghe-backup-*.tmp-journal` beside
 /// the target and said "无法写入数据库" without naming the file. Both a disk with no room at all
 /// and one that fills in the middle of the copy now leave nothing and name the target.

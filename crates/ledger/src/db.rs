@@ -84,6 +84,11 @@ impl Stubs {
         Stubs { wal: side("-wal"), shm: side("-shm") }
     }
 
+    /// True when the -wal was there before the open.
+    fn had_wal(&self) -> bool {
+        self.wal.is_none()
+    }
+
     fn remove(&self) {
         let size = |p: &Option<std::path::PathBuf>| p.as_ref().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len());
         if size(&self.shm).is_some_and(|n| n < 32 * 1024) {
@@ -142,8 +147,18 @@ fn open_for_reading(path: &Path, key: Option<&Passphrase>) -> Result<Option<Conn
         Ok(Some(version)) if version == schema_version() => (reader(path, key, false)?, version),
         Ok(_) => return Ok(None),
         Err(Error::DiskFull { .. }) => {
-            let conn = reader(path, key, true)?;
-            let version = inspect(&conn, path)?;
+            let in_memory = reader(path, key, true).and_then(|conn| Ok((inspect(&conn, path)?, conn)));
+            let (version, conn) = match in_memory {
+                Ok(found) => found,
+                // Not even an empty -wal can be created (no inode left). Without a -wal the file
+                // alone is the whole register, and no writer can start on this disk: it is read
+                // as it stands, without locks (SQLite's `immutable`).
+                Err(Error::DiskFull { .. }) if !stubs.had_wal() => {
+                    let conn = immutable_reader(path, key)?;
+                    (inspect(&conn, path)?, conn)
+                }
+                Err(e) => return Err(e),
+            };
             // This connection holds the file's exclusive lock: the read-only attempt's stubs go.
             stubs.remove();
             (conn, version.unwrap_or_default())
@@ -173,6 +188,28 @@ fn reader(path: &Path, key: Option<&Passphrase>, index_in_memory: bool) -> Resul
     if crate::network_folder::network_kind(path).is_some() {
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     }
+    Ok(conn)
+}
+
+/// A read-only connection that reads the file as it stands, with no lock, -wal or -shm: only for
+/// a disk where no file can be created (see `open_for_reading`).
+fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    if let Some(key) = key {
+        apply_key(&conn, key)?;
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
 

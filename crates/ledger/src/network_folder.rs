@@ -62,6 +62,7 @@ pub fn windows_kind(path: &str, drive_is_remote: impl Fn(char) -> bool) -> Optio
 
 /// The nearest existing path at or above `path` (a register not created yet is judged by its
 /// folder).
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn existing(path: &Path) -> Option<&Path> {
     path.ancestors().find(|p| !p.as_os_str().is_empty() && p.exists()).or(Some(Path::new(".")))
 }
