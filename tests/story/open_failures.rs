@@ -518,3 +518,44 @@ fn a_register_on_a_network_filesystem_is_refused_for_writing() {
     assert_eq!(std::fs::read(&db).unwrap(), before, "the register on the share is untouched");
     assert!(!shared.join("新台账.db").exists(), "no register created on the share");
 }
+
+/// The start screen offers 从备份恢复 and 新建空白台账 for a file that cannot be opened; both
+/// first rename the file aside. A register on a network folder is not broken and another PC may
+/// be using it: both are refused and the file stays where and as it is. Needs a FUSE mount made
+/// directly (root and bindfs); skipped with a message otherwise.
+#[test]
+fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("共享");
+    let mount = dir.path().join("网络文件夹");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::create_dir_all(&mount).unwrap();
+    let local = shared.join("xinghe.db");
+    register(&local, 2);
+    let folder = dir.path().join("备份");
+    let backup = Ledger::open(&local).unwrap().auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    let mounted = Command::new("bindfs").arg(&shared).arg(&mount).output().is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("不能直接挂载 bindfs（非 root 或未安装）：跳过；网络文件夹的拒绝见 a_register_on_a_network_filesystem_is_refused_for_writing");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let on_share = mount.join("xinghe.db");
+    let before = std::fs::read(&local).unwrap();
+    let at = xinghe_ledger::dates::local_now();
+    let err = failure::restore_into_new_file(&on_share, Path::new(&backup.path), at, None).err().expect("refused");
+    assert_eq!(err.kind(), "network_folder", "{err}");
+    let err = failure::set_aside(&on_share, at).err().expect("refused");
+    assert_eq!(err.kind(), "network_folder", "{err}");
+    assert_eq!(Ledger::open(&on_share).err().expect("refused").kind(), "network_folder");
+    assert_eq!(std::fs::read(&local).unwrap(), before);
+    let names: Vec<String> =
+        std::fs::read_dir(&shared).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["xinghe.db"], "nothing renamed, nothing created on the share");
+}

@@ -111,6 +111,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// must not be replayed into a new file) aside under a dated name. Nothing is deleted; an
 /// existing name is never overwritten. Returns the new name of the database file.
 pub fn set_aside(db: &Path, at: chrono::NaiveDateTime) -> crate::Result<PathBuf> {
+    // A register on a network folder is refused, not broken: another PC may be using it.
+    crate::network_folder::refuse_writing(db)?;
     let mut aside = set_aside_name(db, at);
     let mut n = 2;
     while aside.exists() || with_suffix(&aside, "-wal").exists() {
@@ -159,6 +161,7 @@ pub fn restore_into_new_file(
     at: chrono::NaiveDateTime,
     key: Option<&Passphrase>,
 ) -> crate::Result<(Ledger, Recovery)> {
+    crate::network_folder::refuse_writing(db)?;
     let restored = inspect_backup_with(backup, key)?;
     let key = key_for(backup, key)?;
     let folder = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
