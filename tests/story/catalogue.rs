@@ -650,7 +650,25 @@ fn database_cases(c: &mut Catalogue) {
         output,
     );
     c.cli("stats while another process holds the write lock", "CLI", cli(&locked, &["stats"]));
+    let elsewhere = dir.join("另一个文件夹");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let started = std::time::Instant::now();
+    let output = cli(&locked, &["backup", "--out", elsewhere.join("备份.xinghe.db").to_str().unwrap()]);
+    let waited = started.elapsed().as_secs_f64();
+    c.cli(&format!("backup --out while another process holds the write lock (took {waited:.0} s)"), "CLI", output);
     holder.execute_batch("ROLLBACK").unwrap();
+
+    // A closed pipe: the reader (head) goes away before the command writes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .arg("--db")
+        .arg(&locked)
+        .args(["search", "王", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    c.cli("search 王 --json | head, the pipe closed before the first line", "CLI", child.wait_with_output().unwrap());
 
     let over = dir.join("over.csv");
     write_csv_register(&over, MAX_ROWS);
@@ -691,19 +709,48 @@ fn database_cases(c: &mut Catalogue) {
          cat /dev/zero > '{full}/filler' 2>/dev/null; truncate -s -300K '{full}/filler'; \
          echo '[import of 5,000 people]'; \"$CLI\" --db '{full}/r.db' import '{big}' 2>&1; echo \"exit $?\"; \
          echo '[stats, disk still full]'; \"$CLI\" --db '{full}/r.db' stats 2>&1; echo \"exit $?\"; \
+         cat /dev/zero >> '{full}/filler' 2>/dev/null; \
+         echo '[stats, disk 100 % full]'; \"$CLI\" --db '{full}/r.db' stats 2>&1; echo \"exit $?\"; \
+         echo '[check, disk 100 % full]'; \"$CLI\" --db '{full}/r.db' check 2>&1; echo \"exit $?\"; \
+         echo '[export hours to another disk, disk 100 % full]'; \"$CLI\" --db '{full}/r.db' export hours --out '{elsewhere}/时长.xlsx' 2>&1; echo \"exit $?\"; \
+         echo '[export residents (writes its audit row), disk 100 % full]'; \"$CLI\" --db '{full}/r.db' export residents --out '{elsewhere}/居民.csv' 2>&1; echo \"exit $?\"; \
+         echo '[backup --out another disk, disk 100 % full]'; \"$CLI\" --db '{full}/r.db' backup --out '{elsewhere}' 2>&1; echo \"exit $?\"; \
+         echo '[backup of another register onto the full disk]'; \"$CLI\" --db '{cli_db}' backup --out '{full}/备份.xinghe.db' 2>&1; echo \"exit $?\"; \
+         echo '[files left on the full disk]'; ls -A '{full}'; \
          rm '{full}/filler'; \
          echo '[stats, after space is freed]'; \"$CLI\" --db '{full}/r.db' stats 2>&1; echo \"exit $?\"; \
          echo '[check, after space is freed]'; \"$CLI\" --db '{full}/r.db' check 2>&1; echo \"exit $?\"",
         full = full.display(),
-        big = big.display()
+        big = big.display(),
+        elsewhere = elsewhere.display(),
+        cli_db = db.display()
     );
     record_sections(c, "on a full disk (a tmpfs filled to within 300 KB)", in_namespace(&script));
+
+    // A shared network folder: a FUSE mount (bindfs over a local folder) stands for SMB/NFS.
+    let shared = dir.join("共享");
+    let share = dir.join("网络文件夹");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::create_dir(&share).unwrap();
+    demo_db(&shared, "r.db");
+    let script = format!(
+        "bindfs '{shared}' '{share}' 2>/dev/null || exit 99; \
+         echo '[stats]'; \"$CLI\" --db '{share}/r.db' stats 2>&1; echo \"exit $?\"; \
+         echo '[backup --out a local folder]'; \"$CLI\" --db '{share}/r.db' backup --out '{elsewhere}/网络备份.xinghe.db' 2>&1; echo \"exit $?\"; \
+         echo '[import (a writer)]'; \"$CLI\" --db '{share}/r.db' import '{csv}' 2>&1; echo \"exit $?\"; \
+         umount '{share}'",
+        shared = shared.display(),
+        share = share.display(),
+        elsewhere = elsewhere.display(),
+        csv = csv.display()
+    );
+    record_sections(c, "on a network folder (a FUSE mount, statfs type 0x65735546)", in_namespace(&script));
 }
 
 /// Splits the output of a namespace script into its "[name]" sections, one catalogue row each.
 fn record_sections(c: &mut Catalogue, situation: &str, output: Option<Output>) {
     let Some(output) = output.filter(|o| o.status.code() != Some(99)) else {
-        c.add(situation, "CLI", "not run here: this system allows no private mount namespace (unshare -rm)");
+        c.add(situation, "CLI", "not run here: this system allows no private mount namespace (unshare -rm), or has no bindfs for the FUSE mount");
         return;
     };
     let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);

@@ -350,3 +350,81 @@ fn hours_add_records_one_entry_or_a_file_line_by_line() {
     let entries = ledger.list_hours(&HoursFilter { query: number.clone(), ..Default::default() }).unwrap();
     assert_eq!(entries.len(), 3, "the night watch and two lines of the file");
 }
+
+/// Regression (issue 12): `xinghe-cli search 雷 --json | head` panicked ("failed printing to
+/// stdout: Broken pipe") with a stack trace. A closed output now ends every command quietly, with
+/// exit code 141 (128 + SIGPIPE, what cat or grep report there; not 0, because a writing command
+/// stops at once and has not gone through all its input).
+#[test]
+fn search_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let commands: &[&[&str]] = &[
+        &["search", "王", "--json"],
+        &["search", "王"],
+        &["stats"],
+        &["stats", "--json"],
+        &["check"],
+        &["activities"],
+        &["signups", "--activity", "1"],
+        &["hours"],
+        &["hours", "--json"],
+        &["audit"],
+        &["--help"],
+    ];
+    for args in commands {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+            .arg("--db")
+            .arg(&db)
+            .args(*args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the command writes a line: its first write meets EPIPE.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} ends quietly: {stderr}");
+        if args[0] != "--help" {
+            assert_eq!(output.status.code(), Some(141), "{args:?}");
+        }
+    }
+}
+
+/// A writing command whose reader goes away stops after the change it could not report: the
+/// script reading its "committed" lines knows everything that was written.
+#[test]
+fn hours_add_into_a_closed_pipe_stops_after_the_first_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let volunteer =
+        stdout_json(&cli(&db, &["hours", "--json"]))["by_volunteer"][0]["number"].as_str().unwrap().to_string();
+    let file = dir.path().join("时长.csv");
+    // Early-morning service on the last five days: after any volunteer's joining, clear of the
+    // demo's daytime hours.
+    let today = xinghe_ledger::dates::local_now().date();
+    let lines: String =
+        (1..=5).map(|d| format!("{volunteer},{},05:00,05:30,楼道清扫\n", today - chrono::TimeDelta::days(d))).collect();
+    std::fs::write(&file, lines).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .arg("--db")
+        .arg(&db)
+        .args(["hours", "add", "--file", file.to_str().unwrap(), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(141), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    let recorded: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM hour_entries WHERE start_time = '05:00'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(recorded, 1, "one entry committed, then the command stopped");
+}

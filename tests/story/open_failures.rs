@@ -3,8 +3,11 @@
 //! the file, the file is never rewritten, and a damaged one can be set aside and restored from
 //! an automatic backup into a new file.
 
+#[path = "support/namespace.rs"]
+mod namespace;
 #[path = "support/unprivileged.rs"]
 mod unprivileged;
+use namespace::{in_namespace, run, sections};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -221,9 +224,13 @@ fn a_database_locked_by_another_program_is_locked_at_open_and_at_a_write() {
 
     let other = Connection::open(&path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings(key, value) VALUES ('held', '1');").unwrap();
-    let err = Ledger::open(&path).err().expect("locked");
+    // Opening writes nothing when the schema is current, so it does not wait for the lock; the
+    // first write does, and says who holds it.
+    let mut second = Ledger::open(&path).expect("opening takes no write lock");
+    let err = second.set_community_name("星河社区").unwrap_err().at(&path);
     assert_eq!(err.kind(), "locked", "{err}");
     assert!(err.to_string().contains("另一个程序占用") && err.to_string().contains("重试"), "{err}");
+    drop(second);
     let err = ledger.set_community_name("星河社区").unwrap_err().at(&path);
     assert_eq!(err.kind(), "locked", "{err}");
     other.execute_batch("ROLLBACK").unwrap();
@@ -270,4 +277,285 @@ fn a_database_path_that_is_a_folder_is_refused_as_a_folder() {
     assert_eq!(err.kind(), "refused");
     assert!(err.to_string().contains("是一个文件夹"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written into the folder");
+}
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+/// A demo register of 100 households made by the CLI.
+fn demo_register(dir: &Path) -> PathBuf {
+    let db = dir.join("r.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    db
+}
+
+fn section<'a>(found: &'a std::collections::BTreeMap<String, String>, name: &str) -> &'a str {
+    found.get(name).map(String::as_str).unwrap_or_else(|| panic!("no section [{name}] in {found:#?}"))
+}
+
+/// Regression (issue 11): with the disk 100 % full, every open wrote (the migration check
+/// rewrote application_id; the read-only look at the file could not grow its -shm), and even
+/// `stats` said "不是星河社区台账的数据库，已拒绝打开". Reading commands now write nothing; a
+/// command that must write says the disk is full, naming the register; nothing is left beside it.
+#[test]
+fn stats_and_backup_work_on_a_full_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_register(dir.path());
+    let full = dir.path().join("满");
+    let out = dir.path().join("另一个盘");
+    std::fs::create_dir_all(&full).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let db = format!("{}/r.db", full.display());
+    let script = format!(
+        "mount -t tmpfs -o size=4m tmpfs '{full}' || exit 99; cp '{source}' '{db}'; \
+         cat /dev/zero > '{full}/filler' 2>/dev/null; \
+         {stats}{check}{search}{export}{backup}{write} echo '[files]'; ls -A '{full}'",
+        full = full.display(),
+        source = source.display(),
+        stats = run("stats", &db, "stats"),
+        check = run("check", &db, "check"),
+        search = run("search", &db, "search 王 --json"),
+        export = run("export", &db, &format!("export hours --out '{}/时长.xlsx'", out.display())),
+        backup = run("backup", &db, &format!("backup --out '{}'", out.display())),
+        write = run("write", &db, &format!("export residents --out '{}/居民.csv'", out.display())),
+    );
+    let Some(output) = in_namespace(&script).filter(|o| o.status.code() != Some(99)) else {
+        eprintln!("不能建立私有的挂载命名空间（unshare -rm）：跳过真实磁盘已满的检查");
+        return;
+    };
+    let found = sections(&output);
+    for name in ["stats", "check", "search", "export", "backup"] {
+        let text = section(&found, name);
+        assert!(text.ends_with("exit 0\n"), "{name} on a full disk: {text}");
+        assert!(!text.contains("不是星河社区台账"), "{name}: {text}");
+    }
+    assert!(section(&found, "stats").contains("户数 100"), "{}", section(&found, "stats"));
+    assert!(section(&found, "check").contains("完整性：ok"), "{}", section(&found, "check"));
+    assert!(section(&found, "search").contains("\"name\""), "{}", section(&found, "search"));
+    assert!(out.join("时长.xlsx").is_file());
+    let backups: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".xinghe.db"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(Ledger::open(&backups[0]).unwrap().stats().unwrap().households, 100);
+    // A full export of residents writes its audit row: on a full disk that write is refused,
+    // told as a full disk naming the register, and no file is written.
+    let write = section(&found, "write");
+    assert!(write.contains("磁盘空间已满") && write.contains("r.db") && write.ends_with("exit 1\n"), "{write}");
+    assert!(!out.join("居民.csv").exists());
+    // Nothing left beside the register: no -wal, no -shm stub the full disk could not grow.
+    assert_eq!(section(&found, "files"), "filler\nr.db\n");
+}
+
+/// A disk whose bytes are not all used but whose every inode is (a tmpfs with 8 inodes): not
+/// even an empty -wal can be created. Reading still works (the file as it stands, no -wal
+/// existing), and a write is told as a full disk, not as a read-only folder or a foreign file.
+#[test]
+fn stats_and_backup_work_on_a_disk_with_no_inode_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_register(dir.path());
+    let full = dir.path().join("满");
+    std::fs::create_dir_all(&full).unwrap();
+    let db = format!("{}/r.db", full.display());
+    let backup = dir.path().join("备份.xinghe.db");
+    let script = format!(
+        "mount -t tmpfs -o size=8m,nr_inodes=8 tmpfs '{full}' || exit 99; cp '{source}' '{db}'; \
+         i=0; while touch '{full}/'f$i 2>/dev/null; do i=$((i+1)); done; \
+         {stats}{backup}{write}",
+        full = full.display(),
+        source = source.display(),
+        stats = run("stats", &db, "stats"),
+        backup = run("backup", &db, &format!("backup --out '{}'", backup.display())),
+        write = run("write", &db, &format!("export residents --out '{}/居民.csv'", dir.path().display())),
+    );
+    let Some(output) = in_namespace(&script).filter(|o| o.status.code() != Some(99)) else {
+        eprintln!("不能建立私有的挂载命名空间（unshare -rm）：跳过 inode 用尽的检查");
+        return;
+    };
+    let found = sections(&output);
+    assert!(section(&found, "stats").contains("户数 100"), "{}", section(&found, "stats"));
+    assert!(section(&found, "backup").ends_with("exit 0\n"), "{}", section(&found, "backup"));
+    assert_eq!(Ledger::open(&backup).unwrap().stats().unwrap().households, 100);
+    let write = section(&found, "write");
+    assert!(write.contains("磁盘空间已满") && write.contains("r.db"), "{write}");
+}
+
+/// Regression (issue 11): a backup onto a full disk left `.xinghe-backup-*.tmp-journal` beside
+/// the target and said "无法写入数据库" without naming the file. Both a disk with no room at all
+/// and one that fills in the middle of the copy now leave nothing and name the target.
+#[test]
+fn a_failed_backup_on_a_full_disk_leaves_no_temporary_files_and_names_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_register(dir.path());
+    let db = db.display().to_string();
+    let full = dir.path().join("U盘");
+    std::fs::create_dir_all(&full).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=2m tmpfs '{full}' || exit 99; \
+         cat /dev/zero > '{full}/filler' 2>/dev/null; \
+         {no_room} echo '[no room, files]'; ls -A '{full}'; \
+         truncate -s -200K '{full}/filler'; \
+         {half} echo '[half, files]'; ls -A '{full}'; \
+         {folder} echo '[folder, files]'; ls -A '{full}'",
+        full = full.display(),
+        no_room = run("no room", &db, &format!("backup --out '{}/备份.xinghe.db'", full.display())),
+        half = run("half", &db, &format!("backup --out '{}/备份.xinghe.db'", full.display())),
+        folder = run("folder", &db, &format!("backup --out '{}'", full.display())),
+    );
+    let Some(output) = in_namespace(&script).filter(|o| o.status.code() != Some(99)) else {
+        eprintln!("不能建立私有的挂载命名空间（unshare -rm）：跳过备份到已满磁盘的检查");
+        return;
+    };
+    let found = sections(&output);
+    for case in ["no room", "half"] {
+        let text = section(&found, case);
+        assert!(text.contains(&format!("磁盘已满，无法写入备份 {}/备份.xinghe.db", full.display())), "{case}: {text}");
+        assert!(text.ends_with("exit 1\n"), "{case}: {text}");
+        assert_eq!(section(&found, &format!("{case}, files")), "filler\n", "{case}: only the filler is left");
+    }
+    let folder = section(&found, "folder");
+    assert!(folder.contains("磁盘已满，无法写入备份") && folder.contains("-备份-"), "{folder}");
+    assert_eq!(section(&found, "folder, files"), "filler\n");
+}
+
+/// Regression (issue 11): `backup` opened the register for writing and waited 5 s, then failed,
+/// while another program held a write transaction. A backup is a reader: it copies the last
+/// committed state at once.
+#[test]
+fn a_backup_does_not_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_register(dir.path());
+    let writer = Connection::open(&db).unwrap();
+    writer
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = '写了一半' WHERE key = 'community_name';")
+        .unwrap();
+    let out = dir.path().join("备份.xinghe.db");
+    let started = std::time::Instant::now();
+    let backup = cli(&db, &["backup", "--out", out.to_str().unwrap()]);
+    let stats = cli(&db, &["stats"]);
+    let waited = started.elapsed();
+    writer.execute_batch("COMMIT").unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    assert!(waited < std::time::Duration::from_secs(3), "waited {waited:?} for the writer");
+    // The copy holds what was committed before, not the writer's unfinished change.
+    let copy = Ledger::open(&out).unwrap();
+    assert_eq!(copy.community_name().unwrap().as_deref(), Some("浏河社区"));
+    assert_eq!(copy.stats().unwrap().households, 100);
+}
+
+/// Opening to read changes no byte of the register and leaves nothing beside it; a change
+/// through such a Ledger is refused by SQLite, and the register is still untouched.
+#[test]
+fn opening_for_reading_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xinghe.db");
+    register(&path, 3);
+    let before = std::fs::read(&path).unwrap();
+    {
+        let mut ledger = Ledger::open_for_reading(&path).unwrap();
+        assert_eq!(ledger.stats().unwrap().households, 3);
+        assert!(ledger.check().unwrap().healthy);
+        assert!(ledger.set_community_name("星河社区").is_err(), "a reader cannot write");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(side_files(&path).is_empty(), "{:?}", side_files(&path));
+    // A file not created yet is created (and migrated) as by `open`.
+    let fresh = dir.path().join("new.db");
+    assert_eq!(Ledger::open_for_reading(&fresh).unwrap().stats().unwrap().households, 0);
+    assert!(fresh.exists());
+}
+
+/// The shared network folder (issue 11): WAL needs shared memory on one computer, so a register
+/// on SMB/NFS/FUSE is refused for writing, saying why and what to do; reading it (stats, a
+/// backup to this PC) is allowed. Shown on a real FUSE mount (bindfs over a local folder, whose
+/// statfs type is FUSE's 0x65735546) in a private namespace; the magic numbers of the other
+/// filesystems are unit-tested in network_folder.rs.
+#[test]
+fn a_register_on_a_network_filesystem_is_refused_for_writing() {
+    if Command::new("bindfs").arg("--version").output().is_err() {
+        eprintln!(
+            "没有安装 bindfs（apt-get install bindfs）：跳过 FUSE 挂载的检查；network_folder.rs 的单元测试覆盖判断本身"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("共享");
+    let mount = dir.path().join("网络文件夹");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::create_dir_all(&mount).unwrap();
+    let db = demo_register(&shared);
+    let before = std::fs::read(&db).unwrap();
+    let on_share = format!("{}/r.db", mount.display());
+    let backup = dir.path().join("本机备份.xinghe.db");
+    let script = format!(
+        "bindfs '{shared}' '{mount}' || exit 99; \
+         {stats}{backup}{write}{new} fusermount -u '{mount}' 2>/dev/null || umount '{mount}'",
+        shared = shared.display(),
+        mount = mount.display(),
+        stats = run("stats", &on_share, "stats"),
+        backup = run("backup", &on_share, &format!("backup --out '{}'", backup.display())),
+        write = run("write", &on_share, "import /nonexistent.csv"),
+        new = run("new", &format!("{}/新台账.db", mount.display()), "demo"),
+    );
+    let Some(output) = in_namespace(&script).filter(|o| o.status.code() != Some(99)) else {
+        eprintln!("不能在私有命名空间中挂载 FUSE：跳过网络文件夹的检查");
+        return;
+    };
+    let found = sections(&output);
+    assert!(section(&found, "stats").contains("户数 100"), "{}", section(&found, "stats"));
+    assert!(section(&found, "backup").ends_with("exit 0\n"), "{}", section(&found, "backup"));
+    assert_eq!(Ledger::open(&backup).unwrap().stats().unwrap().households, 100);
+    for case in ["write", "new"] {
+        let text = section(&found, case);
+        assert!(text.contains("位于网络文件夹（FUSE") && text.contains("不能在这里打开修改"), "{case}: {text}");
+        assert!(text.contains("复制到本机的磁盘") && text.contains("办公室网络模式"), "{case}: {text}");
+        assert!(text.ends_with("exit 1\n"), "{case}: {text}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the register on the share is untouched");
+    assert!(!shared.join("新台账.db").exists(), "no register created on the share");
+}
+
+/// The start screen offers 从备份恢复 and 新建空白台账 for a file that cannot be opened; both
+/// first rename the file aside. A register on a network folder is not broken and another PC may
+/// be using it: both are refused and the file stays where and as it is. Needs a FUSE mount made
+/// directly (root and bindfs); skipped with a message otherwise.
+#[test]
+fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("共享");
+    let mount = dir.path().join("网络文件夹");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::create_dir_all(&mount).unwrap();
+    let local = shared.join("xinghe.db");
+    register(&local, 2);
+    let folder = dir.path().join("备份");
+    let backup = Ledger::open(&local).unwrap().auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    let mounted = Command::new("bindfs").arg(&shared).arg(&mount).output().is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("不能直接挂载 bindfs（非 root 或未安装）：跳过；网络文件夹的拒绝见 a_register_on_a_network_filesystem_is_refused_for_writing");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let on_share = mount.join("xinghe.db");
+    let before = std::fs::read(&local).unwrap();
+    let at = xinghe_ledger::dates::local_now();
+    let err = failure::restore_into_new_file(&on_share, Path::new(&backup.path), at, None).err().expect("refused");
+    assert_eq!(err.kind(), "network_folder", "{err}");
+    let err = failure::set_aside(&on_share, at).err().expect("refused");
+    assert_eq!(err.kind(), "network_folder", "{err}");
+    assert_eq!(Ledger::open(&on_share).err().expect("refused").kind(), "network_folder");
+    assert_eq!(std::fs::read(&local).unwrap(), before);
+    let names: Vec<String> =
+        std::fs::read_dir(&shared).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["xinghe.db"], "nothing renamed, nothing created on the share");
 }

@@ -380,6 +380,9 @@ pub fn verify_copy_with(path: &Path, key: Option<&Passphrase>) -> Result<()> {
 }
 
 fn write_error(out: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return Error::BackupDiskFull { path: out.to_path_buf() };
+    }
     let reason = match e.kind() {
         std::io::ErrorKind::NotFound => "文件夹不存在".to_string(),
         std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
@@ -395,14 +398,78 @@ fn folder_of(out: &Path) -> &Path {
     }
 }
 
-/// A temporary file beside `out`, removed on drop unless persisted.
-fn temp_beside(out: &Path) -> Result<tempfile::TempPath> {
-    Ok(tempfile::Builder::new()
+/// A temporary copy being written beside its target. Dropped without `persist` — on every error
+/// path, a full disk included — it removes the file and the -journal, -wal and -shm files SQLite
+/// may have made beside it, so a failed backup leaves nothing behind.
+pub struct TempCopy {
+    file: Option<tempfile::TempPath>,
+    name: PathBuf,
+}
+
+impl TempCopy {
+    /// Renames the finished copy to `out`.
+    fn persist(mut self, out: &Path) -> std::io::Result<()> {
+        let file = self.file.take().expect("a temporary copy is persisted once");
+        // On failure the TempPath comes back inside the error and is removed when it drops.
+        file.persist(out).map_err(|e| e.error)
+    }
+}
+
+impl std::ops::Deref for TempCopy {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.name
+    }
+}
+
+impl AsRef<Path> for TempCopy {
+    fn as_ref(&self) -> &Path {
+        &self.name
+    }
+}
+
+impl Drop for TempCopy {
+    fn drop(&mut self) {
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = self.name.as_os_str().to_owned();
+            side.push(suffix);
+            match std::fs::remove_file(&side) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::warn!(file = %Path::new(&side).display(), "cannot remove a temporary file: {e}"),
+            }
+        }
+        // `file` (when not persisted) is removed as it drops, after this.
+    }
+}
+
+/// A temporary file beside `out`, removed with its side files on drop unless persisted.
+fn temp_beside(out: &Path) -> Result<TempCopy> {
+    let file = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(folder_of(out))
         .map_err(|e| write_error(out, e))?
-        .into_temp_path())
+        .into_temp_path();
+    let name = file.to_path_buf();
+    Ok(TempCopy { file: Some(file), name })
+}
+
+/// A failure while writing the copy for `out`, with the target named: a full disk is
+/// `BackupDiskFull`, other failures say which backup could not be written.
+fn copy_error(out: &Path, e: Error) -> Error {
+    match e {
+        Error::DiskFull { .. } | Error::BackupDiskFull { .. } => Error::BackupDiskFull { path: out.to_path_buf() },
+        Error::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => {
+            Error::BackupDiskFull { path: out.to_path_buf() }
+        }
+        Error::ReadOnly { detail, .. } => Error::Io(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("无法写入备份 {}：文件夹是只读的（{detail}）", out.display()),
+        )),
+        Error::Database(e) => Error::Io(std::io::Error::other(format!("无法写入备份 {}：{e}", out.display()))),
+        other => other,
+    }
 }
 
 /// Writes the copy of `src` into the (empty) file `temp`: online backup, rollback journal (one
@@ -435,10 +502,10 @@ fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime, key:
 
 /// Checks the finished temporary copy and renames it to `out`; the temporary file is removed
 /// when the check fails, so a bad copy never takes a backup's name (nor its place in rotation).
-pub fn install_copy(temp: tempfile::TempPath, out: &Path, key: Option<&Passphrase>) -> Result<()> {
+pub fn install_copy(temp: TempCopy, out: &Path, key: Option<&Passphrase>) -> Result<()> {
     verify_copy_with(&temp, key)?;
-    std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
-    temp.persist(out).map_err(|e| write_error(out, e.error))?;
+    std::fs::File::open(&*temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
+    temp.persist(out).map_err(|e| write_error(out, e))?;
     Ok(())
 }
 
@@ -446,7 +513,7 @@ pub fn install_copy(temp: tempfile::TempPath, out: &Path, key: Option<&Passphras
 /// checked copy.
 fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
     let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at, key)?;
+    write_copy(src, &temp, out, at, key).map_err(|e| copy_error(out, e))?;
     install_copy(temp, out, key)
 }
 
@@ -454,13 +521,13 @@ fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime, key: Optio
 /// still gets its copy kept, with 未通过检查 in the name, so that the restore can go ahead.
 fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<PathBuf> {
     let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at, key)?;
+    write_copy(src, &temp, out, at, key).map_err(|e| copy_error(out, e))?;
     if let Err(e) = verify_copy_with(&temp, key) {
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let stem = name.strip_suffix(BACKUP_EXTENSION).unwrap_or(&name);
         let damaged = out.with_file_name(format!("{stem}-{DAMAGED_MARK}{BACKUP_EXTENSION}"));
         tracing::warn!(path = %damaged.display(), "the current register fails its check; its copy is kept: {e}");
-        temp.persist(&damaged).map_err(|e| write_error(&damaged, e.error))?;
+        temp.persist(&damaged).map_err(|e| write_error(&damaged, e))?;
         return Ok(damaged);
     }
     install_copy(temp, out, key)?;

@@ -57,6 +57,13 @@ pub enum Error {
     /// SQLITE_FULL: the disk (or the database's size limit) is full.
     #[error("磁盘空间已满，无法写入数据库{}。这次操作没有保存，之前的数据完好；请清理磁盘空间后重试", shown(.path))]
     DiskFull { path: Option<PathBuf> },
+    /// A backup (or its temporary file) could not be written because the target's disk is full;
+    /// the temporary files are removed and the register is untouched (crate::backup).
+    #[error("磁盘已满，无法写入备份 {}。没有留下写了一半的文件，台账本身没有改动；请清理那个磁盘的空间，或备份到另一个磁盘（例如 U 盘）", path.display())]
+    BackupDiskFull { path: PathBuf },
+    /// The register is on a network folder (crate::network_folder) and was opened for writing.
+    #[error("台账文件 {} 位于网络文件夹（{kind}），不能在这里打开修改：台账的写入日志（WAL）要靠同一台电脑内的共享内存协调，两台电脑同时使用共享文件夹里的台账，会看不到对方的修改，甚至把文件写坏。请把这个文件复制到本机的磁盘（例如“文档”文件夹）后再打开；多台电脑共用一个台账的办公室网络模式将在以后的版本中提供。文件没有被改动；只读的操作（xinghe-cli 的 stats、check、search、backup 等）仍可以直接进行", path.display())]
+    NetworkFolder { path: PathBuf, kind: String },
     /// SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another program holds the database.
     #[error("数据库{} 正被另一个程序占用（例如另一个星河台账窗口或 xinghe-cli），等待后仍未释放。请关闭那个程序后点“重试”；数据没有改动", shown(.path))]
     Locked { path: Option<PathBuf> },
@@ -101,7 +108,8 @@ impl Error {
             Error::Corrupt { .. } => "corrupt",
             Error::WrongPassword { .. } => "wrong_password",
             Error::ReadOnly { .. } => "read_only",
-            Error::DiskFull { .. } => "disk_full",
+            Error::DiskFull { .. } | Error::BackupDiskFull { .. } => "disk_full",
+            Error::NetworkFolder { .. } => "network_folder",
             // A restore in progress is waited out like any other lock: the screens offer 重试.
             Error::Locked { .. } | Error::Restoring { .. } => "locked",
             Error::OtherCommunity { .. } => "other_community",

@@ -32,7 +32,24 @@ impl From<rusqlite::Error> for Error {
 pub(crate) fn read_only_on_disk(path: &Path) -> bool {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
-    read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err()
+    // A full disk (no inode left for the probe) is not a read-only one.
+    let refused = |e: std::io::Error| e.kind() != std::io::ErrorKind::StorageFull;
+    read_only(folder) || read_only(path) || tempfile::tempfile_in(folder).is_err_and(refused)
+}
+
+/// True when the disk holding `path` has no room left: a probe file in its folder cannot take
+/// 64 KB (what SQLite needs beside a register: the -shm file is 32 KB). Only asked on an error
+/// path (an I/O failure while opening), never on a normal open; the probe is always removed.
+pub(crate) fn no_room_on_disk(path: &Path) -> bool {
+    use std::io::Write;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut probe = match tempfile::tempfile_in(folder) {
+        Ok(probe) => probe,
+        // No inode left for a new file is a full disk too.
+        Err(e) => return e.kind() == std::io::ErrorKind::StorageFull,
+    };
+    let written = probe.write_all(&[0u8; 64 * 1024]).and_then(|()| probe.sync_all());
+    written.is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 impl Error {
@@ -138,6 +155,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// must not be replayed into a new file) aside under a dated name. Nothing is deleted; an
 /// existing name is never overwritten. Returns the new name of the database file.
 pub fn set_aside(db: &Path, at: chrono::NaiveDateTime) -> crate::Result<PathBuf> {
+    // A register on a network folder is refused, not broken: another PC may be using it.
+    crate::network_folder::refuse_writing(db)?;
     let mut aside = set_aside_name(db, at);
     let mut n = 2;
     while aside.exists() || with_suffix(&aside, "-wal").exists() {
@@ -186,6 +205,7 @@ pub fn restore_into_new_file(
     at: chrono::NaiveDateTime,
     key: Option<&Passphrase>,
 ) -> crate::Result<(Ledger, Recovery)> {
+    crate::network_folder::refuse_writing(db)?;
     let restored = inspect_backup_with(backup, key)?;
     let key = key_for(backup, key)?;
     let folder = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

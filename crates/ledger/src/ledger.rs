@@ -3,6 +3,7 @@
 
 use crate::audit::Change;
 use crate::dates::{born_on_or_before, local_today};
+use crate::db::OpenMode;
 use crate::encryption::Passphrase;
 use crate::error::Result;
 use crate::model::{Stats, AGED_YEARS};
@@ -59,12 +60,32 @@ impl Ledger {
         Ledger::open_keyed(path, Some(Passphrase::new(password)?))
     }
 
+    /// Opens a register only to read it (crate::db::OpenMode::Read): nothing is written to the
+    /// disk when the schema is current — no migration check, no clean-up, no volunteer records —
+    /// so statistics, checks, exports and backups work on a full disk, beside a writer holding
+    /// the lock, and from a network folder. Every change through this Ledger is refused by
+    /// SQLite (`query_only`). A new file or an older schema is opened as by `open`.
+    pub fn open_for_reading(path: &Path) -> Result<Ledger> {
+        Ledger::open_keyed_as(path, None, OpenMode::Read)
+    }
+
+    /// `open_for_reading` for a register that may be encrypted.
+    pub fn open_for_reading_with_password(path: &Path, password: &str) -> Result<Ledger> {
+        Ledger::open_keyed_as(path, Some(Passphrase::new(password)?), OpenMode::Read)
+    }
+
     pub(crate) fn open_keyed(path: &Path, key: Option<Passphrase>) -> Result<Ledger> {
-        let (conn, encrypted) = crate::db::open_keyed(path, key.as_ref())?;
-        crate::encryption::remove_stale_rewrites(path);
+        Ledger::open_keyed_as(path, key, OpenMode::Write)
+    }
+
+    fn open_keyed_as(path: &Path, key: Option<Passphrase>, mode: OpenMode) -> Result<Ledger> {
+        let (conn, encrypted, opened) = crate::db::open_keyed(path, key.as_ref(), mode)?;
         let key = key.filter(|_| encrypted);
-        // Residents ticked 志愿者 before the volunteer table existed get their records now.
-        crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
+        if opened == OpenMode::Write {
+            crate::encryption::remove_stale_rewrites(path);
+            // Residents ticked 志愿者 before the volunteer table existed get their records now.
+            crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
+        }
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),

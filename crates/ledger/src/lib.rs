@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod limits;
 pub mod model;
 pub mod names;
+pub mod network_folder;
 pub mod operators;
 pub mod pdf;
 pub mod phone;

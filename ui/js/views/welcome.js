@@ -26,7 +26,8 @@ const UNLOCK_KINDS = ['corrupt', 'wrong_password'];
 function problemMarkup(app) {
   const kind = app.open_error_kind;
   const retry = RETRY_KINDS.includes(kind);
-  const restore = !retry && kind !== 'newer_schema';
+  // A register on a network folder is not broken: nothing is restored over it (the core refuses).
+  const restore = !retry && kind !== 'newer_schema' && kind !== 'network_folder';
   // An encrypted register opened without its password cannot be told apart from a damaged file.
   const unlock = UNLOCK_KINDS.includes(kind);
   return html`<section class="welcome-problem" id="open-problem">

@@ -267,6 +267,35 @@ enum ExportWhat {
     Hours,
 }
 
+/// `println!` that does not panic when stdout is closed (`xinghe-cli … | head`): the write error
+/// returns from the enclosing function, and `main` ends the command quietly (EXIT_CLOSED_OUTPUT).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            return Err(Error::from(e).into());
+        }
+    }};
+}
+
+/// `eprintln!` that never panics: a message that cannot be shown (stderr closed) is dropped.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// The exit code when the reader of stdout went away (a closed pipe): 141 = 128 + SIGPIPE, what
+/// the shell reports for cat, grep or seq in the same place, so a script with `set -o pipefail`
+/// treats xinghe-cli like them. Not 0: a command that writes (signup, hours add) stops at once
+/// when nobody reads its "committed" lines, and must not report that it went through all input.
+const EXIT_CLOSED_OUTPUT: u8 = 141;
+
+fn is_closed_output(e: &Error) -> bool {
+    matches!(e, Error::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 fn main() -> ExitCode {
     xinghe_ledger::cleanup::install_signal_handlers();
     let cli = match Cli::try_parse() {
@@ -279,15 +308,16 @@ fn main() -> ExitCode {
     let db = cli.db.clone();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if is_closed_output(&e) => ExitCode::from(EXIT_CLOSED_OUTPUT),
         Err(e) => {
-            // Names the register in a lock, a full disk or a restore in progress elsewhere.
+            // Names the register in a lock, a full disk, a restore in progress elsewhere.
             let e = match &db {
                 Some(db) => e.at(db),
                 None => e,
             };
             match e {
-                Error::OtherCommunity { .. } => eprintln!("错误：{e}（命令行：确认无误后加 --other-community 再运行）"),
-                e => eprintln!("错误：{e}"),
+                Error::OtherCommunity { .. } => errln!("错误：{e}（命令行：确认无误后加 --other-community 再运行）"),
+                e => errln!("错误：{e}"),
             }
             ExitCode::from(1)
         }
@@ -295,13 +325,13 @@ fn main() -> ExitCode {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
-    println!("{}", serde_json::to_string_pretty(value).map_err(|e| Error::Refused(e.to_string()))?);
+    outln!("{}", serde_json::to_string_pretty(value).map_err(|e| Error::Refused(e.to_string()))?);
     Ok(())
 }
 
-fn print_import_report(report: &ImportReport) {
+fn print_import_report(report: &ImportReport) -> Result<(), Error> {
     let verb = if report.dry_run { "检查完毕（未写入）" } else { "导入完成" };
-    println!(
+    outln!(
         "{verb}：新建 {} 户，新增居民 {} 人，更新 {} 人，无变化 {} 人，拒绝 {} 行，跳过 {} 行",
         report.households_created,
         report.residents_created,
@@ -311,44 +341,45 @@ fn print_import_report(report: &ImportReport) {
         report.skipped.len()
     );
     for issue in &report.rejected {
-        println!("  第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
+        outln!("  第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
     }
     for issue in &report.warnings {
-        println!("  提示：第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
+        outln!("  提示：第 {} 行【{}】{}", issue.row, issue.column, issue.reason);
     }
     if !report.unknown_columns.is_empty() {
-        println!("  未识别的列（已忽略）：{}", report.unknown_columns.join("、"));
+        outln!("  未识别的列（已忽略）：{}", report.unknown_columns.join("、"));
     }
+    Ok(())
 }
 
 /// Saves a printout and says so, warning about characters no font could print.
 fn save_pdf(printed: &PrintedPdf, out: &std::path::Path, what: &str) -> Result<(), Error> {
     printed.save(out)?;
-    println!("已生成{what}：{}，共 {} 页", out.display(), printed.pages);
+    outln!("已生成{what}：{}，共 {} 页", out.display(), printed.pages);
     if !printed.missing_characters.is_empty() {
         let missing: Vec<String> = printed.missing_characters.iter().map(char::to_string).collect();
-        eprintln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
+        errln!("警告：字体中没有这些字符，已印成“{MISSING_MARK}”，请在纸上手工补写：{}", missing.join("、"));
     }
     Ok(())
 }
 
 /// The hours report as a readable table: the total first, then each grouping.
-fn print_hours_report(report: &HoursReport) {
+fn print_hours_report(report: &HoursReport) -> Result<(), Error> {
     let pending = if report.pending_minutes > 0 {
         format!("待审核 {} 未计入", format_minutes(report.pending_minutes))
     } else {
         "没有待审核的时长".to_string()
     };
-    println!(
+    outln!(
         "志愿服务时长统计（{}）：合计 {}（{} 小时），{} 名志愿者；只计已确认的时长，{pending}",
         period_text(report.from.as_deref(), report.to.as_deref()),
         report.total_text,
         hours_text(report.total_minutes),
         report.by_volunteer.len()
     );
-    println!("编号\t姓名\t条线\t所属组织\t次数\t小时\t时长");
+    outln!("编号\t姓名\t条线\t所属组织\t次数\t小时\t时长");
     for v in &report.by_volunteer {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             v.number,
             v.name,
@@ -362,51 +393,75 @@ fn print_hours_report(report: &HoursReport) {
     let groups: [(&str, &[GroupHours]); 3] =
         [("按条线", &report.by_line), ("按组织", &report.by_organisation), ("按月份", &report.by_month)];
     for (title, groups) in groups {
-        println!("{title}：");
+        outln!("{title}：");
         for g in groups {
-            println!(
-                "  {}\t{} 人\t{} 次\t{} 小时\t{}",
-                g.label,
-                g.volunteers,
-                g.entries,
-                hours_text(g.minutes),
-                g.text
-            );
+            outln!("  {}\t{} 人\t{} 次\t{} 小时\t{}", g.label, g.volunteers, g.entries, hours_text(g.minutes), g.text);
         }
     }
+    Ok(())
 }
 
 /// What a backup holds, as `restore` shows it before asking.
-fn print_backup_info(info: &BackupInfo) {
+fn print_backup_info(info: &BackupInfo) -> Result<(), Error> {
     let c = &info.counts;
-    println!("备份文件：{}", info.path);
-    println!("社区：{}", info.community_name.as_deref().unwrap_or("（未填写）"));
-    println!("备份时间：{}", info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("未知"));
+    outln!("备份文件：{}", info.path);
+    outln!("社区：{}", info.community_name.as_deref().unwrap_or("（未填写）"));
+    outln!("备份时间：{}", info.created_at.as_deref().or(info.modified.as_deref()).unwrap_or("未知"));
     let migrate = if info.needs_migration { "，恢复时将升级到本程序的版本" } else { "" };
-    println!("数据版本：{}（本程序 {}）{migrate}", info.schema_version, info.supported_schema_version);
-    println!(
+    outln!("数据版本：{}（本程序 {}）{migrate}", info.schema_version, info.supported_schema_version);
+    outln!(
         "户数 {}，居民 {}，活动 {}，志愿者 {}，服务时长记录 {}，服务与走访 {}，书记项目 {}",
-        c.households, c.residents, c.activities, c.volunteers, c.hour_entries, c.services, c.projects
+        c.households,
+        c.residents,
+        c.activities,
+        c.volunteers,
+        c.hour_entries,
+        c.services,
+        c.projects
     );
+    Ok(())
 }
 
 /// Reads one line from stdin; only y (or Y) confirms.
-fn confirmed() -> bool {
+fn confirmed() -> Result<bool, Error> {
     use std::io::Write;
-    print!("输入 y 确认：");
-    let _ = std::io::stdout().flush();
+    let mut out = std::io::stdout().lock();
+    write!(out, "输入 y 确认：")?;
+    out.flush()?;
     let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).is_ok() && answer.trim().eq_ignore_ascii_case("y")
+    Ok(std::io::stdin().read_line(&mut answer).is_ok() && answer.trim().eq_ignore_ascii_case("y"))
+}
+
+/// Whether `command` changes the register, an audit row included (a full export of residents
+/// or households, an unmasked roster, a certificate's number). The others open it only to read
+/// (Ledger::open_for_reading): nothing is written, so they work on a full disk, while another
+/// program holds the write lock, and on a network folder.
+fn writes(command: &Command) -> bool {
+    match command {
+        Command::Stats { .. }
+        | Command::Check { .. }
+        | Command::Backup { .. }
+        | Command::Search { .. }
+        | Command::Activities { .. }
+        | Command::Signups { .. }
+        | Command::Audit { .. }
+        | Command::Hours { action: None, .. }
+        | Command::Export { what: ExportWhat::Hours, .. } => false,
+        Command::Print { what } => matches!(what, Print::Certificate { .. } | Print::Roster { unmasked: true, .. }),
+        _ => true,
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
     };
-    let mut ledger = match (&cli.command, &cli.password) {
-        (Command::Import { dry_run: true, .. }, _) if !db.exists() => Ledger::open_in_memory()?,
-        (_, Some(password)) => Ledger::open_with_password(&db, password)?,
-        (_, None) => Ledger::open(&db)?,
+    let mut ledger = match (&cli.command, &cli.password, writes(&cli.command)) {
+        (Command::Import { dry_run: true, .. }, _, _) if !db.exists() => Ledger::open_in_memory()?,
+        (_, Some(password), true) => Ledger::open_with_password(&db, password)?,
+        (_, None, true) => Ledger::open(&db)?,
+        (_, Some(password), false) => Ledger::open_for_reading_with_password(&db, password)?,
+        (_, None, false) => Ledger::open_for_reading(&db)?,
     };
     let password = || {
         cli.password
@@ -420,9 +475,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Demo { households, seed } => {
             ledger.create_demo(households, seed)?;
             let stats = ledger.stats()?;
-            println!(
+            outln!(
                 "已生成演示社区：{} 户，{} 人，其中 80 岁以上 {} 人",
-                stats.households, stats.residents, stats.aged_80_plus
+                stats.households,
+                stats.residents,
+                stats.aged_80_plus
             );
         }
         Command::Import { file, sheet, dry_run, json } => {
@@ -431,7 +488,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if json {
                 print_json(&report)?;
             } else {
-                print_import_report(&report);
+                print_import_report(&report)?;
             }
         }
         Command::Activities { from, json } => {
@@ -443,9 +500,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 for a in activities {
                     let capacity = a.capacity.map(|c| c.to_string()).unwrap_or_else(|| "不限".into());
                     let cancelled = if a.cancelled_on.is_some() { "（已取消）" } else { "" };
-                    println!(
+                    outln!(
                         "{}\t{} {}-{}\t{}{cancelled}\t报名 {}/{capacity}，候补 {}，到场 {}",
-                        a.id, a.date, a.start_time, a.end_time, a.title, a.registered, a.waitlisted, a.attended
+                        a.id,
+                        a.date,
+                        a.start_time,
+                        a.end_time,
+                        a.title,
+                        a.registered,
+                        a.waitlisted,
+                        a.attended
                     );
                 }
             }
@@ -461,7 +525,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                         "waitlisted" => format!("候补第 {} 位", s.position.unwrap_or_default()),
                         _ => "已取消".to_string(),
                     };
-                    println!("{}\t{}\t{status}", s.name, s.address.unwrap_or_default());
+                    outln!("{}\t{}\t{status}", s.name, s.address.unwrap_or_default());
                 }
             }
         }
@@ -472,13 +536,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if json {
                 print_json(&page)?;
             } else {
-                println!("共 {} 条，列出 {} 条（最新的在前）", page.total, page.rows.len());
+                outln!("共 {} 条，列出 {} 条（最新的在前）", page.total, page.rows.len());
                 if let Some(broken) = ledger.audit_chain()? {
-                    eprintln!("{}", broken.message);
+                    errln!("{}", broken.message);
                 }
                 for row in &page.rows {
                     let carried = row.carried_from.as_ref().map(|c| format!("  〔{c}〕")).unwrap_or_default();
-                    println!("{}  {}  {}{}  {}{carried}", row.at, row.operator, row.action, row.entity, row.summary);
+                    outln!("{}  {}  {}{}  {}{carried}", row.at, row.operator, row.action, row.entity, row.summary);
                     for c in &row.changes {
                         let text = |v: &serde_json::Value| match v {
                             serde_json::Value::Null => "（空）".to_string(),
@@ -486,7 +550,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                             serde_json::Value::String(s) => s.clone(),
                             other => other.to_string(),
                         };
-                        println!("    {}：{} → {}", c.label, text(&c.before), text(&c.after));
+                        outln!("    {}：{} → {}", c.label, text(&c.before), text(&c.after));
                     }
                 }
             }
@@ -496,7 +560,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if json {
                 print_json(&stats)?;
             } else {
-                println!(
+                outln!(
                     "户数 {}，人数 {}，80 岁以上 {}，特殊关爱 {}，党员 {}，志愿者 {}",
                     stats.households,
                     stats.residents,
@@ -512,7 +576,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if json {
                 print_json(&report)?;
             } else {
-                println!(
+                outln!(
                     "完整性：{}；外键问题：{} 处；数据版本：{}（程序支持 {}）",
                     report.integrity.join("，"),
                     report.foreign_key_violations,
@@ -523,13 +587,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let chain_walked =
                     report.integrity == ["ok"] && report.schema_version == report.supported_schema_version;
                 match &report.audit_chain {
-                    Some(broken) => println!("{}", broken.message),
-                    None if chain_walked => println!("操作日志：记录链完整"),
-                    None => println!("操作日志：数据库未通过检查，记录链没有核对"),
+                    Some(broken) => outln!("{}", broken.message),
+                    None if chain_walked => outln!("操作日志：记录链完整"),
+                    None => outln!("操作日志：数据库未通过检查，记录链没有核对"),
                 }
             }
             if !report.healthy {
-                eprintln!("数据库检查未通过");
+                errln!("数据库检查未通过");
                 return Ok(ExitCode::from(1));
             }
         }
@@ -544,7 +608,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ledger.backup_to(&out)?
             };
             let stats = ledger.stats()?;
-            println!(
+            outln!(
                 "已备份到 {}（{} 户，{} 人），完整性检查通过",
                 written.path.display(),
                 stats.households,
@@ -553,39 +617,39 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             // The copy stands even when its audit record could not be written (backup.rs,
             // record_backup): said plainly, and the exit code stays 0 — the backup is done.
             if let Some(warning) = &written.unrecorded {
-                eprintln!("警告：{warning}");
+                errln!("警告：{warning}");
             }
         }
         Command::Encrypt => {
             ledger.encrypt(password()?)?;
-            println!(
+            outln!(
                 "已加密 {}，以后打开要用这个密码，备份也用它加密。请牢记密码：忘记密码，数据将无法恢复",
                 db.display()
             );
         }
         Command::Decrypt => {
             ledger.decrypt(password()?)?;
-            println!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
+            outln!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
         }
         Command::Restore { file, yes, backup_password, other_community } => {
             // The backup's own password when given (the key owner changed theirs since, or the
             // register was decrypted since); else the register's.
             let backup_key = backup_password.as_deref().or(cli.password.as_deref()).map(Passphrase::new).transpose()?;
             let info = inspect_backup_with(&file, backup_key.as_ref())?;
-            print_backup_info(&info);
+            print_backup_info(&info)?;
             if !other_community {
                 // Before asking: a y typed for 浏河社区 must not restore 星火社区.
                 ledger.refuse_other_community(&info)?;
             }
             let folder = backup::default_folder(&db);
             if !yes {
-                println!(
+                outln!(
                     "恢复后，{} 中的当前数据将被这份备份替换；恢复前会先把当前数据备份到 {}。",
                     db.display(),
                     folder.display()
                 );
-                if !confirmed() {
-                    println!("已取消，没有改动");
+                if !confirmed()? {
+                    outln!("已取消，没有改动");
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -595,17 +659,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Some(from) => format!("，数据版本已从 {from} 升级到 {}", report.schema_version),
                 None => String::new(),
             };
-            println!("已从备份恢复{migrated}。恢复前的数据已备份到 {}", report.safety_backup);
+            outln!("已从备份恢复{migrated}。恢复前的数据已备份到 {}", report.safety_backup);
         }
         Command::Search { query, json } => {
             let hits = ledger.search(&query)?;
             if json {
                 print_json(&hits)?;
             } else if hits.is_empty() {
-                println!("没有找到“{query}”");
+                outln!("没有找到“{query}”");
             } else {
                 for hit in hits {
-                    println!("{}\t{}\t{}", hit.name, hit.address, hit.phone_masked.unwrap_or_default());
+                    outln!("{}\t{}\t{}", hit.name, hit.address, hit.phone_masked.unwrap_or_default());
                 }
             }
         }
@@ -617,7 +681,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if json {
                 print_json(&report)?;
             } else {
-                print_hours_report(&report);
+                print_hours_report(&report)?;
             }
         }
         Command::Export { what: ExportWhat::Hours, out, grid, period } => {
@@ -626,7 +690,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let (from, to) = period.dates()?;
             let count = ledger.export_hours(from, to, &out)?;
-            println!("已导出志愿时长统计（含 {count} 条服务记录）到 {}", out.display());
+            outln!("已导出志愿时长统计（含 {count} 条服务记录）到 {}", out.display());
         }
         Command::Export { what, out, grid, period } => {
             if period.is_set() {
@@ -640,7 +704,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExportWhat::Residents => (ledger.export_residents(&filter, &out)?, "位居民"),
                 _ => (ledger.export_households(&filter, &out)?, "户"),
             };
-            println!("已导出 {count} {noun}到 {}", out.display());
+            outln!("已导出 {count} {noun}到 {}", out.display());
         }
         Command::Print { what: Print::Roster { out, grid, unmasked } } => {
             let options = RosterOptions { unmasked, printed_at: local_now() };
@@ -842,14 +906,14 @@ fn signup(ledger: &mut Ledger, args: &SignupArgs) -> Result<ExitCode, Error> {
                 report_committed(args.json, line, text)?;
             }
             Err(e) if is_refusal(&e) => {
-                eprintln!("{label}{e}");
+                errln!("{label}{e}");
                 refused += 1;
             }
             Err(e) => return Err(e),
         }
     }
     if !args.json {
-        println!("“{title}”：本次报名 {registered} 人，候补 {waitlisted} 人，未能报名 {refused} 人");
+        outln!("“{title}”：本次报名 {registered} 人，候补 {waitlisted} 人，未能报名 {refused} 人");
     }
     Ok(if refused > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -969,14 +1033,14 @@ fn add_hours(ledger: &mut Ledger, args: &HoursAddArgs) -> Result<ExitCode, Error
                 report_committed(args.json, json, text)?;
             }
             Err(e) if is_refusal(&e) => {
-                eprintln!("{}{e}", line.label);
+                errln!("{}{e}", line.label);
                 refused += 1;
             }
             Err(e) => return Err(e),
         }
     }
     if !args.json && lines.len() > 1 {
-        println!("共登记 {recorded} 条，合计 {}（待审核）；未能登记 {refused} 条", format_minutes(minutes));
+        outln!("共登记 {recorded} 条，合计 {}（待审核）；未能登记 {refused} 条", format_minutes(minutes));
     }
     Ok(if refused > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
