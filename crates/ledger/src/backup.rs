@@ -13,6 +13,7 @@ use crate::db::{schema_version, APPLICATION_ID};
 use crate::encryption::{apply_key, attach, is_plain_sqlite, key_for, Passphrase, OWNER_SETTING};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::output::Destination;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -32,6 +33,8 @@ const DATED_STAMP: &str = "%Y-%m-%d-%H%M";
 const TEXT_STAMP: &str = "%Y-%m-%d %H:%M:%S";
 /// Written into each copy (not into the live database): when the backup was made.
 const CREATED_AT_KEY: &str = "backup_created_at";
+/// The register's random identity (migration 0006), carried by its backups.
+const REGISTER_ID_KEY: &str = "register_id";
 const TEMP_PREFIX: &str = ".xinghe-backup-";
 const TEMP_SUFFIX: &str = ".tmp";
 /// A temporary file this old is left over from a crash, not a backup being written.
@@ -421,7 +424,10 @@ fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime, key:
 
 /// Checks the finished temporary copy and renames it to `out`; the temporary file is removed
 /// when the check fails, so a bad copy never takes a backup's name (nor its place in rotation).
-pub fn install_copy(temp: tempfile::TempPath, out: &Path, key: Option<&Passphrase>) -> Result<()> {
+/// `out` says whether the user chose the path (then it was checked against the open registers
+/// and their backups, crate::output) or the register writes its own copy.
+pub fn install_copy(temp: tempfile::TempPath, out: Destination<'_>, key: Option<&Passphrase>) -> Result<()> {
+    let out = out.path();
     verify_copy_with(&temp, key)?;
     std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
     temp.persist(out).map_err(|e| write_error(out, e.error))?;
@@ -430,9 +436,14 @@ pub fn install_copy(temp: tempfile::TempPath, out: &Path, key: Option<&Passphras
 
 /// A verified copy of `src` at `out`, atomically: `out` is either untouched or the complete,
 /// checked copy.
-fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
-    let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at, key)?;
+fn backup_connection(
+    src: &Connection,
+    out: Destination<'_>,
+    at: NaiveDateTime,
+    key: Option<&Passphrase>,
+) -> Result<()> {
+    let temp = temp_beside(out.path())?;
+    write_copy(src, &temp, out.path(), at, key)?;
     install_copy(temp, out, key)
 }
 
@@ -449,7 +460,7 @@ fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Pas
         temp.persist(&damaged).map_err(|e| write_error(&damaged, e.error))?;
         return Ok(damaged);
     }
-    install_copy(temp, out, key)?;
+    install_copy(temp, Destination::internal(out), key)?;
     Ok(out.to_path_buf())
 }
 
@@ -468,7 +479,7 @@ fn auto_backup_from(
     }
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
     let out = folder.join(auto_file_name(stem, at));
-    backup_connection(src, &out, at, key)?;
+    backup_connection(src, Destination::internal(&out), at, key)?;
     // Only now, with the new copy verified and in place, may older copies go.
     let removed = rotate(folder, stem)?;
     Ok(Some(AutoBackup {
@@ -561,7 +572,7 @@ fn encrypt_copy(path: &Path, key: &Passphrase) -> Result<()> {
     ))?;
     src.execute(&format!("DETACH DATABASE {ALIAS}"), [])?;
     drop(src);
-    install_copy(temp, path, Some(key))
+    install_copy(temp, Destination::internal(path), Some(key))
 }
 
 fn remove_stale_temps(folder: &Path) {
@@ -739,10 +750,8 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+    // By identity: a hard link or another spelling is the same file too.
+    same_file::is_same_file(a, b).unwrap_or(false)
 }
 
 impl Ledger {
@@ -750,10 +759,36 @@ impl Ledger {
     /// is either left as it was or replaced by the complete, checked copy.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
         self.require_admin("把数据备份到其他位置")?;
-        if same_file(out, self.path()) {
-            return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
+        let destination = Destination::chosen(out)?;
+        if out.exists() {
+            self.refuse_unless_own_backup(out)?;
         }
-        backup_connection(&self.conn, out, local_now(), self.encryption_key())
+        backup_connection(&self.conn, destination, local_now(), self.encryption_key())
+    }
+
+    /// A backup replaces an existing file only when it is a Xinghe backup of this same register
+    /// (the `register_id` it carries, read with the register's key when encrypted): never a
+    /// spreadsheet, another register or a backup of another one, whatever the caller allowed.
+    fn refuse_unless_own_backup(&self, out: &Path) -> Result<()> {
+        let ours = self.setting(REGISTER_ID_KEY)?;
+        let theirs = || -> Result<(Option<String>, Option<String>)> {
+            let conn = open_backup(out, key_for(out, self.encryption_key())?)?;
+            let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+            if application_id != APPLICATION_ID {
+                return Ok((None, None));
+            }
+            Ok((setting(&conn, REGISTER_ID_KEY)?, setting(&conn, CREATED_AT_KEY)?))
+        };
+        match (ours, theirs()) {
+            (Some(ours), Ok((Some(theirs), Some(_made_at)))) if ours == theirs => Ok(()),
+            _ => Err(Error::invalid(
+                "out",
+                format!(
+                    "{} 已存在，且不是本台账的备份（备份只会覆盖本台账以前的备份），没有改动；请换一个文件名",
+                    out.display()
+                ),
+            )),
+        }
     }
 
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
@@ -771,7 +806,7 @@ impl Ledger {
             out = folder.join(format!("{stem}-{n}{BACKUP_EXTENSION}"));
             n += 1;
         }
-        backup_connection(&self.conn, &out, at, self.encryption_key())?;
+        backup_connection(&self.conn, Destination::chosen(&out)?, at, self.encryption_key())?;
         Ok(out)
     }
 
