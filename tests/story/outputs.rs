@@ -181,3 +181,22 @@ fn the_registers_own_copies_still_go_into_its_backup_folder() {
     assert!(Path::new(&report.safety_backup).starts_with(&folder));
     assert_eq!(backup::auto_backups(&folder, &db).unwrap().len(), 2);
 }
+
+#[test]
+fn a_register_opened_through_a_symlink_protects_the_backups_beside_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ledger, db, _) = office(dir.path());
+    drop(ledger);
+    let desk = dir.path().join("桌面");
+    std::fs::create_dir(&desk).unwrap();
+    let link = desk.join("台账.xlsx");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let ledger = Ledger::open(&link).unwrap();
+    // The app and `restore` write the backups beside the path the register was opened by.
+    let written = ledger.auto_backup(&default_folder(&link), at("2026-11-28 18:00")).unwrap();
+    let options = RosterOptions { unmasked: false, printed_at: local_now() };
+    let err = ledger.roster_pdf(None, &options).unwrap().1.save(Path::new(&written.path)).unwrap_err();
+    assert!(err.to_string().contains("备份文件夹中已有的备份"), "{err}");
+    let err = ledger.backup_to(Path::new(&written.path)).unwrap_err();
+    assert!(err.to_string().contains("备份文件夹中已有的备份"), "{err}");
+}

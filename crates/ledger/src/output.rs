@@ -33,8 +33,9 @@ struct Protected {
     id: u64,
     /// The register, canonical (it exists once opened).
     register: PathBuf,
-    /// Its backup folder, `backup::default_folder` of the canonical register.
-    backups: PathBuf,
+    /// Its backup folders: `backup::default_folder` of the path it was opened by (where the app
+    /// and `restore` write) and of the canonical path, when a symlink makes them differ.
+    backups: Vec<PathBuf>,
 }
 
 static PROTECTED: Mutex<Vec<Protected>> = Mutex::new(Vec::new());
@@ -60,8 +61,10 @@ impl Drop for Protection {
 /// Protects the register at `register` (just opened) and its backups until the Protection is
 /// dropped. A path that cannot be resolved protects nothing (there is no file to overwrite).
 pub(crate) fn protect(register: &Path) -> Option<Protection> {
-    let register = std::fs::canonicalize(register).ok()?;
-    let backups = default_folder(&register);
+    let canonical = std::fs::canonicalize(register).ok()?;
+    let mut backups = vec![default_folder(register), default_folder(&canonical)];
+    backups.dedup();
+    let register = canonical;
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     protected().push(Protected { id, register, backups });
     Some(Protection { id })
@@ -94,7 +97,8 @@ impl<'a> Destination<'a> {
 /// Refuses `out` when writing it would replace or damage an open register, one of its SQLite
 /// files, or an existing backup in its backup folder; the message names `out` and what it is.
 pub fn refuse_protected(out: &Path) -> Result<()> {
-    let list: Vec<(PathBuf, PathBuf)> = protected().iter().map(|p| (p.register.clone(), p.backups.clone())).collect();
+    let list: Vec<(PathBuf, Vec<PathBuf>)> =
+        protected().iter().map(|p| (p.register.clone(), p.backups.clone())).collect();
     for (register, backups) in &list {
         if let Some(what) = collides(out, register, backups) {
             return Err(Error::invalid(
@@ -107,7 +111,7 @@ pub fn refuse_protected(out: &Path) -> Result<()> {
 }
 
 /// What `out` is, when it is `register`, one of its SQLite files or a backup in `backups`.
-fn collides(out: &Path, register: &Path, backups: &Path) -> Option<String> {
+fn collides(out: &Path, register: &Path, backups: &[PathBuf]) -> Option<String> {
     let sidecar = |suffix: &str| {
         let mut name = register.as_os_str().to_owned();
         name.push(suffix);
@@ -129,7 +133,7 @@ fn collides(out: &Path, register: &Path, backups: &Path) -> Option<String> {
                 return Some(sidecar_is(suffix));
             }
         }
-        if let Ok(entries) = std::fs::read_dir(backups) {
+        for entries in backups.iter().filter_map(|folder| std::fs::read_dir(folder).ok()) {
             for entry in entries.flatten() {
                 if is_backup_name(&entry.file_name().to_string_lossy())
                     && same_file::is_same_file(out, entry.path()).unwrap_or(false)
