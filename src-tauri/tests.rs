@@ -378,6 +378,44 @@ fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
 
 // ---- Backups and restore ----
 
+/// The save dialog has asked before replacing a file, so the app replaces an ordinary one; but
+/// the register, its SQLite files and the backups in its backup folder are refused all the same.
+#[test]
+fn printing_over_the_register_or_its_backups_is_refused_in_the_app_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    let folder = xinghe_ledger::backup::default_folder(&db);
+    let t = app_on(&db, &folder);
+    t.start("empty", "浏河社区");
+    std::fs::create_dir_all(&folder).unwrap();
+    let backup = t.ok("backup_to_folder", json!({"folder": folder.display().to_string()}));
+    let backup = backup.as_str().unwrap().to_string();
+    let backup_bytes = std::fs::read(&backup).unwrap();
+    let wal = dir.path().join("xinghe.db-wal");
+    let spelled = dir.path().join(".").join("xinghe.db");
+    for (out, says) in [
+        (db.display().to_string(), "就是正在使用的台账数据库"),
+        (spelled.display().to_string(), "就是正在使用的台账数据库"),
+        (wal.display().to_string(), "SQLite 工作文件（-wal）"),
+        (backup.clone(), "备份文件夹中已有的备份"),
+    ] {
+        let err = t.call("print_roster", json!({"out": out, "grid": null, "unmasked": false})).unwrap_err();
+        assert_eq!(err["kind"], "invalid", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+        let err = t.call("print_care_list", json!({"out": out, "thresholdDays": null})).unwrap_err();
+        assert!(err["message"].as_str().unwrap().contains(&out), "{err}");
+    }
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
+    assert_eq!(t.ok("stats", json!({}))["households"], 0, "the register still answers");
+
+    let chosen = dir.path().join("花名册.pdf");
+    std::fs::write(&chosen, "上个月的花名册").unwrap();
+    t.ok("print_roster", json!({"out": chosen.display().to_string(), "grid": null, "unmasked": false}));
+    assert!(std::fs::read(&chosen).unwrap().starts_with(b"%PDF-"));
+    drop(t);
+    assert!(xinghe_ledger::Ledger::open(&db).unwrap().check().unwrap().healthy);
+}
+
 /// A damaged database at start: app_info says why (kind and message), the automatic backups are
 /// listed, and a restore makes a new file while the broken one is kept under a dated name.
 #[test]

@@ -134,15 +134,24 @@ fn backup_to_replaces_an_existing_file_only_with_a_complete_checked_copy() {
     let dir = tempfile::tempdir().unwrap();
     let c = liuhe(&dir.path().join("xinghe.db"));
     let out = dir.path().join("每日备份.xinghe.db");
-    std::fs::write(&out, "昨天的备份").unwrap();
+    // Yesterday's backup of this register is replaced; a file that is not one never is.
     c.ledger.backup_to(&out).unwrap();
+    let yesterday = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&out).unwrap());
+    c.ledger.backup_to(&out).unwrap();
+    assert_ne!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&out).unwrap()), yesterday);
     assert_eq!(inspect_backup(&out).unwrap().counts.households, 2);
+    let note = dir.path().join("备忘.txt");
+    std::fs::write(&note, "不是备份").unwrap();
+    let err = c.ledger.backup_to(&note).unwrap_err();
+    assert!(err.to_string().contains("不是本台账的备份"), "{err}");
+    assert_eq!(std::fs::read(&note).unwrap(), "不是备份".as_bytes());
+    std::fs::remove_file(&note).unwrap();
     assert_eq!(
         files_in(dir.path()),
         BTreeSet::from(["xinghe.db", "xinghe.db-shm", "xinghe.db-wal", "每日备份.xinghe.db"].map(String::from))
     );
     let err = c.ledger.backup_to(&dir.path().join("xinghe.db")).unwrap_err();
-    assert!(err.to_string().contains("正在使用的数据库"), "{err}");
+    assert!(err.to_string().contains("正在使用的台账数据库"), "{err}");
     assert!(c.ledger.check().unwrap().healthy);
     let err = c.ledger.backup_to(&dir.path().join("没有这个文件夹").join("a.xinghe.db")).unwrap_err();
     assert!(err.to_string().contains("没有这个文件夹"), "{err}");

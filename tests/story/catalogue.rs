@@ -121,6 +121,7 @@ fn the_catalogue_of_bad_input() {
     form_cases(&mut c);
     login_cases(&mut c);
     database_cases(&mut c);
+    output_cases(&mut c);
     let mut table = String::from("| # | input | where | what the user sees / what happens |\n|---|---|---|---|\n");
     for (i, (input, place, outcome)) in c.rows.iter().enumerate() {
         table += &format!("| {} | {input} | {place} | {outcome} |\n", i + 1);
@@ -771,4 +772,46 @@ fn record_sections(c: &mut Catalogue, situation: &str, output: Option<Output>) {
         }
     }
     flush(c, &section, &mut lines);
+}
+
+/// `--out` onto the register, its SQLite files, a backup or a file that is not ours. Run in the
+/// register's folder with relative paths, so the messages name the files as a user types them.
+fn output_cases(c: &mut Catalogue) {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    demo_db(dir, "reg.db");
+    let here = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+            .current_dir(dir)
+            .args(["--db", "reg.db"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    c.cli("print roster --out reg.db (the register itself)", "CLI", here(&["print", "roster", "--out", "reg.db"]));
+    std::os::unix::fs::symlink("reg.db", dir.join("花名册.pdf")).unwrap();
+    c.cli(
+        "print roster --out 花名册.pdf, a symlink to the register",
+        "CLI",
+        here(&["print", "roster", "--out", "花名册.pdf", "--force"]),
+    );
+    std::fs::create_dir(dir.join("dir")).unwrap();
+    c.cli("print care-list --out dir/../reg.db", "CLI", here(&["print", "care-list", "--out", "dir/../reg.db"]));
+    c.cli("print hours --out reg.db-wal", "CLI", here(&["print", "hours", "--out", "reg.db-wal"]));
+    assert!(here(&["backup", "--out", "backups"]).status.success());
+    let backup = std::fs::read_dir(dir.join("backups")).unwrap().flatten().next().unwrap().file_name();
+    let backup = format!("backups/{}", backup.to_string_lossy());
+    c.cli("backup --out backups/<an existing backup> --force", "CLI", here(&["backup", "--out", &backup, "--force"]));
+    std::fs::write(dir.join("important.xlsx"), "重要的表格").unwrap();
+    c.cli("backup --out important.xlsx (an existing file)", "CLI", here(&["backup", "--out", "important.xlsx"]));
+    c.cli(
+        "backup --out important.xlsx --force (not a backup of this register)",
+        "CLI",
+        here(&["backup", "--out", "important.xlsx", "--force"]),
+    );
+    c.cli(
+        "export residents --out important.xlsx (an existing file)",
+        "CLI",
+        here(&["export", "residents", "--out", "important.xlsx"]),
+    );
 }

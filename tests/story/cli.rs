@@ -428,3 +428,208 @@ fn hours_add_into_a_closed_pipe_stops_after_the_first_commit() {
         .unwrap();
     assert_eq!(recorded, 1, "one entry committed, then the command stopped");
 }
+
+// ---- Output paths: never the register, its SQLite files or its backups; never another file ----
+
+/// A demo register named like a spreadsheet (`reg.xlsx`) and a copy named `reg.csv`, so that
+/// `export --out` can name the register itself, with the ids the print commands need.
+struct Writers {
+    dir: tempfile::TempDir,
+    activity: String,
+    series: String,
+    volunteer: String,
+}
+
+impl Writers {
+    fn new() -> Writers {
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = dir.path().join("reg.xlsx");
+        run_ok(&xlsx, &["demo", "--households", "100"]);
+        std::fs::copy(&xlsx, dir.path().join("reg.csv")).unwrap();
+        let activities = stdout_json(&cli(&xlsx, &["activities", "--json"]));
+        let activities = activities.as_array().unwrap();
+        let activity = activities[0]["id"].to_string();
+        let series = activities.iter().find_map(|a| a["series_id"].as_i64()).unwrap().to_string();
+        let hours = stdout_json(&cli(&xlsx, &["hours", "--json"]));
+        let volunteer = hours["by_volunteer"][0]["number"].as_str().unwrap().to_string();
+        Writers { dir, activity, series, volunteer }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Every command that writes a file: its name, the register it runs on, and its arguments
+    /// up to `--out` (the path follows).
+    fn commands(&self) -> Vec<(String, std::path::PathBuf, Vec<String>)> {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let xlsx = self.path("reg.xlsx");
+        vec![
+            ("print roster".into(), xlsx.clone(), words(&["print", "roster"])),
+            ("print sign-up".into(), xlsx.clone(), words(&["print", "sign-up", "--activity", &self.activity])),
+            ("print sign-in".into(), xlsx.clone(), words(&["print", "sign-in", "--activity", &self.activity])),
+            ("print attendance".into(), xlsx.clone(), words(&["print", "attendance", "--series", &self.series])),
+            (
+                "print certificate".into(),
+                xlsx.clone(),
+                words(&["print", "certificate", "--volunteer", &self.volunteer]),
+            ),
+            ("print hours".into(), xlsx.clone(), words(&["print", "hours"])),
+            ("print care-list".into(), xlsx.clone(), words(&["print", "care-list"])),
+            ("export residents .xlsx".into(), xlsx.clone(), words(&["export", "residents"])),
+            ("export households .csv".into(), self.path("reg.csv"), words(&["export", "households"])),
+            ("backup".into(), xlsx, words(&["backup"])),
+        ]
+    }
+
+    /// Runs `command` onto `out` (with --force when asked) and expects a refusal that names
+    /// `out` and says `says`; the register still opens, passes its check and has its data.
+    fn refused(&self, (name, db, args): &(String, std::path::PathBuf, Vec<String>), out: &Path, says: &str) {
+        let before = stdout_json(&cli(db, &["stats", "--json"]));
+        for force in [false, true] {
+            let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+            args.extend(["--out", out.to_str().unwrap()]);
+            if force {
+                args.push("--force");
+            }
+            let output = cli(db, &args);
+            let message = stderr(&output);
+            assert_eq!(output.status.code(), Some(1), "{name} --force {force}: {message}");
+            assert!(message.contains(&out.display().to_string()) && message.contains(says), "{name}: {message}");
+            assert!(!message.contains("panicked"), "{name}: {message}");
+            assert!(std::fs::read(db).unwrap().starts_with(b"SQLite format 3\0"), "{name}: the register was replaced");
+            assert!(cli(db, &["check"]).status.success(), "{name}: the register fails its check");
+            assert_eq!(stdout_json(&cli(db, &["stats", "--json"])), before, "{name}");
+        }
+    }
+}
+
+#[test]
+fn printing_over_the_register_is_refused_and_the_register_still_opens() {
+    let writers = Writers::new();
+    for command in writers.commands() {
+        let register = command.1.clone();
+        writers.refused(&command, &register, "就是正在使用的台账数据库");
+    }
+}
+
+#[test]
+fn writing_through_a_symlink_to_the_register_is_refused() {
+    let writers = Writers::new();
+    for command in writers.commands() {
+        let link = writers.path(&format!("link-{}", command.1.file_name().unwrap().to_string_lossy()));
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&command.1, &link).unwrap();
+        writers.refused(&command, &link, "就是正在使用的台账数据库");
+        // A hard link is the same file too.
+        let hard = writers.path(&format!("hard-{}", command.1.file_name().unwrap().to_string_lossy()));
+        let _ = std::fs::remove_file(&hard);
+        std::fs::hard_link(&command.1, &hard).unwrap();
+        writers.refused(&command, &hard, "就是正在使用的台账数据库");
+    }
+}
+
+#[test]
+fn writing_to_another_spelling_of_the_register_path_is_refused() {
+    let writers = Writers::new();
+    std::fs::create_dir(writers.path("dir")).unwrap();
+    for command in writers.commands() {
+        let name = command.1.file_name().unwrap().to_string_lossy().into_owned();
+        writers.refused(&command, &writers.path("dir").join("..").join(&name), "就是正在使用的台账数据库");
+        writers.refused(&command, &writers.path(".").join(&name), "就是正在使用的台账数据库");
+    }
+}
+
+#[test]
+fn writing_onto_the_registers_wal_file_is_refused() {
+    let writers = Writers::new();
+    for command in writers.commands() {
+        let mut wal = command.1.clone().into_os_string();
+        wal.push("-wal");
+        writers.refused(&command, Path::new(&wal), "SQLite 工作文件（-wal）");
+        let mut journal = command.1.clone().into_os_string();
+        journal.push("-JOURNAL");
+        writers.refused(&command, Path::new(&journal), "SQLite 工作文件（-journal）");
+    }
+}
+
+#[test]
+fn writing_over_an_existing_backup_in_the_backup_folder_is_refused() {
+    let writers = Writers::new();
+    let backups = writers.path("backups");
+    run_ok(&writers.path("reg.xlsx"), &["backup", "--out", backups.to_str().unwrap()]);
+    let backup = std::fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
+    let bytes = std::fs::read(&backup).unwrap();
+    for command in writers.commands() {
+        writers.refused(&command, &backup, "中已有的备份");
+        assert_eq!(std::fs::read(&backup).unwrap(), bytes, "{}", command.0);
+    }
+}
+
+#[test]
+fn an_existing_file_needs_force() {
+    let writers = Writers::new();
+    for (name, db, args) in writers.commands() {
+        let extension = if name.contains(".csv") {
+            "csv"
+        } else if name.contains(".xlsx") {
+            "xlsx"
+        } else if name == "backup" {
+            "xinghe.db"
+        } else {
+            "pdf"
+        };
+        let out = writers.path(&format!("已有的文件.{extension}"));
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--out", out.to_str().unwrap()]);
+        if name == "backup" {
+            // A backup replaces only an earlier backup of this register: make one.
+            run_ok(&db, &args);
+        } else {
+            std::fs::write(&out, "别人的文件").unwrap();
+        }
+        let before = std::fs::read(&out).unwrap();
+        let output = cli(&db, &args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {message}");
+        assert!(message.contains(&out.display().to_string()) && message.contains("--force"), "{name}: {message}");
+        assert_eq!(std::fs::read(&out).unwrap(), before, "{name}");
+
+        let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&out).unwrap());
+        let old = inode();
+        args.push("--force");
+        run_ok(&db, &args);
+        assert_ne!(inode(), old, "{name}: --force replaces the file");
+        std::fs::remove_file(&out).unwrap();
+    }
+}
+
+#[test]
+fn backup_over_an_unrelated_file_is_refused_even_with_force() {
+    let writers = Writers::new();
+    let db = writers.path("reg.xlsx");
+    let important = writers.path("important.xlsx");
+    std::fs::write(&important, "重要的表格").unwrap();
+    // Another register, and a backup of it: Xinghe files, but not this register's.
+    let other = writers.path("other.db");
+    drop(xinghe_ledger::Ledger::open(&other).unwrap());
+    let other_backup = writers.path("other-backup.xinghe.db");
+    run_ok(&other, &["backup", "--out", other_backup.to_str().unwrap()]);
+    // A plain copy of this register is not a backup of it either.
+    let copy = writers.path("copy.xinghe.db");
+    std::fs::copy(&db, &copy).unwrap();
+    for target in [&important, &other, &other_backup, &copy] {
+        let before = std::fs::read(target).unwrap();
+        let output = cli(&db, &["backup", "--out", target.to_str().unwrap(), "--force"]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{}: {message}", target.display());
+        assert!(message.contains(&target.display().to_string()) && message.contains("不是本台账的备份"), "{message}");
+        assert_eq!(std::fs::read(target).unwrap(), before, "{}", target.display());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(writers.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

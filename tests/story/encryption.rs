@@ -513,3 +513,28 @@ fn turning_encryption_on_encrypts_the_older_backups_in_the_backup_folder() {
     assert!(created.is_some(), "the time the backup was made is kept");
     assert!(is_plain_sqlite(&copy).unwrap(), "copies outside the backup folder are the office's own");
 }
+
+/// A backup replaces only an earlier backup of the same register: an encrypted register reads
+/// the identity of its earlier copies (plain or encrypted) with its own key, and another
+/// register's backup under the same password is still not its own.
+#[test]
+fn an_encrypted_register_replaces_its_own_earlier_backups_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let copy = dir.path().join("copy.xinghe.db");
+    ledger.backup_to(&copy).unwrap();
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    ledger.backup_to(&copy).expect("the plain copy made before encryption is this register's");
+    assert_encrypted_bytes(&copy);
+    ledger.backup_to(&copy).expect("and so is the encrypted one");
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let (mut other, _) = office(&other_dir.path().join("xinghe.db"));
+    other.encrypt(ADMIN_PASSWORD).unwrap();
+    let theirs = dir.path().join("theirs.xinghe.db");
+    other.backup_to(&theirs).unwrap();
+    let bytes = std::fs::read(&theirs).unwrap();
+    let err = ledger.backup_to(&theirs).unwrap_err();
+    assert!(err.to_string().contains("不是本台账的备份"), "{err}");
+    assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
+}

@@ -13,6 +13,7 @@ use crate::db::{schema_version, APPLICATION_ID};
 use crate::encryption::{apply_key, attach, is_plain_sqlite, key_for, Passphrase, OWNER_SETTING};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::output::Destination;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
@@ -51,6 +52,8 @@ pub const KEEP_MONTHLY: usize = 12;
 pub const KEEP_SAFETY: usize = 10;
 pub const KEEP_SAFETY_DAYS: i64 = 30;
 
+/// How long a backup made by a reader waits for the write lock to record itself.
+const RECORD_WAIT: Duration = Duration::from_secs(1);
 /// Another program (the CLI, a second PC) holding a lock: retry this long before giving up.
 const BUSY_FOR: Duration = Duration::from_secs(10);
 const BUSY_PAUSE: Duration = Duration::from_millis(100);
@@ -502,7 +505,10 @@ fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime, key:
 
 /// Checks the finished temporary copy and renames it to `out`; the temporary file is removed
 /// when the check fails, so a bad copy never takes a backup's name (nor its place in rotation).
-pub fn install_copy(temp: TempCopy, out: &Path, key: Option<&Passphrase>) -> Result<()> {
+/// `out` says whether the user chose the path (then it was checked against the open registers
+/// and their backups, crate::output) or the register writes its own copy.
+pub fn install_copy(temp: TempCopy, out: Destination<'_>, key: Option<&Passphrase>) -> Result<()> {
+    let out = out.path();
     verify_copy_with(&temp, key)?;
     std::fs::File::open(&*temp).and_then(|f| f.sync_all()).map_err(|e| write_error(out, e))?;
     temp.persist(out).map_err(|e| write_error(out, e))?;
@@ -511,9 +517,14 @@ pub fn install_copy(temp: TempCopy, out: &Path, key: Option<&Passphrase>) -> Res
 
 /// A verified copy of `src` at `out`, atomically: `out` is either untouched or the complete,
 /// checked copy.
-fn backup_connection(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
-    let temp = temp_beside(out)?;
-    write_copy(src, &temp, out, at, key).map_err(|e| copy_error(out, e))?;
+fn backup_connection(
+    src: &Connection,
+    out: Destination<'_>,
+    at: NaiveDateTime,
+    key: Option<&Passphrase>,
+) -> Result<()> {
+    let temp = temp_beside(out.path())?;
+    write_copy(src, &temp, out.path(), at, key).map_err(|e| copy_error(out.path(), e))?;
     install_copy(temp, out, key)
 }
 
@@ -530,7 +541,7 @@ fn safety_copy(src: &Connection, out: &Path, at: NaiveDateTime, key: Option<&Pas
         temp.persist(&damaged).map_err(|e| write_error(&damaged, e))?;
         return Ok(damaged);
     }
-    install_copy(temp, out, key)?;
+    install_copy(temp, Destination::internal(out), key)?;
     Ok(out.to_path_buf())
 }
 
@@ -549,7 +560,7 @@ fn auto_backup_from(
     }
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
     let out = folder.join(auto_file_name(stem, at));
-    backup_connection(src, &out, at, key)?;
+    backup_connection(src, Destination::internal(&out), at, key)?;
     // Only now, with the new copy verified and in place, may older copies go.
     let removed = rotate(folder, stem)?;
     Ok(Some(AutoBackup {
@@ -677,7 +688,7 @@ fn encrypt_copy(path: &Path, key: &Passphrase) -> Result<()> {
     ))?;
     src.execute(&format!("DETACH DATABASE {ALIAS}"), [])?;
     drop(src);
-    install_copy(temp, path, Some(key))
+    install_copy(temp, Destination::internal(path), Some(key))
 }
 
 fn remove_stale_temps(folder: &Path) {
@@ -861,10 +872,8 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+    // By identity: a hard link or another spelling is the same file too.
+    same_file::is_same_file(a, b).unwrap_or(false)
 }
 
 impl Ledger {
@@ -873,11 +882,37 @@ impl Ledger {
     /// The copy is recorded in the 操作日志 (who, where to) afterwards: see `record_backup`.
     pub fn backup_to(&self, out: &Path) -> Result<BackupMade> {
         self.require_admin("把数据备份到其他位置")?;
-        if same_file(out, self.path()) {
-            return Err(Error::invalid("out", format!("{} 就是正在使用的数据库，请换一个备份文件名", out.display())));
+        let destination = Destination::chosen(out)?;
+        if out.exists() {
+            self.refuse_unless_own_backup(out)?;
         }
-        backup_connection(&self.conn, out, local_now(), self.encryption_key())?;
+        backup_connection(&self.conn, destination, local_now(), self.encryption_key())?;
         Ok(self.record_backup(out))
+    }
+
+    /// A backup replaces an existing file only when it is a Xinghe backup of this same register
+    /// (the `register_id` it carries, read with the register's key when encrypted): never a
+    /// spreadsheet, another register or a backup of another one, whatever the caller allowed.
+    fn refuse_unless_own_backup(&self, out: &Path) -> Result<()> {
+        let ours = self.setting(REGISTER_ID_SETTING)?;
+        let theirs = || -> Result<(Option<String>, Option<String>)> {
+            let conn = open_backup(out, key_for(out, self.encryption_key())?)?;
+            let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+            if application_id != APPLICATION_ID {
+                return Ok((None, None));
+            }
+            Ok((setting(&conn, REGISTER_ID_SETTING)?, setting(&conn, CREATED_AT_KEY)?))
+        };
+        match (ours, theirs()) {
+            (Some(ours), Ok((Some(theirs), Some(_made_at)))) if ours == theirs => Ok(()),
+            _ => Err(Error::invalid(
+                "out",
+                format!(
+                    "{} 已存在，且不是本台账的备份（备份只会覆盖本台账以前的备份），没有改动；请换一个文件名",
+                    out.display()
+                ),
+            )),
+        }
     }
 
     /// "Back up to…": a dated copy (浏河社区-备份-2026-11-29-0930.xinghe.db) in `folder`, never
@@ -895,7 +930,7 @@ impl Ledger {
             out = folder.join(format!("{stem}-{n}{BACKUP_EXTENSION}"));
             n += 1;
         }
-        backup_connection(&self.conn, &out, at, self.encryption_key())?;
+        backup_connection(&self.conn, Destination::chosen(&out)?, at, self.encryption_key())?;
         Ok(self.record_backup(&out))
     }
 
@@ -911,7 +946,7 @@ impl Ledger {
         let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
         let summary = format!("备份全部数据（含完整身份证号和电话）到 {}", shown.display());
         let change = crate::audit::Change::new("生成", "备份", None, summary);
-        let unrecorded = crate::audit::record(&self.conn, &self.actor(), change).err().map(|e| {
+        let unrecorded = self.record_from_reader(change).err().map(|e| {
             tracing::warn!(out = %out.display(), "the backup is done but not in the audit trail: {e}");
             let why = match e {
                 Error::DiskFull { .. } => "磁盘已满".to_string(),
@@ -922,6 +957,27 @@ impl Ledger {
             format!("备份已完成（{}），但{why}，未能记入操作日志", out.display())
         });
         BackupMade { path: out.to_path_buf(), unrecorded }
+    }
+
+    /// Writes one audit record even on a register opened for reading (`Ledger::open_for_reading`,
+    /// whose connection is `query_only`): the one write a reader makes. Not on a network folder,
+    /// where no PC may write through WAL (crate::network_folder).
+    fn record_from_reader(&self, change: crate::audit::Change) -> Result<()> {
+        let reading: bool = self.conn.query_row("PRAGMA query_only", [], |r| r.get(0))?;
+        if !reading {
+            return crate::audit::record(&self.conn, &self.actor(), change);
+        }
+        if crate::network_folder::network_kind(self.path()).is_some() {
+            return Err(Error::Refused("台账在网络文件夹中，不能写入".into()));
+        }
+        // A reader does not wait long for another program's write lock: the backup is done, and
+        // a record that cannot be written in time is reported instead (record_backup).
+        self.conn.busy_timeout(RECORD_WAIT)?;
+        self.conn.pragma_update(None, "query_only", "OFF")?;
+        let recorded = crate::audit::record(&self.conn, &self.actor(), change);
+        self.conn.pragma_update(None, "query_only", "ON")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        recorded
     }
 
     /// An automatic copy into `folder` (made at `at`), then the rotation. Older copies are

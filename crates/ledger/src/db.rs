@@ -17,7 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_volunteers.sql"),
     include_str!("../migrations/0004_audit.sql"),
     include_str!("../migrations/0005_operators.sql"),
-    include_str!("../migrations/0006_reserved.sql"),
+    include_str!("../migrations/0006_register_identity.sql"),
     include_str!("../migrations/0007_audit_chain.sql"),
 ];
 

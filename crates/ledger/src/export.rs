@@ -405,8 +405,10 @@ fn write_csv(table: &Table, out: &mut impl Write) -> Result<()> {
 /// Writes into a temporary file in `out`'s folder and renames it over `out` only once it is
 /// complete and on disk (a rename within one folder is atomic): a crash or an error never
 /// leaves a half file, and an existing file is replaced only by a whole new one. The
-/// temporary file is removed on every error path.
+/// temporary file is removed on every error path. A path that is the open register, one of its
+/// SQLite files or one of its backups is refused before anything is written (crate::output).
 pub(crate) fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Result<()>) -> Result<()> {
+    crate::output::refuse_protected(out)?;
     let folder = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

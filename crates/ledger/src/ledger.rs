@@ -27,6 +27,9 @@ pub struct Ledger {
     pub(crate) login_failures: crate::operators::LoginFailures,
     /// The file's key when it is encrypted (crate::encryption); every copy of it uses it too.
     pub(crate) key: Option<Passphrase>,
+    /// Keeps every writer of user-chosen files off this register and its backups while it is
+    /// open (crate::output); None in memory.
+    _protection: Option<crate::output::Protection>,
 }
 
 /// Who is recorded as entering a change when the office has not named anyone.
@@ -97,6 +100,7 @@ impl Ledger {
             session: None,
             login_failures: Default::default(),
             key,
+            _protection: crate::output::protect(path),
         };
         if let Some(name) = ledger.setting(OPERATOR_SETTING)? {
             ledger.set_operator(&name);
@@ -118,6 +122,7 @@ impl Ledger {
             session: None,
             login_failures: Default::default(),
             key: None,
+            _protection: None,
         })
     }
 

@@ -29,6 +29,7 @@ pub mod model;
 pub mod names;
 pub mod network_folder;
 pub mod operators;
+pub mod output;
 pub mod pdf;
 pub mod phone;
 pub mod projects;

@@ -3,7 +3,7 @@
 //! and exits 1, and a failed command never leaves a half-written change.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::activity_sheets::{
@@ -80,6 +80,9 @@ enum Command {
         /// 备份文件（如 备份.xinghe.db），或一个文件夹（不带扩展名；在其中生成“社区名-备份-日期时间.xinghe.db”）
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的备份文件：只能是本台账以前的备份，其他文件一律不覆盖
+        #[arg(long)]
+        force: bool,
     },
     /// 加密数据库文件，密码用 --password 给出；备份也用同一密码加密。忘记密码，数据将无法恢复
     Encrypt,
@@ -155,6 +158,9 @@ enum Command {
         /// 输出文件，扩展名为 .xlsx 或 .csv（hours 只能为 .xlsx）
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
         /// 只导出这个网格，例如 第一网格（居民、住户）
         #[arg(long)]
         grid: Option<String>,
@@ -176,6 +182,9 @@ enum Print {
         /// 输出的 PDF 文件
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
         /// 只打印这个网格，例如 第一网格
         #[arg(long)]
         grid: Option<String>,
@@ -195,6 +204,9 @@ enum Print {
         series: i64,
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 志愿服务记录证明：一名志愿者在一段期间内已确认的服务，供盖章
     Certificate {
@@ -205,6 +217,9 @@ enum Print {
         period: Period,
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 志愿服务时长统计表（只计已确认的时长）
     Hours {
@@ -212,6 +227,9 @@ enum Print {
         period: Period,
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 关爱走访清单：按楼栋分页，供楼栋长上门走访时填写（A4 横向）
     #[command(name = "care-list")]
@@ -221,6 +239,9 @@ enum Print {
         days: Option<i64>,
         #[arg(long)]
         out: PathBuf,
+        /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -255,6 +276,9 @@ struct SheetArgs {
     /// 输出的 PDF 文件
     #[arg(long)]
     out: PathBuf,
+    /// 覆盖已有的文件（不加时，已有的文件不会被覆盖）
+    #[arg(long)]
+    force: bool,
     /// 空白行数（默认 10）
     #[arg(long, default_value_t = DEFAULT_BLANK_ROWS)]
     blank_rows: usize,
@@ -452,6 +476,42 @@ fn writes(command: &Command) -> bool {
     }
 }
 
+/// `backup --out`: a folder, or a path without an extension (a scheduled task's folder not made
+/// yet), gets a dated copy that never replaces anything.
+fn is_backup_folder(out: &Path) -> bool {
+    out.is_dir() || out.extension().is_none()
+}
+
+impl Command {
+    /// The file this command writes, and whether --force lets it replace an existing one.
+    fn output(&self) -> Option<(&Path, bool)> {
+        match self {
+            Command::Backup { out, force } if !is_backup_folder(out) => Some((out, *force)),
+            Command::Export { out, force, .. } => Some((out, *force)),
+            Command::Print { what } => Some(match what {
+                Print::SignUp(args) | Print::SignIn(args) => (&args.out, args.force),
+                Print::Roster { out, force, .. }
+                | Print::Attendance { out, force, .. }
+                | Print::Certificate { out, force, .. }
+                | Print::Hours { out, force, .. }
+                | Print::CareList { out, force, .. } => (out, *force),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Before any work (a certificate gets its number when issued): the open register, its SQLite
+/// files and its backups are never written (the writers refuse them too, crate::output), and an
+/// existing file only with --force — a typo in --out must not replace someone's spreadsheet.
+fn refuse_output(out: &Path, force: bool) -> Result<(), Error> {
+    xinghe_ledger::output::refuse_protected(out)?;
+    if !force && (out.exists() || out.is_symlink()) {
+        return Err(Error::invalid("out", format!("{} 已存在，没有覆盖；确实要替换它时，请加 --force", out.display())));
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
@@ -470,6 +530,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     if let Some(name) = &cli.operator {
         ledger.set_operator(name);
+    }
+    if let Some((out, force)) = cli.command.output() {
+        refuse_output(out, force)?;
     }
     match cli.command {
         Command::Demo { households, seed } => {
@@ -597,9 +660,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Backup { out } => {
-            // A folder, or a path without an extension (a scheduled task's folder not made yet).
-            let written = if out.is_dir() || out.extension().is_none() {
+        Command::Backup { out, .. } => {
+            let written = if is_backup_folder(&out) {
                 std::fs::create_dir_all(&out).map_err(|e| {
                     Error::Io(std::io::Error::new(e.kind(), format!("无法创建备份文件夹 {}：{e}", out.display())))
                 })?;
@@ -684,7 +746,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print_hours_report(&report)?;
             }
         }
-        Command::Export { what: ExportWhat::Hours, out, grid, period } => {
+        Command::Export { what: ExportWhat::Hours, out, grid, period, .. } => {
             if grid.is_some() {
                 return Err(Error::invalid("grid", "志愿时长统计不按网格导出，请去掉 --grid"));
             }
@@ -692,7 +754,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let count = ledger.export_hours(from, to, &out)?;
             outln!("已导出志愿时长统计（含 {count} 条服务记录）到 {}", out.display());
         }
-        Command::Export { what, out, grid, period } => {
+        Command::Export { what, out, grid, period, .. } => {
             if period.is_set() {
                 return Err(Error::invalid("from", "--from/--to 只用于导出志愿时长（export hours）"));
             }
@@ -706,7 +768,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             outln!("已导出 {count} {noun}到 {}", out.display());
         }
-        Command::Print { what: Print::Roster { out, grid, unmasked } } => {
+        Command::Print { what: Print::Roster { out, grid, unmasked, .. } } => {
             let options = RosterOptions { unmasked, printed_at: local_now() };
             let (roster, printed) = ledger.roster_pdf(grid.as_deref(), &options)?;
             save_pdf(
@@ -723,11 +785,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let options = SheetOptions { blank_rows: args.blank_rows, ..SheetOptions::new(local_now()) };
             save_pdf(&sign_in_sheet(&ledger.activity_sheet(args.activity)?, &options)?, &args.out, "签到表")?;
         }
-        Command::Print { what: Print::Attendance { series, out } } => {
+        Command::Print { what: Print::Attendance { series, out, .. } } => {
             let printed = attendance_sheet(&ledger.attendance_grid(series)?, &SheetOptions::new(local_now()))?;
             save_pdf(&printed, &out, "考勤表")?;
         }
-        Command::Print { what: Print::Certificate { volunteer, period, out } } => {
+        Command::Print { what: Print::Certificate { volunteer, period, out, .. } } => {
             let (from, to) = period.dates()?;
             let volunteer = ledger.volunteer_by_number(&volunteer)?;
             let certificate = ledger.issue_certificate(volunteer.id, from, to)?;
@@ -737,14 +799,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             save_pdf(&certificate_pdf(&certificate, local_now())?, &out, &what)?;
         }
-        Command::Print { what: Print::Hours { period, out } } => {
+        Command::Print { what: Print::Hours { period, out, .. } } => {
             let (from, to) = period.dates()?;
             let report = ledger.hours_report(from, to)?;
             let community = ledger.community_name()?.unwrap_or_default();
             let what = format!("志愿服务时长统计（合计 {}）", report.total_text);
             save_pdf(&hours_report_pdf(&report, &community, local_now())?, &out, &what)?;
         }
-        Command::Print { what: Print::CareList { days, out } } => {
+        Command::Print { what: Print::CareList { days, out, .. } } => {
             let list = ledger.care_list(days)?;
             let community = ledger.community_name()?.unwrap_or_default();
             let what = format!("关爱走访清单（{} 户，其中逾期 {} 户）", list.households.len(), list.overdue);

@@ -1,1 +1,0 @@
--- Reserved for another helper's migration (issue 11); this placeholder changes nothing.
