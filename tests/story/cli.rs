@@ -455,7 +455,7 @@ fn hours_from_dev_zero_are_refused_at_the_size_limit() {
         let output = limited(args);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
         let message = stderr(&output);
-        assert!(message.contains("文件 /dev/zero 读到的内容，超过上限 100 MB，没有写入任何内容"), "{message}");
+        assert!(message.contains("文件 /dev/zero 的内容超过上限 100 MB，没有写入任何内容"), "{message}");
     }
     assert_eq!(hours_contents(&db), before);
 

@@ -577,132 +577,6 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     assert!(measured.peak_rss_kb < 64 * 1024, "{measured:?}");
 }
 
-/// A raw deflate stream (RFC 1951: one block of fixed Huffman codes) that unpacks to `prefix`
-/// and then `repeats` bytes "A" — a literal, then copies of 258 bytes from one byte back, 13
-/// bits each. Made by hand: compressing 1.5 GB with the zip crate takes minutes in a debug build.
-fn deflate_repeating(prefix: &[u8], repeats: u64) -> Vec<u8> {
-    let (mut out, mut bits, mut held) = (Vec::new(), 0u64, 0u32);
-    let mut put = |value: u32, count: u32| {
-        bits |= u64::from(value) << held;
-        held += count;
-        while held >= 8 {
-            out.push(bits as u8);
-            bits >>= 8;
-            held -= 8;
-        }
-    };
-    // Huffman codes go most significant bit first into a stream filled from the lowest bit.
-    let code = |code: u32, count: u32| (code.reverse_bits() >> (32 - count), count);
-    let literal = |byte: u8| match byte {
-        0..=143 => code(0x30 + u32::from(byte), 8),
-        _ => code(0x190 + u32::from(byte) - 144, 9),
-    };
-    put(1, 1); // the last block
-    put(1, 2); // fixed Huffman codes
-    for byte in prefix.iter().copied().chain([b'A']) {
-        let (value, count) = literal(byte);
-        put(value, count);
-    }
-    let mut left = repeats - 1;
-    let (copy_258, from_one_back) = (code(0xC0 + 5, 8), code(0, 5));
-    while left >= 258 {
-        put(copy_258.0, copy_258.1);
-        put(from_one_back.0, from_one_back.1);
-        left -= 258;
-    }
-    for _ in 0..left {
-        let (value, count) = literal(b'A');
-        put(value, count);
-    }
-    let end_of_block = code(0, 7);
-    put(end_of_block.0, end_of_block.1);
-    put(0, 7); // to the byte boundary
-    out
-}
-
-/// A package (`xlsx` or `ods`) whose `part` unpacks to `unpacked` bytes while its zip directory
-/// says 4 KB. A real zip is written with the zip crate, holding the part's deflate stream as a
-/// stored part; then the part's method (stored → deflated) and uncompressed size are patched
-/// in its local header and in the central directory, as a tampered file would have them.
-fn write_lying_package(path: &Path, format: &str, unpacked: u64) -> &'static str {
-    let (part, parts): (&str, Vec<(&str, &str)>) = match format {
-        "xlsx" => (
-            "xl/sharedStrings.xml",
-            vec![
-                (
-                    "[Content_Types].xml",
-                    r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
-                ),
-                (
-                    "_rels/.rels",
-                    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-                ),
-                (
-                    "xl/workbook.xml",
-                    r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-                ),
-                (
-                    "xl/_rels/workbook.xml.rels",
-                    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
-                ),
-                (
-                    "xl/worksheets/sheet1.xml",
-                    r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
-                ),
-            ],
-        ),
-        _ => (
-            "content.xml",
-            vec![
-                ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
-                (
-                    "META-INF/manifest.xml",
-                    r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
-                ),
-            ],
-        ),
-    };
-    let prefix = match format {
-        "xlsx" => r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="1"><si><t>"#,
-        _ => {
-            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="名单"><table:table-row><table:table-cell office:value-type="string"><text:p>"#
-        }
-    };
-    let stream = deflate_repeating(prefix.as_bytes(), unpacked - prefix.len() as u64);
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, xml) in parts {
-        zip.start_file(name, stored).unwrap();
-        zip.write_all(xml.as_bytes()).unwrap();
-    }
-    zip.start_file(part, stored).unwrap();
-    zip.write_all(&stream).unwrap();
-    zip.finish().unwrap();
-    let mut bytes = std::fs::read(path).unwrap();
-    let name = part.as_bytes();
-    let mut patched = 0;
-    for at in 0..bytes.len().saturating_sub(46) {
-        let name_len = |offset: usize| usize::from(u16::from_le_bytes([bytes[at + offset], bytes[at + offset + 1]]));
-        // (signature, where the method, the uncompressed size, the name length and the name are)
-        let fields = if bytes[at..].starts_with(b"PK\x03\x04") {
-            (8, 22, 26, 30)
-        } else if bytes[at..].starts_with(b"PK\x01\x02") {
-            (10, 24, 28, 46)
-        } else {
-            continue;
-        };
-        let (method, size, length, name_at) = fields;
-        if name_len(length) == name.len() && bytes[at + name_at..].starts_with(name) {
-            bytes[at + method..at + method + 2].copy_from_slice(&8u16.to_le_bytes());
-            bytes[at + size..at + size + 4].copy_from_slice(&4096u32.to_le_bytes());
-            patched += 1;
-        }
-    }
-    assert_eq!(patched, 2, "the local header and the central directory entry");
-    std::fs::write(path, bytes).unwrap();
-    part
-}
-
 /// Found by attacking the register (issue 11): an .xlsx whose zip directory said its shared
 /// strings were 4 KB but which unpacked to 1.5 GB passed the check of the directory's sizes,
 /// and calamine unpacked it whole — the process aborted (memory allocation failed). Now every
@@ -724,26 +598,19 @@ fn an_xlsx_whose_directory_lies_about_its_size_is_refused_without_unpacking_it()
             ),
             &measured,
         );
-        let expected = format!("文件中的“{part}”解压后超过上限 256 MB（压缩包目录中记的是 0.0 MB，与实际不符");
+        let expected = format!("文件中的“{part}”解压后超过上限 256 MB（压缩包目录中记的是 4 KB，与实际不符");
         assert!(measured.outcome.contains(&expected), "{format}: {measured:?}");
         assert!(measured.outcome.contains("未导入任何内容"), "{measured:?}");
         assert!(measured.peak_rss_kb < 64 * 1024, "{format}: {measured:?}");
     }
-}
-
-/// A small real compound file (.xls container) with one Workbook stream, version 3 (512-byte
-/// sectors, so sector n starts at 512 × (n + 1)).
-fn compound_file_bytes() -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("book.xls");
-    let mut compound =
-        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::fs::File::create(&path).unwrap()).unwrap();
-    let mut stream = compound.create_stream("/Workbook").unwrap();
-    stream.write_all(&[0u8; 8192]).unwrap();
-    drop(stream);
-    compound.flush().unwrap();
-    drop(compound);
-    std::fs::read(&path).unwrap()
+    // Shared strings that declare 4 billion strings: calamine reserved room for them all.
+    let file = dir.path().join("字符串说谎.xlsx");
+    let strings = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="4000000000"><si><t>姓名</t></si></sst>"#;
+    let mut parts: Vec<(&str, &[u8])> = minimal_xlsx_parts().into_iter().map(|(n, x)| (n, x.as_bytes())).collect();
+    parts.push(("xl/sharedStrings.xml", strings.as_bytes()));
+    write_zip(&file, &parts);
+    let measured = import_in_child_within(&file, Some(2 * 1024 * 1024));
+    assert!(measured.outcome.contains("文件已损坏或不完整"), "{measured:?}");
 }
 
 /// Found while closing the lying .xlsx: calamine reads an .xls's sector chains without looking
@@ -753,21 +620,23 @@ fn compound_file_bytes() -> Vec<u8> {
 #[test]
 fn an_xls_whose_sector_chain_loops_or_whose_header_lies_is_refused_without_growing() {
     let dir = tempfile::tempdir().unwrap();
-    let pristine = compound_file_bytes();
-    let u32_at = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-    let mut looping = pristine.clone();
-    let (fat_sector, directory) = (u32_at(&looping, 76), u32_at(&looping, 48));
-    let entry = 512 * (fat_sector + 1) + 4 * directory;
-    looping[entry..entry + 4].copy_from_slice(&(directory as u32).to_le_bytes());
-    let mut lying = pristine.clone();
+    let looping = looping_compound_file();
+    let mut lying = compound_file_bytes();
     lying[44..48].copy_from_slice(&u32::MAX.to_le_bytes());
-    for (name, bytes) in [("循环.xls", looping), ("头部说谎.xls", lying)] {
+    // A sheet that says it has 4 billion rows of 256 columns: calamine reserved room for them all.
+    let huge = xls_with_dimensions(0, u32::MAX - 1, 256);
+    for (name, bytes) in [("循环.xls", looping), ("头部说谎.xls", lying), ("尺寸说谎.xls", huge)] {
         let file = dir.path().join(name);
         std::fs::write(&file, bytes).unwrap();
         let measured = import_in_child_within(&file, Some(2 * 1024 * 1024));
         assert!(measured.outcome.contains("文件已损坏或不完整"), "{name}: {measured:?}");
         assert!(measured.peak_rss_kb < 64 * 1024, "{name}: {measured:?}");
     }
+    // The same minimal file with a sheet of 3 rows and 2 columns passes the checks and is read.
+    let file = dir.path().join("正常尺寸.xls");
+    std::fs::write(&file, xls_with_dimensions(0, 3, 2)).unwrap();
+    let outcome = message(Office::new().import(&file));
+    assert!(!outcome.contains("文件已损坏"), "{outcome}");
 }
 
 fn cell_row(row: u32, cells: &[String]) -> String {

@@ -20,13 +20,11 @@ fn megabytes(bytes: u64) -> String {
 /// `consequence` says what was not done ("未导入任何内容。请把名单分成几个文件分别导入").
 pub fn too_large(path: &Path, size: Option<u64>, limit: u64, consequence: &str) -> Error {
     let size = match size {
-        Some(size) => format!("有 {}", megabytes(size)),
-        None => "读到的内容".to_string(),
+        Some(size) => format!(" 有 {}，", megabytes(size)),
+        // A pipe or a device: what it held before the limit was passed.
+        None => " 的内容".to_string(),
     };
-    Error::invalid(
-        "file",
-        format!("文件 {} {size}，超过上限 {} MB，{consequence}", path.display(), limit / 1024 / 1024),
-    )
+    Error::invalid("file", format!("文件 {}{size}超过上限 {} MB，{consequence}", path.display(), limit / 1024 / 1024))
 }
 
 /// Why a path cannot be read as a file, before anything is read: missing, or a folder.

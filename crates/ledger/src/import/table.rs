@@ -256,18 +256,37 @@ fn inspect_package(path: &Path, file: Opened) -> Result<&'static str> {
     }
 }
 
-/// A sink that counts what is written to it and keeps the first bytes (for the shared
-/// strings' declared count).
+/// A sink that counts what is written to it and finds the largest `uniqueCount="N"` written
+/// anywhere in it (the shared strings' declared count, wherever in the part it stands).
+#[derive(Default)]
 struct Counted {
     bytes: u64,
-    head: Vec<u8>,
+    most_declared: u64,
+    /// The end of the previous write, so a count split across two writes is still found.
+    carry: Vec<u8>,
 }
 
 impl std::io::Write for Counted {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let room = 4096usize.saturating_sub(self.head.len());
-        self.head.extend_from_slice(&buf[..buf.len().min(room)]);
+        const NAME: &[u8] = b"uniqueCount";
         self.bytes += buf.len() as u64;
+        let mut window = std::mem::take(&mut self.carry);
+        window.extend_from_slice(&buf[..buf.len().min(128)]);
+        let scan = |text: &[u8], most: &mut u64| {
+            for at in memchr::memmem::find_iter(text, NAME) {
+                let rest = &text[at + NAME.len()..];
+                let rest = rest.trim_ascii_start().strip_prefix(b"=").unwrap_or_default().trim_ascii_start();
+                let digits = rest.get(1..).unwrap_or_default();
+                let end = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+                let value = std::str::from_utf8(&digits[..end.min(20)]).ok().and_then(|d| d.parse().ok());
+                *most = (*most).max(value.unwrap_or(u64::MAX * u64::from(end > 20)));
+            }
+        };
+        // The seam between the writes, then this write; a name wholly inside either is found once
+        // or twice, which does not change the largest.
+        scan(&window, &mut self.most_declared);
+        scan(buf, &mut self.most_declared);
+        self.carry = buf[buf.len().saturating_sub(128)..].to_vec();
         Ok(buf.len())
     }
 
@@ -294,16 +313,19 @@ fn count_unpacked<R: std::io::Read + std::io::Seek>(path: &Path, zip: &mut zip::
         let (name, declared) = (entry.name().to_string(), entry.size());
         let lower = name.to_ascii_lowercase();
         let limit = if lower.starts_with("xl/worksheets/") { MAX_UNPACKED_SHEET_BYTES } else { MAX_UNPACKED_BYTES };
-        let mut sink = Counted { bytes: 0, head: Vec::new() };
+        let mut sink = Counted::default();
         std::io::copy(&mut entry.take(limit + 1), &mut sink).map_err(|e| damaged(path, e))?;
         if sink.bytes > limit {
             return Err(refused_file(
                 path,
                 format!(
-                    "文件中的“{name}”解压后超过上限 {} MB（压缩包目录中记的是 {:.1} MB，与实际不符，文件已损坏或被改动过），\
+                    "文件中的“{name}”解压后超过上限 {} MB（压缩包目录中记的是 {}，与实际不符，文件已损坏或被改动过），\
                      未导入任何内容。请把名单分成几个文件分别导入",
                     limit / 1024 / 1024,
-                    declared as f64 / 1024.0 / 1024.0
+                    match declared {
+                        0..1_048_576 => format!("{} KB", declared.div_ceil(1024)),
+                        _ => format!("{} MB", declared / 1024 / 1024),
+                    }
                 ),
             ));
         }
@@ -328,23 +350,10 @@ fn count_unpacked<R: std::io::Read + std::io::Seek>(path: &Path, zip: &mut zip::
 /// reading one: a count of billions aborts the process as surely as a bomb. Each string takes
 /// at least five bytes (`<si/>`), so a count beyond a fifth of the part's size is a lie.
 fn check_declared_strings(path: &Path, part: &Counted) -> Result<()> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(part.head.as_slice());
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"sst" => {
-                let declared = e.try_get_attribute("uniqueCount").ok().flatten();
-                let count = declared.and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse::<u64>().ok());
-                if count.is_some_and(|count| count > part.bytes / 5) {
-                    return Err(damaged(path, format!("sharedStrings uniqueCount {count:?} in {} bytes", part.bytes)));
-                }
-                return Ok(());
-            }
-            Ok(Event::Eof) | Err(_) => return Ok(()),
-            _ => buf.clear(),
-        }
+    if part.most_declared > part.bytes / 5 {
+        return Err(damaged(path, format!("sharedStrings uniqueCount {} in {} bytes", part.most_declared, part.bytes)));
     }
+    Ok(())
 }
 
 /// The workbook file, opened once: the checks and calamine each get their own handle on the
@@ -427,7 +436,9 @@ fn check_compound_file(path: &Path, mut file: Opened) -> Result<()> {
         let mut bytes = Vec::new();
         // Reading follows each chain to its end: a chain the checks let through still stops here.
         stream.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| damaged(path, e))?;
-        if matches!(name.to_str(), Some("/Workbook" | "/Book")) {
+        // calamine takes the first of Workbook, Book, WORKBOOK, BOOK.
+        let stream_name = name.to_string_lossy().to_ascii_lowercase();
+        if matches!(stream_name.as_str(), "/workbook" | "/book") {
             check_xls_dimensions(path, &bytes)?;
         }
     }
@@ -834,6 +845,20 @@ mod tests {
         assert_eq!(texts(&table.rows[0]), ["姓名"]);
         assert!(table.rows[1].cells.is_empty() && table.rows[2].cells.is_empty());
         assert_eq!(texts(&table.rows[3]), ["张三", "新", "户主"], "the later value of a cell read twice wins");
+    }
+
+    /// The declared count is found wherever the decompressor's chunks split it.
+    #[test]
+    fn a_declared_string_count_split_across_chunks_is_found() {
+        use std::io::Write;
+        let text = format!("{}<sst uniqueCount = \"4000000000\"><si><t>x</t></si></sst>", " ".repeat(5000));
+        for split in [5000, 5010, 5014, 5020, 5024, 5026] {
+            let mut sink = Counted::default();
+            sink.write_all(&text.as_bytes()[..split]).unwrap();
+            sink.write_all(&text.as_bytes()[split..]).unwrap();
+            assert_eq!(sink.most_declared, 4_000_000_000, "split at {split}");
+            assert_eq!(sink.bytes, text.len() as u64);
+        }
     }
 
     #[test]
