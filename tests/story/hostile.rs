@@ -88,9 +88,11 @@ fn pristine(format: &str) -> &'static [u8] {
         rows[5][0] = "<img src=x onerror=alert(1)>".into();
         rows[7][6] = "'; DROP TABLE residents; --".into();
         let mut out = Vec::new();
-        for format in ["xlsx", "xlsx-hand", "ods", "csv"] {
+        for format in ["xlsx", "xlsx-hand", "ods", "csv", "xls-minimal"] {
             let path = dir.path().join(format!("r.{format}"));
             match format {
+                // A compound file with one sheet's records: damage reaches the .xls checks.
+                "xls-minimal" => std::fs::write(&path, xls_with_dimensions(0, 3, 2)).unwrap(),
                 "xlsx" => write_xlsx(&path, &rows),
                 "xlsx-hand" => write_cells_xlsx(
                     &path,
@@ -144,7 +146,7 @@ proptest! {
     /// A real register cut short anywhere, with a few bytes overwritten anywhere.
     #[test]
     fn a_register_cut_or_overwritten_anywhere_is_refused_or_read_and_never_half_written(
-        format in prop::sample::select(vec!["xlsx", "xlsx-hand", "ods", "csv"]),
+        format in prop::sample::select(vec!["xlsx", "xlsx-hand", "ods", "csv", "xls-minimal"]),
         cut in 0.0f64..1.0,
         flips in prop::collection::vec((0.0f64..1.0, any::<u8>()), 0..4),
     ) {

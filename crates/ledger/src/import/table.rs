@@ -278,8 +278,12 @@ impl std::io::Write for Counted {
                 let rest = rest.trim_ascii_start().strip_prefix(b"=").unwrap_or_default().trim_ascii_start();
                 let digits = rest.get(1..).unwrap_or_default();
                 let end = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
-                let value = std::str::from_utf8(&digits[..end.min(20)]).ok().and_then(|d| d.parse().ok());
-                *most = (*most).max(value.unwrap_or(u64::MAX * u64::from(end > 20)));
+                // More than 20 digits is beyond any count (and beyond u64): a lie as well.
+                let value = match end {
+                    0..=20 => std::str::from_utf8(&digits[..end]).ok().and_then(|d| d.parse().ok()).unwrap_or(0),
+                    _ => u64::MAX,
+                };
+                *most = (*most).max(value);
             }
         };
         // The seam between the writes, then this write; a name wholly inside either is found once
