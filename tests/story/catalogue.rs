@@ -256,6 +256,23 @@ fn import_cases(c: &mut Catalogue) {
         }
     });
     c.import("an .xlsx with a value in column XFD (the last, 16,384th) on each of 400 rows", &wide);
+    for format in ["xlsx", "ods"] {
+        let lying = c.files.path().join(format!("说谎.{format}"));
+        let part = write_lying_package(&lying, format, 1_500_000_000);
+        c.import(
+            &format!("an .{format} whose zip directory says {part} is 4 KB; it unpacks to 1.5 GB (issue 11)"),
+            &lying,
+        );
+    }
+    c.import_bytes(
+        "an .xls (OLE compound file) whose directory's sector chain points back at itself (issue 11)",
+        "循环.xls",
+        &looping_compound_file(),
+    );
+    let mut lying_header = compound_file_bytes();
+    lying_header[44..48].copy_from_slice(&u32::MAX.to_le_bytes());
+    c.import_bytes("an .xls whose header declares 4,294,967,295 FAT sectors (issue 11)", "头部说谎.xls", &lying_header);
+    c.import("/dev/zero chosen as the register (issue 11)", Path::new("/dev/zero"));
 
     // Huge cells.
     let huge = "曹".repeat(1 << 20);
@@ -682,6 +699,26 @@ fn database_cases(c: &mut Catalogue) {
         "xinghe-cli import --sheet 第二页 (no such sheet)",
         "CLI",
         cli(&db, &["import", xlsx.to_str().unwrap(), "--sheet", "第二页"]),
+    );
+    // Text files the CLI reads (issue 11): decoded as the importer decodes, strictly, and
+    // limited in size while they are read.
+    let hours_line = "LH-00001,2025-03-03,09:00,10:00,楼道清扫\n";
+    let mut damaged = hours_line.as_bytes().to_vec();
+    damaged[hours_line.find('楼').unwrap() + 1] = 0xFF;
+    let hours = dir.join("时长.csv");
+    std::fs::write(&hours, &damaged).unwrap();
+    c.cli(
+        "xinghe-cli hours add --file 时长.csv: UTF-8 with one damaged byte in 楼道清扫",
+        "CLI",
+        cli(&db, &["hours", "add", "--file", hours.to_str().unwrap()]),
+    );
+    c.cli("xinghe-cli hours add --file /dev/zero", "CLI", cli(&db, &["hours", "add", "--file", "/dev/zero"]));
+    let ids = dir.join("居民.txt");
+    std::fs::write(&ids, b"# \xE5\x89\xAA\xFF\xE7\xBA\xB8\n1\n").unwrap();
+    c.cli(
+        "xinghe-cli signup --residents-file 居民.txt: a comment line with one damaged byte",
+        "CLI",
+        cli(&db, &["signup", "--activity", "1", "--residents-file", ids.to_str().unwrap()]),
     );
 
     // A read-only folder and a full disk need a mount: made in a private namespace.

@@ -633,3 +633,133 @@ fn backup_over_an_unrelated_file_is_refused_even_with_force() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+// ---- Files the command line reads: encodings and sizes (issue 11) ----
+
+/// A demo register with one new volunteer; returns (database, volunteer number).
+fn register_with_volunteer(dir: &Path) -> (std::path::PathBuf, String) {
+    let db = dir.join("demo.db");
+    assert!(cli(&db, &["demo", "--households", "100"]).status.success());
+    let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let organisation = ledger.list_organisations().unwrap()[0].id;
+    let input = xinghe_ledger::volunteers::VolunteerInput {
+        organisation_id: Some(organisation),
+        name: "文件志愿者".into(),
+        joined_on: "2024-01-01".into(),
+        ..Default::default()
+    };
+    let id = ledger.save_volunteer(&input).unwrap();
+    let number = ledger.volunteer(id).unwrap().volunteer.number;
+    (db, number)
+}
+
+/// Every hours entry in the register, as (volunteer number, content).
+fn hours_contents(db: &Path) -> Vec<(String, String)> {
+    let ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    let entries = ledger.list_hours(&HoursFilter::default()).unwrap();
+    let mut contents: Vec<(String, String)> = entries.into_iter().map(|e| (e.number, e.content)).collect();
+    contents.sort();
+    contents
+}
+
+/// Found by attacking the register (issue 11): one damaged byte in a UTF-8 hours file made the
+/// CLI read the whole file as GBK and commit garble into the append-only ledger ("楼道清扫" →
+/// "妤奸亾娓呮壂"). Now the file is refused, naming it, the line and the byte offset, and
+/// nothing is written; a genuine GBK file still works.
+#[test]
+fn a_utf8_hours_file_with_one_bad_byte_is_refused_naming_line_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, number) = register_with_volunteer(dir.path());
+    let before = hours_contents(&db);
+    let text = format!(
+        "志愿者编号,服务日期,开始时间,结束时间,服务内容\n\
+         {number},2025-03-02,09:00,10:00,助老送餐\n\
+         {number},2025-03-03,09:00,10:00,楼道清扫\n"
+    );
+    let mut bytes = text.as_bytes().to_vec();
+    // The second byte of 楼 (E6 A5 BC) damaged: the sequence breaks where 楼 starts.
+    let offset = text.find("楼道").unwrap();
+    bytes[offset + 1] = 0xFF;
+    let file = dir.path().join("时长.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let output = cli(&db, &["hours", "add", "--file", file.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "nothing committed: {}", String::from_utf8_lossy(&output.stdout));
+    let message = stderr(&output);
+    let expected = format!("文件 {} 第 3 行有无法识别的字节 0xE6（字节偏移 {offset}，", file.display());
+    assert!(message.contains(&expected), "{message}");
+    assert!(
+        message.contains("文件是 UTF-8 编码，但这里的字节已损坏") && message.contains("没有写入任何内容"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"));
+    assert_eq!(hours_contents(&db), before, "not even the good first line was written");
+
+    // The same list read from a residents file for a sign-up: refused the same way.
+    let ids = dir.path().join("居民.txt");
+    std::fs::write(&ids, [&b"# \xE5\x89\xAA\xFF\xE7\xBA\xB8\n"[..], b"1\n"].concat()).unwrap();
+    let signup = cli(&db, &["signup", "--activity", "1", "--residents-file", ids.to_str().unwrap()]);
+    assert_eq!(signup.status.code(), Some(1));
+    assert!(stderr(&signup).contains("第 1 行有无法识别的字节"), "{}", stderr(&signup));
+
+    // A genuine GBK file, as Chinese Excel saves it, is still read.
+    std::fs::write(&file, encoding_rs::GBK.encode(&text).0).unwrap();
+    let output = cli(&db, &["hours", "add", "--file", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut expected = before.clone();
+    expected.push((number.clone(), "助老送餐".into()));
+    expected.push((number.clone(), "楼道清扫".into()));
+    expected.sort();
+    assert_eq!(hours_contents(&db), expected);
+}
+
+/// Found by attacking the register (issue 11): `hours add --file /dev/zero` read without limit
+/// until memory ran out. Every file the CLI reads is now limited while it is read (a device or
+/// a pipe has no size to check first); a pipe within the limit is still read.
+#[test]
+fn hours_from_dev_zero_are_refused_at_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, number) = register_with_volunteer(dir.path());
+    let before = hours_contents(&db);
+    // Within 1 GB of address space: the old unbounded read fails here at once.
+    let limited = |args: &[&str]| {
+        Command::new("sh")
+            .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_xinghe-cli"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in
+        [&["hours", "add", "--file", "/dev/zero"][..], &["signup", "--activity", "1", "--residents-file", "/dev/zero"]]
+    {
+        let output = limited(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains("文件 /dev/zero 的内容超过上限 100 MB，没有写入任何内容"), "{message}");
+    }
+    assert_eq!(hours_contents(&db), before);
+
+    // A pipe (here stdin) within the limit is read as a file is.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .arg("--db")
+        .arg(&db)
+        .args(["hours", "add", "--file", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{number},2025-03-04,09:00,10:00,管道送来的时长\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(hours_contents(&db).contains(&(number, "管道送来的时长".to_string())));
+}

@@ -88,9 +88,11 @@ fn pristine(format: &str) -> &'static [u8] {
         rows[5][0] = "<img src=x onerror=alert(1)>".into();
         rows[7][6] = "'; DROP TABLE residents; --".into();
         let mut out = Vec::new();
-        for format in ["xlsx", "xlsx-hand", "ods", "csv"] {
+        for format in ["xlsx", "xlsx-hand", "ods", "csv", "xls-minimal"] {
             let path = dir.path().join(format!("r.{format}"));
             match format {
+                // A compound file with one sheet's records: damage reaches the .xls checks.
+                "xls-minimal" => std::fs::write(&path, xls_with_dimensions(0, 3, 2)).unwrap(),
                 "xlsx" => write_xlsx(&path, &rows),
                 "xlsx-hand" => write_cells_xlsx(
                     &path,
@@ -144,7 +146,7 @@ proptest! {
     /// A real register cut short anywhere, with a few bytes overwritten anywhere.
     #[test]
     fn a_register_cut_or_overwritten_anywhere_is_refused_or_read_and_never_half_written(
-        format in prop::sample::select(vec!["xlsx", "xlsx-hand", "ods", "csv"]),
+        format in prop::sample::select(vec!["xlsx", "xlsx-hand", "ods", "csv", "xls-minimal"]),
         cut in 0.0f64..1.0,
         flips in prop::collection::vec((0.0f64..1.0, any::<u8>()), 0..4),
     ) {
@@ -577,6 +579,68 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     assert!(measured.peak_rss_kb < 64 * 1024, "{measured:?}");
 }
 
+/// Found by attacking the register (issue 11): an .xlsx whose zip directory said its shared
+/// strings were 4 KB but which unpacked to 1.5 GB passed the check of the directory's sizes,
+/// and calamine unpacked it whole — the process aborted (memory allocation failed). Now every
+/// part is counted as it comes out of the decompressor and refused at the limit. The child runs
+/// within 2 GB of address space, so the old code fails here at once, by an abort.
+#[test]
+fn an_xlsx_whose_directory_lies_about_its_size_is_refused_without_unpacking_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["xlsx", "ods"] {
+        let file = dir.path().join(format!("说谎.{format}"));
+        let part = write_lying_package(&file, format, 1_500_000_000);
+        let declared = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap().by_name(part).unwrap().size();
+        assert_eq!(declared, 4096, "the directory lies");
+        let measured = import_in_child_within(&file, Some(2 * 1024 * 1024));
+        report_figure(
+            &format!(
+                "an .{format} ({} KB) whose {part} says 4 KB and unpacks to 1.5 GB",
+                std::fs::metadata(&file).unwrap().len() / 1024
+            ),
+            &measured,
+        );
+        let expected = format!("文件中的“{part}”解压后超过上限 256 MB（压缩包目录中记的是 4 KB，与实际不符");
+        assert!(measured.outcome.contains(&expected), "{format}: {measured:?}");
+        assert!(measured.outcome.contains("未导入任何内容"), "{measured:?}");
+        assert!(measured.peak_rss_kb < 64 * 1024, "{format}: {measured:?}");
+    }
+    // Shared strings that declare 4 billion strings: calamine reserved room for them all.
+    let file = dir.path().join("字符串说谎.xlsx");
+    let strings = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="4000000000"><si><t>姓名</t></si></sst>"#;
+    let mut parts: Vec<(&str, &[u8])> = minimal_xlsx_parts().into_iter().map(|(n, x)| (n, x.as_bytes())).collect();
+    parts.push(("xl/sharedStrings.xml", strings.as_bytes()));
+    write_zip(&file, &parts);
+    let measured = import_in_child_within(&file, Some(2 * 1024 * 1024));
+    assert!(measured.outcome.contains("文件已损坏或不完整"), "{measured:?}");
+}
+
+/// Found while closing the lying .xlsx: calamine reads an .xls's sector chains without looking
+/// for loops, and reserves memory from counts in its header before reading anything. A 10 KB
+/// file whose directory chain pointed back at itself grew memory without end; one whose header
+/// declared 4 billion FAT sectors asked for 16 GB at once. Both are refused as damaged now.
+#[test]
+fn an_xls_whose_sector_chain_loops_or_whose_header_lies_is_refused_without_growing() {
+    let dir = tempfile::tempdir().unwrap();
+    let looping = looping_compound_file();
+    let mut lying = compound_file_bytes();
+    lying[44..48].copy_from_slice(&u32::MAX.to_le_bytes());
+    // A sheet that says it has 4 billion rows of 256 columns: calamine reserved room for them all.
+    let huge = xls_with_dimensions(0, u32::MAX - 1, 256);
+    for (name, bytes) in [("循环.xls", looping), ("头部说谎.xls", lying), ("尺寸说谎.xls", huge)] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let measured = import_in_child_within(&file, Some(2 * 1024 * 1024));
+        assert!(measured.outcome.contains("文件已损坏或不完整"), "{name}: {measured:?}");
+        assert!(measured.peak_rss_kb < 64 * 1024, "{name}: {measured:?}");
+    }
+    // The same minimal file with a sheet of 3 rows and 2 columns passes the checks and is read.
+    let file = dir.path().join("正常尺寸.xls");
+    std::fs::write(&file, xls_with_dimensions(0, 3, 2)).unwrap();
+    let outcome = message(Office::new().import(&file));
+    assert!(!outcome.contains("文件已损坏"), "{outcome}");
+}
+
 fn cell_row(row: u32, cells: &[String]) -> String {
     let cells: String = cells
         .iter()
@@ -598,9 +662,25 @@ struct Measured {
 /// Imports `file` into a fresh database in a child process (this test binary running the
 /// ignored `child_import`) and reads back its peak resident memory (VmHWM) and the outcome.
 fn import_in_child(file: &Path) -> Measured {
+    import_in_child_within(file, None)
+}
+
+/// The same with the child's address space limited to `limit_kb` (`ulimit -v`): memory that
+/// grows without end then fails at once — and aborts the child, which fails the test — instead
+/// of taking the machine's memory before it does.
+fn import_in_child_within(file: &Path, limit_kb: Option<u64>) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let output = Command::new(std::env::current_exe().unwrap())
+    let exe = std::env::current_exe().unwrap();
+    let mut child = match limit_kb {
+        None => Command::new(&exe),
+        Some(kb) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", &format!("ulimit -v {kb} && exec \"$0\" \"$@\"")]).arg(&exe);
+            sh
+        }
+    };
+    let output = child
         .args(["--exact", "child_import", "--ignored", "--nocapture", "--test-threads=1"])
         .env("XINGHE_CHILD_IMPORT", file)
         .env("XINGHE_CHILD_DB", dir.path().join("child.db"))

@@ -23,6 +23,7 @@ pub mod hours_export;
 pub mod households;
 pub mod idcard;
 pub mod import;
+pub mod input_file;
 pub mod ledger;
 pub mod limits;
 pub mod model;

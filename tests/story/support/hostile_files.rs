@@ -406,3 +406,190 @@ impl Office {
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     }
 }
+
+/// A raw deflate stream (RFC 1951: one block of fixed Huffman codes) that unpacks to `prefix`
+/// and then `repeats` bytes "A" — a literal, then copies of 258 bytes from one byte back, 13
+/// bits each. Made by hand: compressing 1.5 GB with the zip crate takes minutes in a debug build.
+pub fn deflate_repeating(prefix: &[u8], repeats: u64) -> Vec<u8> {
+    let (mut out, mut bits, mut held) = (Vec::new(), 0u64, 0u32);
+    let mut put = |value: u32, count: u32| {
+        bits |= u64::from(value) << held;
+        held += count;
+        while held >= 8 {
+            out.push(bits as u8);
+            bits >>= 8;
+            held -= 8;
+        }
+    };
+    // Huffman codes go most significant bit first into a stream filled from the lowest bit.
+    let code = |code: u32, count: u32| (code.reverse_bits() >> (32 - count), count);
+    let literal = |byte: u8| match byte {
+        0..=143 => code(0x30 + u32::from(byte), 8),
+        _ => code(0x190 + u32::from(byte) - 144, 9),
+    };
+    put(1, 1); // the last block
+    put(1, 2); // fixed Huffman codes
+    for byte in prefix.iter().copied().chain([b'A']) {
+        let (value, count) = literal(byte);
+        put(value, count);
+    }
+    let mut left = repeats - 1;
+    let (copy_258, from_one_back) = (code(0xC0 + 5, 8), code(0, 5));
+    while left >= 258 {
+        put(copy_258.0, copy_258.1);
+        put(from_one_back.0, from_one_back.1);
+        left -= 258;
+    }
+    for _ in 0..left {
+        let (value, count) = literal(b'A');
+        put(value, count);
+    }
+    let end_of_block = code(0, 7);
+    put(end_of_block.0, end_of_block.1);
+    put(0, 7); // to the byte boundary
+    out
+}
+
+/// The parts of an .xlsx with one sheet whose A1 is shared string 0; the shared strings
+/// (xl/sharedStrings.xml) are left to the caller.
+pub fn minimal_xlsx_parts() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "[Content_Types].xml",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
+        ),
+    ]
+}
+
+/// A package (`xlsx` or `ods`) whose `part` unpacks to `unpacked` bytes while its zip directory
+/// says 4 KB. A real zip is written with the zip crate, holding the part's deflate stream as a
+/// stored part; then the part's method (stored → deflated) and uncompressed size are patched
+/// in its local header and in the central directory, as a tampered file would have them.
+pub fn write_lying_package(path: &Path, format: &str, unpacked: u64) -> &'static str {
+    let (part, parts): (&str, Vec<(&str, &str)>) = match format {
+        "xlsx" => ("xl/sharedStrings.xml", minimal_xlsx_parts()),
+        _ => (
+            "content.xml",
+            vec![
+                ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+                (
+                    "META-INF/manifest.xml",
+                    r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
+                ),
+            ],
+        ),
+    };
+    let prefix = match format {
+        "xlsx" => r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="1"><si><t>"#,
+        _ => {
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="名单"><table:table-row><table:table-cell office:value-type="string"><text:p>"#
+        }
+    };
+    let stream = deflate_repeating(prefix.as_bytes(), unpacked - prefix.len() as u64);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, xml) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
+    zip.start_file(part, stored).unwrap();
+    zip.write_all(&stream).unwrap();
+    zip.finish().unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    let name = part.as_bytes();
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        let name_len = |offset: usize| usize::from(u16::from_le_bytes([bytes[at + offset], bytes[at + offset + 1]]));
+        // (signature, where the method, the uncompressed size, the name length and the name are)
+        let fields = if bytes[at..].starts_with(b"PK\x03\x04") {
+            (8, 22, 26, 30)
+        } else if bytes[at..].starts_with(b"PK\x01\x02") {
+            (10, 24, 28, 46)
+        } else {
+            continue;
+        };
+        let (method, size, length, name_at) = fields;
+        if name_len(length) == name.len() && bytes[at + name_at..].starts_with(name) {
+            bytes[at + method..at + method + 2].copy_from_slice(&8u16.to_le_bytes());
+            bytes[at + size..at + size + 4].copy_from_slice(&4096u32.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the local header and the central directory entry");
+    std::fs::write(path, bytes).unwrap();
+    part
+}
+
+/// A small real compound file (.xls container) with one Workbook stream, version 3 (512-byte
+/// sectors, so sector n starts at 512 × (n + 1)).
+pub fn compound_file_bytes() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xls");
+    let mut compound =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::fs::File::create(&path).unwrap()).unwrap();
+    let mut stream = compound.create_stream("/Workbook").unwrap();
+    stream.write_all(&[0u8; 8192]).unwrap();
+    drop(stream);
+    compound.flush().unwrap();
+    drop(compound);
+    std::fs::read(&path).unwrap()
+}
+
+/// The compound file with its directory chain pointed back at itself: a reader that follows
+/// chains without looking for loops never reaches the end.
+pub fn looping_compound_file() -> Vec<u8> {
+    let mut bytes = compound_file_bytes();
+    let u32_at = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let (fat_sector, directory) = (u32_at(&bytes, 76), u32_at(&bytes, 48));
+    let entry = 512 * (fat_sector + 1) + 4 * directory;
+    bytes[entry..entry + 4].copy_from_slice(&(directory as u32).to_le_bytes());
+    bytes
+}
+
+/// A minimal .xls: a compound file whose Workbook stream holds the workbook globals (BOF, one
+/// sheet, EOF) and one sheet with nothing but its DIMENSIONS record — rows `first_row` up to
+/// (not including) `end_row`, columns up to `end_column`.
+pub fn xls_with_dimensions(first_row: u32, end_row: u32, end_column: u16) -> Vec<u8> {
+    let record = |kind: u16, data: &[u8]| {
+        let mut bytes = kind.to_le_bytes().to_vec();
+        bytes.extend((data.len() as u16).to_le_bytes());
+        bytes.extend(data);
+        bytes
+    };
+    let bof = |kind: u16| record(0x0809, &[&0x0600u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0; 12]].concat());
+    let sheet_name = [2u8, 0, b'S', b'1'];
+    let globals_len = bof(5).len() + record(0x0085, &[&[0u8; 6][..], &sheet_name].concat()).len() + 4;
+    let mut stream = bof(5);
+    stream.extend(record(0x0085, &[&(globals_len as u32).to_le_bytes()[..], &[0, 0], &sheet_name].concat()));
+    stream.extend(record(0x000A, &[]));
+    stream.extend(bof(0x10));
+    let dimensions =
+        [&first_row.to_le_bytes()[..], &end_row.to_le_bytes(), &0u16.to_le_bytes(), &end_column.to_le_bytes(), &[0, 0]]
+            .concat();
+    stream.extend(record(0x0200, &dimensions));
+    stream.extend(record(0x000A, &[]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xls");
+    let mut compound =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::fs::File::create(&path).unwrap()).unwrap();
+    compound.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    compound.flush().unwrap();
+    drop(compound);
+    std::fs::read(&path).unwrap()
+}

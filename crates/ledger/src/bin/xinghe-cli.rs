@@ -911,13 +911,12 @@ fn is_refusal(e: &Error) -> bool {
     matches!(e, Error::Invalid(_) | Error::NotFound { .. } | Error::Conflict(_) | Error::Refused(_))
 }
 
-/// A text file as UTF-8, or as GBK (GB18030) when it is not UTF-8, as Chinese Excel saves it.
+/// A text file whole, before anything is written: read with the importer's size limit (counted
+/// while reading, so /dev/zero or an endless pipe is refused) and decoded as the importer does
+/// (UTF-8, UTF-16, GBK/GB18030), but strictly: a file with a damaged byte is refused naming its
+/// line and offset, never re-read in another encoding (that committed garble into the ledger).
 fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Refused(format!("无法读取文件 {}：{e}", path.display())))?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),
-    })
+    Ok(xinghe_ledger::input_file::read_text(path, "没有写入任何内容")?.text)
 }
 
 /// Resident ids, one a line; every line is checked before anything is written.

@@ -8,6 +8,7 @@
 //! a larger sheet is refused before it is read to the end) and the cells (`MAX_CELLS`).
 
 use crate::error::{Error, Result};
+use crate::input_file;
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets};
 use chrono::NaiveDate;
 use std::io::Read;
@@ -17,11 +18,14 @@ use std::path::Path;
 /// register holds a few thousand to a few tens of thousands of people.
 pub const MAX_ROWS: u32 = 100_000;
 /// The largest file accepted: a 100,000-row .xlsx is about 4 MB, the same as CSV 7–15 MB.
-pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+pub use crate::input_file::MAX_FILE_BYTES;
 /// The largest part of an .xlsx/.ods package once unpacked. Shared strings and .ods content
 /// are unpacked whole by calamine; worksheets are read as a stream and may be larger.
 pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_UNPACKED_SHEET_BYTES: u64 = 512 * 1024 * 1024;
+/// All parts of one package together, unpacked: the largest sheet and the largest other part
+/// with room beside them. Bounds the time a package of many bombs takes to be refused.
+pub const MAX_UNPACKED_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 /// The most cells held for one sheet (each row as wide as its last filled cell): enough for
 /// `MAX_ROWS` rows of 50 columns; stops a sheet with a value in column XFD on every row.
 pub const MAX_CELLS: usize = 5_000_000;
@@ -154,6 +158,9 @@ fn sniff(head: &[u8]) -> Content {
     Content::Other
 }
 
+/// What every refusal of a whole file says was not done.
+const NOTHING_IMPORTED: &str = "未导入任何内容。请把名单分成几个文件分别导入";
+
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
     if !path.exists() {
         return Err(Error::invalid("file", format!("找不到文件 {}", path.display())));
@@ -161,7 +168,15 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
     if path.is_dir() {
         return Err(Error::invalid("file", format!("{} 是一个文件夹，不是文件，请选择其中的表格文件", path.display())));
     }
-    let size = std::fs::metadata(path)?.len();
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        // A pipe or a device (/dev/zero) has no size and cannot be read twice, as a workbook is.
+        return Err(refused_file(
+            path,
+            "这不是保存在磁盘上的文件（而是管道或设备），未导入任何内容。请先把名单保存为文件，再选择该文件导入",
+        ));
+    }
+    let size = meta.len();
     if size == 0 {
         return Err(refused_file(path, "文件是空的（0 字节），可能没有保存完或复制完，请重新保存或复制后再导入"));
     }
@@ -201,8 +216,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
 
 /// Which workbook a zip package holds, after checking that no part unpacks to more than the
 /// limits (a damaged or hostile package must not exhaust memory before calamine reads it).
-fn inspect_package(path: &Path) -> Result<&'static str> {
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+fn inspect_package(path: &Path, file: Opened) -> Result<&'static str> {
     let mut zip = zip::ZipArchive::new(file).map_err(|e| damaged(path, e))?;
     let mut kind = None;
     for index in 0..zip.len() {
@@ -234,20 +248,140 @@ fn inspect_package(path: &Path) -> Result<&'static str> {
         Some("pptx") => {
             Err(refused_file(path, "这是 PowerPoint 演示文稿，不是表格。请把名单放在 Excel 或 WPS 表格中再导入"))
         }
-        Some(kind) => Ok(kind),
+        Some(kind) => {
+            count_unpacked(path, &mut zip)?;
+            Ok(kind)
+        }
         None => Err(refused_file(path, "这是一个压缩包，里面没有 Excel 或 WPS 表格。请解压后选择其中的表格文件")),
     }
 }
 
+/// A sink that counts what is written to it and finds the largest `uniqueCount="N"` written
+/// anywhere in it (the shared strings' declared count, wherever in the part it stands).
+#[derive(Default)]
+struct Counted {
+    bytes: u64,
+    most_declared: u64,
+    /// The end of the previous write, so a count split across two writes is still found.
+    carry: Vec<u8>,
+}
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        const NAME: &[u8] = b"uniqueCount";
+        self.bytes += buf.len() as u64;
+        let mut window = std::mem::take(&mut self.carry);
+        window.extend_from_slice(&buf[..buf.len().min(128)]);
+        let scan = |text: &[u8], most: &mut u64| {
+            for at in memchr::memmem::find_iter(text, NAME) {
+                let rest = &text[at + NAME.len()..];
+                let rest = rest.trim_ascii_start().strip_prefix(b"=").unwrap_or_default().trim_ascii_start();
+                let digits = rest.get(1..).unwrap_or_default();
+                let end = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+                // More than 20 digits is beyond any count (and beyond u64): a lie as well.
+                let value = match end {
+                    0..=20 => std::str::from_utf8(&digits[..end]).ok().and_then(|d| d.parse().ok()).unwrap_or(0),
+                    _ => u64::MAX,
+                };
+                *most = (*most).max(value);
+            }
+        };
+        // The seam between the writes, then this write; a name wholly inside either is found once
+        // or twice, which does not change the largest.
+        scan(&window, &mut self.most_declared);
+        scan(buf, &mut self.most_declared);
+        self.carry = buf[buf.len().saturating_sub(128)..].to_vec();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Unpacks every part of the package once, counting the bytes that come out of the
+/// decompressor, and refuses the file at the first part past its limit.
+///
+/// The zip directory's sizes (checked first, for a quick message) can lie: an .xlsx whose
+/// directory said its shared strings were 4 KB unpacked to 1.5 GB inside calamine and aborted
+/// the process (memory allocation failed). calamine opens the zip itself and has no hook on
+/// what it unpacks, so the parts are unpacked here first, each through `take(limit + 1)` into a
+/// counting sink: memory stays at one buffer whatever a part holds, at the cost of unpacking
+/// the package twice (milliseconds for a real register). A re-packed, checked copy handed to
+/// calamine instead would hold up to the limits in memory or on disk. The file is opened once
+/// for this check and for calamine (`read_workbook`), so both read the same bytes.
+fn count_unpacked<R: std::io::Read + std::io::Seek>(path: &Path, zip: &mut zip::ZipArchive<R>) -> Result<()> {
+    let mut total = 0u64;
+    for index in 0..zip.len() {
+        let entry = zip.by_index(index).map_err(|e| damaged(path, e))?;
+        let (name, declared) = (entry.name().to_string(), entry.size());
+        let lower = name.to_ascii_lowercase();
+        let limit = if lower.starts_with("xl/worksheets/") { MAX_UNPACKED_SHEET_BYTES } else { MAX_UNPACKED_BYTES };
+        let mut sink = Counted::default();
+        std::io::copy(&mut entry.take(limit + 1), &mut sink).map_err(|e| damaged(path, e))?;
+        if sink.bytes > limit {
+            return Err(refused_file(
+                path,
+                format!(
+                    "文件中的“{name}”解压后超过上限 {} MB（压缩包目录中记的是 {}，与实际不符，文件已损坏或被改动过），\
+                     未导入任何内容。请把名单分成几个文件分别导入",
+                    limit / 1024 / 1024,
+                    match declared {
+                        0..1_048_576 => format!("{} KB", declared.div_ceil(1024)),
+                        _ => format!("{} MB", declared / 1024 / 1024),
+                    }
+                ),
+            ));
+        }
+        total += sink.bytes;
+        if total > MAX_UNPACKED_TOTAL_BYTES {
+            return Err(refused_file(
+                path,
+                format!(
+                    "文件中各部分解压后合计超过上限 {} MB，未导入任何内容。请把名单分成几个文件分别导入",
+                    MAX_UNPACKED_TOTAL_BYTES / 1024 / 1024
+                ),
+            ));
+        }
+        if lower == "xl/sharedstrings.xml" {
+            check_declared_strings(path, &sink)?;
+        }
+    }
+    Ok(())
+}
+
+/// calamine reserves room for as many shared strings as the part's `uniqueCount` says, before
+/// reading one: a count of billions aborts the process as surely as a bomb. Each string takes
+/// at least five bytes (`<si/>`), so a count beyond a fifth of the part's size is a lie.
+fn check_declared_strings(path: &Path, part: &Counted) -> Result<()> {
+    if part.most_declared > part.bytes / 5 {
+        return Err(damaged(path, format!("sharedStrings uniqueCount {} in {} bytes", part.most_declared, part.bytes)));
+    }
+    Ok(())
+}
+
+/// The workbook file, opened once: the checks and calamine each get their own handle on the
+/// same open file (rewound), so what is checked is what calamine reads.
+type Opened = std::io::BufReader<std::fs::File>;
+
 fn read_workbook(path: &Path, content: Content, sheet: Option<&str>) -> Result<Table> {
-    let file = || std::fs::File::open(path).map(std::io::BufReader::new);
+    let opened = std::fs::File::open(path)?;
+    let file = || -> Result<Opened> {
+        use std::io::Seek;
+        let mut handle = opened.try_clone()?;
+        handle.rewind()?;
+        Ok(std::io::BufReader::new(handle))
+    };
     let mut workbook = match content {
-        Content::Ole => Sheets::Xls(calamine::Xls::new(file()?).map_err(|e| damaged(path, e))?),
-        _ => match inspect_package(path)? {
+        Content::Ole => {
+            check_compound_file(path, file()?)?;
+            Sheets::Xls(calamine::Xls::new(file()?).map_err(|e| damaged(path, e))?)
+        }
+        _ => match inspect_package(path, file()?)? {
             "xlsx" => Sheets::Xlsx(calamine::Xlsx::new(file()?).map_err(|e| damaged(path, e))?),
             "xlsb" => Sheets::Xlsb(calamine::Xlsb::new(file()?).map_err(|e| damaged(path, e))?),
             _ => {
-                check_ods_size(path)?;
+                check_ods_size(path, file()?)?;
                 Sheets::Ods(calamine::Ods::new(file()?).map_err(|e| damaged(path, e))?)
             }
         },
@@ -278,13 +412,83 @@ fn read_workbook(path: &Path, content: Content, sheet: Option<&str>) -> Result<T
     Ok(Table { rows, sheet: name, sheets })
 }
 
+/// An .xls is an OLE compound file that calamine reads without distrusting it: it follows
+/// sector chains without looking for loops (a 2 KB file whose chain points back into itself
+/// grows memory without end) and reserves memory from counts the file declares (FAT sectors
+/// in the header, a sheet's rows × columns in its DIMENSIONS record) before reading anything:
+/// a lie there aborts the process. So the file is first opened with the cfb crate, which checks
+/// the structure (every sector used once, no loops, chains within the file); every stream is
+/// read through `take` and counted, as the parts of a zip are; and the declared counts are
+/// checked against what the format allows. The streams are bounded by the file's 100 MB.
+fn check_compound_file(path: &Path, mut file: Opened) -> Result<()> {
+    use std::io::{Read, Seek};
+    let mut header = [0u8; 512];
+    file.read_exact(&mut header).map_err(|e| damaged(path, e))?;
+    let u32_at = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+    // calamine's Vec::with_capacity from: FAT sectors (44), the mini FAT (64), DIFAT sectors (72)
+    // and a count it reads across offsets 62..66. A real file of 100 MB needs under 200,000.
+    let most = MAX_UNPACKED_BYTES / 4;
+    if let Some(at) = [44, 62, 64, 72].into_iter().find(|at| u64::from(u32_at(*at)) > most) {
+        return Err(damaged(path, format!("compound file header count at {at}: {}", u32_at(at))));
+    }
+    file.rewind()?;
+    let mut compound = cfb::CompoundFile::open(file).map_err(|e| damaged(path, e))?;
+    let streams: Vec<std::path::PathBuf> =
+        compound.walk().filter(|e| e.is_stream()).map(|e| e.path().to_path_buf()).collect();
+    for name in streams {
+        let stream = compound.open_stream(&name).map_err(|e| damaged(path, e))?;
+        let mut bytes = Vec::new();
+        // Reading follows each chain to its end: a chain the checks let through still stops here.
+        stream.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| damaged(path, e))?;
+        // calamine takes the first of Workbook, Book, WORKBOOK, BOOK.
+        let stream_name = name.to_string_lossy().to_ascii_lowercase();
+        if matches!(stream_name.as_str(), "/workbook" | "/book") {
+            check_xls_dimensions(path, &bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every DIMENSIONS record (a sheet's used range) within what .xls allows — 65,536 rows and
+/// 256 columns, last after first — since calamine reserves rows × columns cells from it.
+fn check_xls_dimensions(path: &Path, stream: &[u8]) -> Result<()> {
+    let mut at = 0usize;
+    while at + 4 <= stream.len() {
+        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+        if kind == 0x0200 {
+            let (first_row, last_row, last_column) = match data.len() {
+                10 => (
+                    u32::from(u16::from_le_bytes([data[0], data[1]])),
+                    u32::from(u16::from_le_bytes([data[2], data[3]])),
+                    u16::from_le_bytes([data[6], data[7]]),
+                ),
+                14 => (
+                    u32::from_le_bytes(data[0..4].try_into().expect("4 bytes")),
+                    u32::from_le_bytes(data[4..8].try_into().expect("4 bytes")),
+                    u16::from_le_bytes([data[10], data[11]]),
+                ),
+                _ => (0, 0, 0),
+            };
+            if last_row > 65_536 || last_column > 256 || (last_row >= 1 && last_row - 1 < first_row) {
+                return Err(damaged(
+                    path,
+                    format!("xls dimensions rows {first_row}..{last_row}, columns ..{last_column}"),
+                ));
+            }
+        }
+        at += 4 + len;
+    }
+    Ok(())
+}
+
 /// calamine reads every sheet of an .ods whole and expands the rows and cells the file stores
 /// once with a count (LibreOffice writes a value filled down to row 1,048,576 as one row
 /// repeated a million times). Counts them first, so no sheet beyond `MAX_ROWS` or `MAX_CELLS`
 /// is ever expanded.
-fn check_ods_size(path: &Path) -> Result<()> {
+fn check_ods_size(path: &Path, file: Opened) -> Result<()> {
     use quick_xml::events::Event;
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut zip = zip::ZipArchive::new(file).map_err(|e| damaged(path, e))?;
     let content = zip.by_name("content.xml").map_err(|e| damaged(path, e))?;
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
@@ -521,75 +725,6 @@ fn csv_cell(field: &str) -> Cell {
     }
 }
 
-/// UTF-16 written without a BOM: a register is mostly ASCII digits, commas and line breaks,
-/// so one byte of most pairs is zero (the high byte: second in little-endian, first in big).
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let sample = &bytes[..bytes.len().min(4096) & !1];
-    let pairs = sample.len() / 2;
-    if pairs < 2 {
-        return None;
-    }
-    let zeros = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|b| **b == 0).count();
-    let (first, second) = (zeros(0), zeros(1));
-    if second * 4 >= pairs && first * 10 < pairs {
-        Some(encoding_rs::UTF_16LE)
-    } else if first * 4 >= pairs && second * 10 < pairs {
-        Some(encoding_rs::UTF_16BE)
-    } else {
-        None
-    }
-}
-
-/// How the bytes read as UTF-8: (valid multi-byte characters, invalid sequences).
-fn utf8_shape(bytes: &[u8]) -> (usize, usize) {
-    let multi_byte = |text: &str| text.chars().filter(|c| c.len_utf8() > 1).count();
-    let (mut valid, mut invalid, mut rest) = (0, 0, bytes);
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(text) => return (valid + multi_byte(text), invalid),
-            Err(e) => {
-                valid += std::str::from_utf8(&rest[..e.valid_up_to()]).map_or(0, multi_byte);
-                invalid += 1;
-                match e.error_len() {
-                    Some(len) => rest = &rest[e.valid_up_to() + len..],
-                    None => return (valid, invalid),
-                }
-            }
-        }
-    }
-}
-
-/// Decodes CSV bytes: a BOM decides; then UTF-16 without a BOM; UTF-8 if valid; else
-/// GB18030 (a superset of GBK). A UTF-8 file with a few damaged bytes stays UTF-8 with "�"
-/// in their place (the rows holding them are refused), rather than turning into GB18030 garble.
-/// UTF-8 text takes over the bytes without a copy: a file near the size limit is held once.
-fn decode(mut bytes: Vec<u8>) -> Option<(String, &'static str)> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
-        if encoding == encoding_rs::UTF_8 {
-            // Excel's "CSV UTF-8": damaged bytes become "�" and only their rows are refused.
-            bytes.drain(..bom_len);
-            let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            return Some((text, "UTF-8"));
-        }
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return (!had_errors).then(|| (text.into_owned(), encoding.name()));
-    }
-    if let Some(encoding) = utf16_without_bom(&bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes);
-        return (!had_errors).then(|| (text.into_owned(), encoding.name()));
-    }
-    let bytes = match String::from_utf8(bytes) {
-        Ok(text) => return Some((text, "UTF-8")),
-        Err(e) => e.into_bytes(),
-    };
-    let (valid, invalid) = utf8_shape(&bytes);
-    if valid >= 10 * invalid {
-        return Some((String::from_utf8_lossy(&bytes).into_owned(), "UTF-8"));
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
-    (!had_errors).then(|| (text.into_owned(), "GB18030"))
-}
-
 /// Reads a CSV (or tab-separated) file. `disguised` is the spreadsheet extension of a file
 /// that holds no workbook: it is read only if it is plainly text.
 fn read_csv(path: &Path, disguised: Option<&str>) -> Result<Table> {
@@ -597,13 +732,21 @@ fn read_csv(path: &Path, disguised: Option<&str>) -> Result<Table> {
         let what = format!("文件内容不是 Excel、WPS 或 CSV 表格（可能是改了扩展名 .{extension} 的其他文件，或已损坏），请选择名单的原始文件");
         refused_file(path, what)
     };
-    let (text, encoding) = {
-        let bytes = std::fs::read(path)?;
-        match (decode(bytes), disguised) {
-            (Some(decoded), _) => decoded,
-            (None, Some(extension)) => return Err(not_a_table(extension)),
-            (None, None) => return Err(unreadable(path, "无法识别文字编码（支持 UTF-8、UTF-16 与 GBK/GB18030）")),
-        }
+    // Counted while reading: the file may have grown since its size was checked.
+    let bytes = input_file::read_bounded(path, MAX_FILE_BYTES, NOTHING_IMPORTED)?;
+    // The shared decoding of every text file a user hands over; only here a UTF-8 file with a
+    // few damaged bytes is read with "�" in their place: the rows holding one are refused and
+    // listed, the rest imported (the import is reviewed before it is written).
+    let (text, encoding) = match (input_file::decode(bytes), disguised) {
+        (Ok(decoded), _) => (decoded.text, decoded.encoding),
+        (Err((bad, bytes)), None) => match input_file::lossy_utf8(&bad, bytes) {
+            Some(decoded) => (decoded.text, decoded.encoding),
+            None => {
+                let consequence = "未导入任何内容。请在 Excel 或 WPS 中打开它，另存为“CSV UTF-8”后再导入";
+                return Err(Error::invalid("file", bad.message(path, consequence)));
+            }
+        },
+        (Err(_), Some(extension)) => return Err(not_a_table(extension)),
     };
     let binary = |c: char| c == char::REPLACEMENT_CHARACTER || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
     if let Some(extension) = disguised.filter(|_| text.chars().any(binary)) {
@@ -659,21 +802,6 @@ fn read_csv(path: &Path, disguised: Option<&str>) -> Result<Table> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn gbk_csv_is_decoded() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,110105194912310021\n");
-        let (text, encoding) = decode(bytes.into_owned()).unwrap();
-        assert_eq!(encoding, "GB18030");
-        assert!(text.starts_with("姓名"));
-    }
-
-    #[test]
-    fn utf8_with_bom_is_decoded_without_the_bom() {
-        let mut bytes = vec![0xEF, 0xBB, 0xBF];
-        bytes.extend("姓名".as_bytes());
-        assert_eq!(decode(bytes).unwrap().0, "姓名");
-    }
-
     /// Excel writes rows in order; other programs may not, and a row may even come in two parts.
     #[test]
     fn xlsx_rows_out_of_order_are_read_in_order_with_blank_rows_between() {
@@ -721,6 +849,20 @@ mod tests {
         assert_eq!(texts(&table.rows[0]), ["姓名"]);
         assert!(table.rows[1].cells.is_empty() && table.rows[2].cells.is_empty());
         assert_eq!(texts(&table.rows[3]), ["张三", "新", "户主"], "the later value of a cell read twice wins");
+    }
+
+    /// The declared count is found wherever the decompressor's chunks split it.
+    #[test]
+    fn a_declared_string_count_split_across_chunks_is_found() {
+        use std::io::Write;
+        let text = format!("{}<sst uniqueCount = \"4000000000\"><si><t>x</t></si></sst>", " ".repeat(5000));
+        for split in [5000, 5010, 5014, 5020, 5024, 5026] {
+            let mut sink = Counted::default();
+            sink.write_all(&text.as_bytes()[..split]).unwrap();
+            sink.write_all(&text.as_bytes()[split..]).unwrap();
+            assert_eq!(sink.most_declared, 4_000_000_000, "split at {split}");
+            assert_eq!(sink.bytes, text.len() as u64);
+        }
     }
 
     #[test]
