@@ -27,6 +27,7 @@ pub mod limits;
 pub mod model;
 pub mod names;
 pub mod operators;
+pub mod password_tries;
 pub mod pdf;
 pub mod phone;
 pub mod projects;
