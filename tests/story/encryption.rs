@@ -804,7 +804,7 @@ fn the_cli_waits_after_five_wrong_passwords() {
     let counts_file = dir.path().join("state").join("xinghe").join("password-tries.json");
     let mut counts: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&counts_file).unwrap()).unwrap();
     for count in counts.as_object_mut().unwrap().values_mut() {
-        count["last"] = (count["last"].as_u64().unwrap() - 30).into();
+        count["last_ms"] = (count["last_ms"].as_u64().unwrap() - 30_000).into();
     }
     std::fs::write(&counts_file, counts.to_string()).unwrap();
     let out = cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD);

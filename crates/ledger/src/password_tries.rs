@@ -37,7 +37,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The entry that stands for every file (written when the count file was found damaged).
 const EVERY_FILE: &str = "*";
 /// Entries whose last wrong try is older than this are forgotten, so the file stays small.
-const FORGET_AFTER_SECONDS: u64 = 24 * 60 * 60;
+const FORGET_AFTER_MS: u64 = 24 * 60 * 60 * 1000;
 /// A count file larger than this is damaged (each entry is a few dozen bytes).
 const MAX_COUNT_FILE_BYTES: u64 = 1 << 20;
 
@@ -45,8 +45,9 @@ const MAX_COUNT_FILE_BYTES: u64 = 1 << 20;
 struct Count {
     /// Wrong passwords in a row.
     wrong: u32,
-    /// When the last one was tried, seconds since 1970 (UTC).
-    last: u64,
+    /// When the last one was tried, milliseconds since 1970 (UTC): the wait shown is exact to
+    /// the second.
+    last_ms: u64,
 }
 
 /// The count of wrong passwords for encrypted files, in the file at `path`.
@@ -56,8 +57,8 @@ pub struct PasswordTries {
     warn: Box<dyn Fn(&str)>,
 }
 
-fn seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+fn millis(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 /// The key for `file`: its salt in hex; None for a plain, empty or unreadable file (nothing to
@@ -71,10 +72,11 @@ fn file_key(file: &Path) -> Option<String> {
     Some(salt.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Milliseconds still to wait.
 fn wait_left(count: Option<&Count>, now: u64) -> Option<u64> {
     let count = count?;
-    let waited = now.saturating_sub(count.last);
-    let wait = WAIT_AFTER_FAILURES.as_secs();
+    let waited = now.saturating_sub(count.last_ms);
+    let wait = WAIT_AFTER_FAILURES.as_millis() as u64;
     (count.wrong >= FAILURES_BEFORE_WAIT && waited < wait).then(|| wait - waited)
 }
 
@@ -107,32 +109,33 @@ impl PasswordTries {
                 return try_key();
             }
         };
-        let now = seconds(SystemTime::now());
+        let now = millis(SystemTime::now());
         // A time in the future (the clock was set back) counts as now: a wait never outlasts 30 s.
         for count in map.values_mut() {
-            count.last = count.last.min(now);
+            count.last_ms = count.last_ms.min(now);
         }
         if damaged {
-            map = BTreeMap::from([(EVERY_FILE.to_string(), Count { wrong: FAILURES_BEFORE_WAIT, last: now })]);
+            map = BTreeMap::from([(EVERY_FILE.to_string(), Count { wrong: FAILURES_BEFORE_WAIT, last_ms: now })]);
             self.save(&mut handle, &map);
         }
         let left = wait_left(map.get(&key), now).max(wait_left(map.get(EVERY_FILE), now));
         if let Some(left) = left {
             return Err(Error::Refused(format!(
-                "文件 {} 的密码错误次数过多（连续 {FAILURES_BEFORE_WAIT} 次），请 {left} 秒后再试（这次没有尝试密码）",
-                file.display()
+                "文件 {} 的密码错误次数过多（连续 {FAILURES_BEFORE_WAIT} 次），请 {} 秒后再试（这次没有尝试密码）",
+                file.display(),
+                left.div_ceil(1000)
             )));
         }
         let result = try_key();
         match &result {
             Err(Error::WrongPassword { .. }) => {
-                let count = map.entry(key).or_insert(Count { wrong: 0, last: now });
+                let count = map.entry(key).or_insert(Count { wrong: 0, last_ms: now });
                 // A file that waited out its pause gets a fresh count.
                 if count.wrong >= FAILURES_BEFORE_WAIT {
                     count.wrong = 0;
                 }
                 count.wrong += 1;
-                count.last = now;
+                count.last_ms = now;
             }
             Ok(_) => {
                 map.remove(&key);
@@ -140,7 +143,7 @@ impl PasswordTries {
             Err(_) => {}
         }
         map.retain(|name, count| {
-            now.saturating_sub(count.last) < FORGET_AFTER_SECONDS
+            now.saturating_sub(count.last_ms) < FORGET_AFTER_MS
                 && (name != EVERY_FILE || wait_left(Some(count), now).is_some())
         });
         self.save(&mut handle, &map);
@@ -255,14 +258,14 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(tries.path()).unwrap()).unwrap();
         assert_eq!(written[EVERY_FILE].wrong, FAILURES_BEFORE_WAIT, "rewritten as one wait from now");
 
-        let far = seconds(SystemTime::now()) + 10 * 365 * 24 * 3600;
-        let map = BTreeMap::from([(file_key(&file).unwrap(), Count { wrong: FAILURES_BEFORE_WAIT, last: far })]);
+        let far = millis(SystemTime::now()) + 10 * 365 * 24 * 3600 * 1000;
+        let map = BTreeMap::from([(file_key(&file).unwrap(), Count { wrong: FAILURES_BEFORE_WAIT, last_ms: far })]);
         std::fs::write(tries.path(), serde_json::to_string(&map).unwrap()).unwrap();
         let err = tries.attempt(&file, || Ok(())).unwrap_err();
         assert!(err.to_string().contains("请 30 秒后再试"), "{err}");
 
-        let past = seconds(SystemTime::now()) - WAIT_AFTER_FAILURES.as_secs();
-        let map = BTreeMap::from([(EVERY_FILE.to_string(), Count { wrong: FAILURES_BEFORE_WAIT, last: past })]);
+        let past = millis(SystemTime::now()) - WAIT_AFTER_FAILURES.as_millis() as u64;
+        let map = BTreeMap::from([(EVERY_FILE.to_string(), Count { wrong: FAILURES_BEFORE_WAIT, last_ms: past })]);
         std::fs::write(tries.path(), serde_json::to_string(&map).unwrap()).unwrap();
         tries.attempt(&file, || Ok(())).unwrap();
         assert_eq!(std::fs::read_to_string(tries.path()).unwrap(), "{}", "the wait over, it is forgotten");
