@@ -591,7 +591,7 @@ fn a_password_given_on_stdin_never_appears_in_the_process_list() {
     // Nothing on standard input, or an empty first line, is told as such.
     let out = cli_with_stdin(&db, &["--password-stdin", "stats"], "");
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("标准输入中没有台账的密码"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("标准输入中没有台账密码"), "{}", text(&out.stderr));
     // --password and --password-stdin together contradict each other.
     let out = cli_with_stdin(&db, &["--password-stdin", "--password", ADMIN_PASSWORD, "stats"], ADMIN_PASSWORD);
     assert!(text(&out.stderr).contains("只能用一个"), "{}", text(&out.stderr));
@@ -818,4 +818,30 @@ fn the_cli_waits_after_five_wrong_passwords() {
     // A deleted one starts afresh (deleting it takes no more than copying the file).
     std::fs::remove_file(&counts_file).unwrap();
     assert!(cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD).status.success());
+}
+
+/// The count is locked while a password is tried: twelve runs started at once get five tries
+/// between them, not twelve.
+#[test]
+fn wrong_passwords_tried_in_parallel_get_no_free_guesses() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let children: Vec<std::process::Child> = (0..12)
+        .map(|n| {
+            let mut child = cli_command(&db)
+                .args(["--password-stdin", "stats"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(format!("liuhe-wrong-{n}\n").as_bytes()).unwrap();
+            child
+        })
+        .collect();
+    let shown: Vec<String> = children.into_iter().map(|c| text(&c.wait_with_output().unwrap().stderr)).collect();
+    let tried = shown.iter().filter(|s| s.contains("密码不正确")).count();
+    let refused = shown.iter().filter(|s| s.contains("密码错误次数过多")).count();
+    assert_eq!((tried, refused), (5, 7), "{shown:#?}");
 }

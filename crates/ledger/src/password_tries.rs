@@ -156,7 +156,12 @@ impl PasswordTries {
         if let Some(folder) = self.path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        let mut file = File::options().read(true).write(true).create(true).truncate(false).open(&self.path)?;
+        let mut options = File::options();
+        options.read(true).write(true).create(true).truncate(false);
+        // Which files were guessed at is nobody else's business.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path)?;
         file.lock()?;
         let mut text = String::new();
         let read = (&mut file).take(MAX_COUNT_FILE_BYTES + 1).read_to_string(&mut text);
@@ -213,7 +218,12 @@ mod tests {
             assert_eq!(tries.attempt(&file, || wrong(&file)).unwrap_err().kind(), "wrong_password");
         }
         let mut tried = false;
-        let err = tries.attempt(&file, || Ok(tried = true)).unwrap_err();
+        let err = tries
+            .attempt(&file, || {
+                tried = true;
+                Ok(())
+            })
+            .unwrap_err();
         assert!(!tried, "the key is not tried while the file waits");
         assert!(err.to_string().contains("密码错误次数过多"), "{err}");
         let copy = dir.path().join("copy.db");

@@ -544,12 +544,11 @@ fn run(cli: Cli, given: PasswordsGiven) -> Result<ExitCode, Error> {
     }
     // An explicit --password-stdin wins over XINGHE_PASSWORD; the first line is the register's.
     let mut password: Option<Zeroizing<String>> = if cli.password_stdin {
-        Some(password_from_stdin("台账的密码")?)
+        Some(password_from_stdin("台账密码")?)
     } else {
         cli.password.clone().map(Zeroizing::new)
     };
-    let stdin_backup_password =
-        if backup_password_stdin { Some(password_from_stdin("备份的密码")?) } else { None };
+    let stdin_backup_password = if backup_password_stdin { Some(password_from_stdin("备份密码")?) } else { None };
     let in_memory = matches!(cli.command, Command::Import { dry_run: true, .. }) && !db.exists();
     if password.is_none() && !in_memory && stdin_is_terminal && looks_encrypted(&db) {
         password = Some(prompt_hidden(&format!("台账 {} 的密码：", db.display()))?);
