@@ -122,6 +122,7 @@ fn the_catalogue_of_bad_input() {
     login_cases(&mut c);
     database_cases(&mut c);
     output_cases(&mut c);
+    password_cases(&mut c);
     let mut table = String::from("| # | input | where | what the user sees / what happens |\n|---|---|---|---|\n");
     for (i, (input, place, outcome)) in c.rows.iter().enumerate() {
         table += &format!("| {} | {input} | {place} | {outcome} |\n", i + 1);
@@ -783,6 +784,75 @@ fn database_cases(c: &mut Catalogue) {
         csv = csv.display()
     );
     record_sections(c, "on a network folder (a FUSE mount, statfs type 0x65735546)", in_namespace(&script));
+}
+
+/// xinghe-cli with `input` on standard input, counting wrong passwords in `state`.
+fn cli_stdin(db: &Path, state: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
+        .env("XDG_STATE_HOME", state)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Passwords given to xinghe-cli and to 数据加密 (issue 11, item 9).
+fn password_cases(c: &mut Catalogue) {
+    let dir = tempfile::tempdir().unwrap();
+    let (dir, state) = (dir.path(), dir.path().join("state"));
+    let db = demo_db(dir, "pw.db");
+    for (input, password) in [
+        ("encrypt --password-stdin with 12345678", "12345678"),
+        ("encrypt --password-stdin with aaaaaaaa", "aaaaaaaa"),
+        ("encrypt --password-stdin with a 7-character password", "liuhe26"),
+    ] {
+        c.cli(input, "CLI", cli_stdin(&db, &state, &["--password-stdin", "encrypt"], password));
+    }
+    c.cli(
+        "encrypt --password liuhe-2026-x (a strong password on the command line)",
+        "CLI",
+        cli_stdin(&db, &state, &["--password", "liuhe-2026-x", "encrypt"], ""),
+    );
+    c.cli(
+        "stats on an encrypted register, no password, not at a terminal",
+        "CLI",
+        cli_stdin(&db, &state, &["stats"], ""),
+    );
+    c.cli(
+        "stats --password-stdin with nothing on standard input",
+        "CLI",
+        cli_stdin(&db, &state, &["--password-stdin", "stats"], ""),
+    );
+    c.cli(
+        "restore --password-stdin without --yes",
+        "CLI",
+        cli_stdin(&db, &state, &["--password-stdin", "restore", "备份.xinghe.db"], "liuhe-2026-x\ny\n"),
+    );
+    for n in 1..=5 {
+        let _ = cli_stdin(&db, &state, &["--password-stdin", "stats"], &format!("wrong-{n}"));
+    }
+    c.cli(
+        "stats --password-stdin with the right password after five wrong ones in a row",
+        "CLI",
+        cli_stdin(&db, &state, &["--password-stdin", "stats"], "liuhe-2026-x"),
+    );
+
+    let mut office = Office::new();
+    let ledger = &mut office.ledger;
+    ledger.require_login();
+    ledger.create_first_admin("李敏", "123456").unwrap();
+    let outcome = match ledger.encrypt("123456") {
+        Ok(()) => "accepted".to_string(),
+        Err(e) => format!("refused ({}): {e}", e.kind()),
+    };
+    c.add("数据加密 by an administrator whose login password is 123456", "login", outcome);
 }
 
 /// Splits the output of a namespace script into its "[name]" sections, one catalogue row each.

@@ -348,8 +348,31 @@ fn a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening() {
     assert_eq!(ledger.search(NAME).unwrap().len(), 1);
 }
 
+/// xinghe-cli on `db`, counting wrong passwords in a state folder of the test's own (beside
+/// `db`), never in the home folder of whoever runs the tests.
+fn cli_command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"));
+    command.env("XDG_STATE_HOME", db.parent().unwrap().join("state")).arg("--db").arg(db);
+    command
+}
+
 fn cli(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).arg("--db").arg(db).args(args).output().unwrap()
+    cli_command(db).args(args).output().unwrap()
+}
+
+/// Runs xinghe-cli with `input` on its standard input.
+fn cli_with_stdin(db: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cli_command(db)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The CLI may stop reading early (a refusal); a closed pipe is not the test's failure.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -380,11 +403,7 @@ fn the_command_line_encrypts_works_on_the_encrypted_file_and_decrypts() {
     assert!(text(&out.stderr).contains("密码不正确"), "{}", text(&out.stderr));
     let out = cli(&db, &["stats", "--password", ADMIN_PASSWORD]);
     assert!(text(&out.stdout).contains("户数 1"), "{}", text(&out.stdout));
-    let out = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
-        .args(["--db".as_ref(), db.as_os_str(), "check".as_ref()])
-        .env("XINGHE_PASSWORD", ADMIN_PASSWORD)
-        .output()
-        .unwrap();
+    let out = cli_command(&db).arg("check").env("XINGHE_PASSWORD", ADMIN_PASSWORD).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let help = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
         .arg("--help")
@@ -470,8 +489,8 @@ fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_p
         &["--password", "liuhe-2027", "restore", old.to_str().unwrap(), "--backup-password", "liuhe-2025", "--yes"],
     );
     assert!(!out.status.success(), "a wrong backup password is refused");
-    let out = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"))
-        .args(["--db".as_ref(), db.as_os_str(), "restore".as_ref(), old.as_os_str(), "--yes".as_ref()])
+    let out = cli_command(&db)
+        .args(["restore".as_ref(), old.as_os_str(), "--yes".as_ref()])
         .env("XINGHE_PASSWORD", "liuhe-2027")
         .env("XINGHE_BACKUP_PASSWORD", ADMIN_PASSWORD)
         .output()
@@ -537,4 +556,317 @@ fn an_encrypted_register_replaces_its_own_earlier_backups_and_nothing_else() {
     let err = ledger.backup_to(&theirs).unwrap_err();
     assert!(err.to_string().contains("不是本台账的备份"), "{err}");
     assert_eq!(std::fs::read(&theirs).unwrap(), bytes);
+}
+
+// ---- Passwords from the command line (issue 11, item 9) ----
+
+const WARNING: &str = "警告：--password 会出现在进程列表中，请改用 --password-stdin 或交互输入";
+
+/// An encrypted register with 孔喆, and no session in this process.
+fn encrypted_office(dir: &Path) -> PathBuf {
+    let db = dir.join("xinghe.db");
+    let (mut ledger, _) = office(&db);
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    db
+}
+
+/// Regression: the only ways to give xinghe-cli a password were `--password` (every user of the
+/// computer sees it in `ps` and /proc/PID/cmdline) and XINGHE_PASSWORD. `--password-stdin`
+/// reads the first line of standard input, and leaves the rest to the command.
+#[test]
+fn a_password_given_on_stdin_never_appears_in_the_process_list() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let mut child = cli_command(&db)
+        .args(["--password-stdin", "stats"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The process is running (waiting for the line): its arguments as every user sees them,
+    // once the new program has replaced the forked test (until then the file reads empty).
+    let started = std::time::Instant::now();
+    let cmdline = loop {
+        let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+        if !cmdline.is_empty() || started.elapsed().as_secs() > 20 {
+            break cmdline;
+        }
+        std::thread::yield_now();
+    };
+    assert!(contains(&cmdline, b"--password-stdin"), "{}", text(&cmdline));
+    assert!(!contains(&cmdline, ADMIN_PASSWORD.as_bytes()), "{}", text(&cmdline));
+    child.stdin.take().unwrap().write_all(format!("{ADMIN_PASSWORD}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("户数 1"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).is_empty(), "no warning: {}", text(&out.stderr));
+
+    // Windows line endings are not part of the password.
+    let out = cli_with_stdin(&db, &["--password-stdin", "stats"], &format!("{ADMIN_PASSWORD}\r\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Only the first line is taken: the next ones reach a command that reads standard input.
+    let out = cli_with_stdin(
+        &db,
+        &["--password-stdin", "signup", "--activity", "1", "--residents-file", "/dev/stdin"],
+        &format!("{ADMIN_PASSWORD}\n不是编号\n"),
+    );
+    assert!(text(&out.stderr).contains("第 1 行“不是编号”不是居民编号"), "{}", text(&out.stderr));
+    // Nothing on standard input, or an empty first line, is told as such.
+    let out = cli_with_stdin(&db, &["--password-stdin", "stats"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("标准输入中没有台账密码"), "{}", text(&out.stderr));
+    // --password and --password-stdin together contradict each other.
+    let out = cli_with_stdin(&db, &["--password-stdin", "--password", ADMIN_PASSWORD, "stats"], ADMIN_PASSWORD);
+    assert!(text(&out.stderr).contains("只能用一个"), "{}", text(&out.stderr));
+}
+
+/// The prompt at a terminal (a real pseudo-terminal, made by `script`): the password typed is
+/// not echoed, and the command goes on with it.
+#[test]
+fn a_password_typed_at_the_terminal_prompt_is_not_shown() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let command = format!(
+        "XDG_STATE_HOME='{}' '{}' --db '{}' stats",
+        dir.path().join("state").display(),
+        env!("CARGO_BIN_EXE_xinghe-cli"),
+        db.display()
+    );
+    let Ok(mut script) = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        panic!("`script` (util-linux/bsdutils) is needed for the terminal test");
+    };
+    let mut stdout = script.stdout.take().unwrap();
+    let mut shown = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !contains(&shown, "的密码：".as_bytes()) {
+        let n = stdout.read(&mut chunk).unwrap();
+        assert!(n > 0, "no prompt: {}", text(&shown));
+        shown.extend_from_slice(&chunk[..n]);
+    }
+    assert!(text(&shown).contains(&format!("台账 {} 的密码：", db.display())), "{}", text(&shown));
+    // The prompt is written just before echo is switched off: wait for the terminal to say so.
+    let cli_pid = descendant_running(script.id(), env!("CARGO_BIN_EXE_xinghe-cli"));
+    let started = std::time::Instant::now();
+    loop {
+        let stty = Command::new("stty").arg("-F").arg(format!("/proc/{cli_pid}/fd/0")).arg("-a").output().unwrap();
+        if text(&stty.stdout).split_whitespace().any(|flag| flag == "-echo") {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 20, "echo never switched off: {}", text(&stty.stdout));
+        std::thread::yield_now();
+    }
+    script.stdin.take().unwrap().write_all(format!("{ADMIN_PASSWORD}\n").as_bytes()).unwrap();
+    stdout.read_to_end(&mut shown).unwrap();
+    assert!(script.wait().unwrap().success(), "{}", text(&shown));
+    assert!(text(&shown).contains("户数 1"), "{}", text(&shown));
+    assert!(!contains(&shown, ADMIN_PASSWORD.as_bytes()), "the password was echoed: {}", text(&shown));
+}
+
+/// The process under `ancestor` running `exe`.
+fn descendant_running(ancestor: u32, exe: &str) -> u32 {
+    let mut queue = vec![ancestor];
+    while let Some(pid) = queue.pop() {
+        if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == Path::new(exe)) {
+            return pid;
+        }
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        queue.extend(children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()));
+    }
+    panic!("no {exe} under process {ancestor}");
+}
+
+/// Regression: `--password` was taken silently. It still works (scripts use it) but warns;
+/// XINGHE_PASSWORD and --password-stdin do not; restore's --backup-password the same.
+#[test]
+fn password_on_the_command_line_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let out = cli(&db, &["--password", ADMIN_PASSWORD, "stats"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(WARNING), "{}", text(&out.stderr));
+    let out = cli_command(&db).arg("stats").env("XINGHE_PASSWORD", ADMIN_PASSWORD).output().unwrap();
+    assert!(out.status.success() && text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    let out = cli_with_stdin(&db, &["stats", "--password-stdin"], ADMIN_PASSWORD);
+    assert!(out.status.success() && text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+
+    let copy = dir.path().join("copy.xinghe.db");
+    assert!(cli_with_stdin(&db, &["--password-stdin", "backup", "--out", copy.to_str().unwrap()], ADMIN_PASSWORD)
+        .status
+        .success());
+    let out = cli_command(&db)
+        .args(["restore", copy.to_str().unwrap(), "--backup-password", ADMIN_PASSWORD, "--yes"])
+        .env("XINGHE_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("警告：--backup-password 会出现在进程列表中，请改用 --backup-password-stdin"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Both passwords on standard input, one a line; the "y" cannot come from there too.
+    let args = ["--password-stdin", "restore", copy.to_str().unwrap(), "--backup-password-stdin"];
+    let out = cli_with_stdin(&db, &args, &format!("{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\ny\n"));
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("请加 --yes"), "{}", text(&out.stderr));
+    let args = [&args[..], &["--yes"]].concat();
+    let out = cli_with_stdin(&db, &args, &format!("{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已从备份恢复"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+/// Regression: any password of six characters became the key of an encrypted file, which can
+/// be guessed offline on a copy without any wait: 123456, aaaaaa. The encryption password
+/// must have 8 characters, not all one, and not be a run; for the CLI's `encrypt`, the app's
+/// 数据加密 (the key is the administrator's login password: change that first), and every
+/// change of the key owner's password (the file is rekeyed to it).
+#[test]
+fn a_weak_encryption_password_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xinghe.db");
+    drop(office(&db));
+    for (weak, rule) in [
+        ("liuhe26", "至少要 8 个字符"),
+        ("aaaaaaaa", "不能全是同一个字符"),
+        ("12345678", "不能是连续的数字或字母"),
+        ("87654321", "不能是连续的数字或字母"),
+        ("1234567890", "不能是连续的数字或字母"),
+        ("ABCDEFGH", "不能是连续的数字或字母"),
+    ] {
+        let out = cli_with_stdin(&db, &["--password-stdin", "encrypt"], weak);
+        assert!(!out.status.success(), "{weak} was taken");
+        assert!(text(&out.stderr).contains(rule), "{weak}: {}", text(&out.stderr));
+        assert!(is_plain_sqlite(&db).unwrap(), "{weak}");
+    }
+    assert!(cli_with_stdin(&db, &["--password-stdin", "encrypt"], "liuhe-2026-a").status.success());
+    assert!(cli_with_stdin(&db, &["--password-stdin", "decrypt"], "liuhe-2026-a").status.success());
+
+    // The app: 李敏's login password is weak (logins keep their rule of 6 characters).
+    let (mut ledger, _) = office(&dir.path().join("app.db"));
+    ledger.change_own_password(ADMIN_PASSWORD, "123456").unwrap();
+    let err = ledger.encrypt("123456").unwrap_err();
+    assert!(err.to_string().contains("请先在“修改我的密码”中换一个更强的登录密码"), "{err}");
+    assert!(!ledger.is_encrypted());
+    ledger.change_own_password("123456", ADMIN_PASSWORD).unwrap();
+    ledger.encrypt(ADMIN_PASSWORD).unwrap();
+    // Now her password is the key: a weak new one is refused, and the file keeps its key.
+    let err = ledger.change_own_password(ADMIN_PASSWORD, "abcdefgh").unwrap_err();
+    assert!(err.to_string().contains("同时是台账的加密密码"), "{err}");
+    // Another administrator resetting hers: the same.
+    ledger
+        .save_operator(&OperatorInput {
+            id: None,
+            name: "赵强".into(),
+            role: Role::Admin,
+            active: true,
+            password: Some("zhaoqiang-1".into()),
+        })
+        .unwrap();
+    ledger.lock();
+    ledger.log_in("赵强", "zhaoqiang-1").unwrap();
+    let limin = ledger.list_operators().unwrap().into_iter().find(|o| o.name == "李敏").unwrap();
+    let reset = |password: &str| OperatorInput {
+        id: Some(limin.id),
+        name: "李敏".into(),
+        role: Role::Admin,
+        active: true,
+        password: Some(password.into()),
+    };
+    let err = ledger.save_operator(&reset("66666666")).unwrap_err();
+    assert!(err.to_string().contains("“李敏”的登录密码同时是台账的加密密码"), "{err}");
+    // Staff's passwords are no key: the login rule only.
+    let wang = ledger.list_operators().unwrap().into_iter().find(|o| o.name == "王芳").unwrap();
+    ledger
+        .save_operator(&OperatorInput {
+            id: Some(wang.id),
+            name: "王芳".into(),
+            role: Role::Staff,
+            active: true,
+            password: Some("111111".into()),
+        })
+        .unwrap();
+    drop(ledger);
+    assert!(Ledger::open_with_password(&dir.path().join("app.db"), ADMIN_PASSWORD).is_ok(), "the key is unchanged");
+}
+
+/// Regression: the app waits 30 s after five wrong passwords for an encrypted file, but every
+/// run of xinghe-cli started a fresh count: a script could guess without pause. The count is
+/// kept between runs (in the user's state folder, keyed by the file's salt), the encrypted file
+/// is never touched, and a sixth try is refused without trying the key.
+#[test]
+fn the_cli_waits_after_five_wrong_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let bytes = std::fs::read(&db).unwrap();
+    let modified = std::fs::metadata(&db).unwrap().modified().unwrap();
+    for n in 1..=5 {
+        let out = cli_with_stdin(&db, &["--password-stdin", "stats"], &format!("liuhe-wrong-{n}"));
+        assert!(text(&out.stderr).contains("密码不正确"), "try {n}: {}", text(&out.stderr));
+    }
+    let out = cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD);
+    assert!(!out.status.success(), "the right password is not even tried during the wait");
+    let shown = text(&out.stderr);
+    assert!(shown.contains("密码错误次数过多（连续 5 次），请") && shown.contains("秒后再试"), "{shown}");
+    assert!(shown.contains("这次没有尝试密码"), "{shown}");
+    // A copy under another name waits too: the count follows the file's salt, not its name.
+    let copy = dir.path().join("拷贝.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let out = cli_with_stdin(&copy, &["--password-stdin", "stats"], ADMIN_PASSWORD);
+    assert!(text(&out.stderr).contains("密码错误次数过多"), "{}", text(&out.stderr));
+    assert!(std::fs::read(&db).unwrap() == bytes, "the encrypted file is never written");
+    assert_eq!(std::fs::metadata(&db).unwrap().modified().unwrap(), modified);
+
+    // The wait over (the count's clock moved back 30 s), the right password opens it.
+    let counts_file = dir.path().join("state").join("xinghe").join("password-tries.json");
+    let mut counts: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&counts_file).unwrap()).unwrap();
+    for count in counts.as_object_mut().unwrap().values_mut() {
+        count["last_ms"] = (count["last_ms"].as_u64().unwrap() - 30_000).into();
+    }
+    std::fs::write(&counts_file, counts.to_string()).unwrap();
+    let out = cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&counts_file).unwrap(), "{}", "a right password ends the count");
+
+    // A damaged count file fails safe: one wait of 30 s, then it is rewritten.
+    std::fs::write(&counts_file, "\u{0}\u{0}damaged").unwrap();
+    let out = cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD);
+    assert!(text(&out.stderr).contains("请 30 秒后再试"), "{}", text(&out.stderr));
+    // A deleted one starts afresh (deleting it takes no more than copying the file).
+    std::fs::remove_file(&counts_file).unwrap();
+    assert!(cli_with_stdin(&db, &["--password-stdin", "stats"], ADMIN_PASSWORD).status.success());
+}
+
+/// The count is locked while a password is tried: twelve runs started at once get five tries
+/// between them, not twelve.
+#[test]
+fn wrong_passwords_tried_in_parallel_get_no_free_guesses() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = encrypted_office(dir.path());
+    let children: Vec<std::process::Child> = (0..12)
+        .map(|n| {
+            let mut child = cli_command(&db)
+                .args(["--password-stdin", "stats"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(format!("liuhe-wrong-{n}\n").as_bytes()).unwrap();
+            child
+        })
+        .collect();
+    let shown: Vec<String> = children.into_iter().map(|c| text(&c.wait_with_output().unwrap().stderr)).collect();
+    let tried = shown.iter().filter(|s| s.contains("密码不正确")).count();
+    let refused = shown.iter().filter(|s| s.contains("密码错误次数过多")).count();
+    assert_eq!((tried, refused), (5, 7), "{shown:#?}");
 }

@@ -1348,7 +1348,7 @@ export default {
   'encryption.on': 'Now: encrypted.',
   'encryption.onOwner': 'Now: encrypted; it unlocks with the login password of the administrator “{name}”.',
   'encryption.password': 'Your login password',
-  'encryption.passwordHint': 'Type your current login password again: it becomes the register’s unlock password.',
+  'encryption.passwordHint': 'Type your current login password again: it becomes the register’s unlock password. It needs at least 8 characters, not all the same one and not a run such as 12345678 or abcdefgh (if yours is weaker, change it first).',
   'encryption.understood': 'I understand: if the password is forgotten, the data cannot be recovered.',
   'encryption.mustUnderstand': 'Tick the box first to confirm you know a forgotten password means lost data.',
   'encryption.turnOn': 'Encrypt',

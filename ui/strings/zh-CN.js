@@ -1301,7 +1301,7 @@ export default {
   'encryption.on': '当前：已加密。',
   'encryption.onOwner': '当前：已加密，解锁密码是管理员“{name}”的登录密码。',
   'encryption.password': '您的登录密码',
-  'encryption.passwordHint': '再输入一次您现在的登录密码，它就是台账的解锁密码。',
+  'encryption.passwordHint': '再输入一次您现在的登录密码，它就是台账的解锁密码：至少 8 个字符，不能全是同一个字符，也不能是 12345678、abcdefgh 这样的连续数字或字母（不够强时请先修改登录密码）。',
   'encryption.understood': '我知道：忘记密码，数据就无法找回。',
   'encryption.mustUnderstand': '请先勾选，确认您知道忘记密码后数据无法找回。',
   'encryption.turnOn': '开启加密',

@@ -709,7 +709,10 @@ fn remove_stale_temps(folder: &Path) {
 
 /// The start-up backup without the app's connection: a read-only connection of its own on the
 /// database file, so the window and its commands are not held up while the copy is written.
-/// `key` is the register's password when it is encrypted; the copy is encrypted under it too.
+/// `key` is the register's password when it is encrypted (`Ledger::encryption_key`, None for a
+/// plain one); the copy is encrypted under it too. The file's header is not read to find out:
+/// the app's own connection is open, and closing a read of the file would drop its lock
+/// (crate::output::is_same_file).
 pub fn auto_backup_file(
     db: &Path,
     folder: &Path,
@@ -718,7 +721,6 @@ pub fn auto_backup_file(
     key: Option<&Passphrase>,
 ) -> Result<Option<AutoBackup>> {
     let given = key;
-    let key = key_for(db, key)?;
     let opened = || -> Result<Connection> {
         let src = open_read_only_with(db, key)?;
         let application_id: i32 = src.pragma_query_value(None, "application_id", |r| r.get(0))?;
@@ -873,7 +875,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     // By identity: a hard link or another spelling is the same file too.
-    same_file::is_same_file(a, b).unwrap_or(false)
+    crate::output::is_same_file(a, b)
 }
 
 impl Ledger {
@@ -1052,7 +1054,10 @@ impl Ledger {
         };
         drop(restoring);
         let safety = safety?;
-        // A fresh connection: the schema this one cached belongs to the replaced data.
+        // A fresh connection: the schema this one cached belongs to the replaced data. The old
+        // one is closed first: opening reads the file's header, and closing that read would drop
+        // the old connection's lock (POSIX locks belong to the process, crate::output::is_same_file).
+        drop(std::mem::replace(&mut self.conn, Connection::open_in_memory()?));
         self.conn = crate::db::open_with(self.path(), self.key.as_ref())?;
         self.changed();
         rotate_safety_copies(folder, &stem_of(self.path()), at);

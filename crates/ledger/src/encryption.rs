@@ -293,8 +293,16 @@ impl Ledger {
             )));
         }
         let owner = self.own_password(password)?;
-        if owner.is_none() {
-            crate::operators::valid_password("password", password)?;
+        // In the app the key is the administrator's login password, checked just above.
+        match (owner, crate::operators::encryption_password_weakness(password)) {
+            (Some(_), Some(rule)) => {
+                return Err(Error::invalid(
+                    "password",
+                    format!("您的登录密码太弱，不能用作加密密码：{rule}。请先在“修改我的密码”中换一个更强的登录密码，再开启加密"),
+                ))
+            }
+            (Some(_), None) => {}
+            (None, _) => crate::operators::valid_encryption_password("password", password)?,
         }
         let key = Passphrase::new(password)?;
         let actor = self.actor();
@@ -615,7 +623,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.db");
         let mut ledger = liuhe(&path);
-        ledger.encrypt("星河2026!").unwrap();
+        ledger.encrypt("星河-2026!").unwrap();
         assert!(ledger.is_encrypted());
         assert!(!is_plain_sqlite(&path).unwrap());
         assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
@@ -628,10 +636,10 @@ mod tests {
 
         assert_eq!(Ledger::open(&path).err().unwrap().kind(), "corrupt");
         assert_eq!(Ledger::open_with_password(&path, "星河2026").err().unwrap().kind(), "wrong_password");
-        let mut ledger = Ledger::open_with_password(&path, "星河2026!").unwrap();
+        let mut ledger = Ledger::open_with_password(&path, "星河-2026!").unwrap();
         assert!(ledger.is_encrypted());
         assert_eq!(ledger.decrypt("wrong!!").unwrap_err().kind(), "invalid");
-        ledger.decrypt("星河2026!").unwrap();
+        ledger.decrypt("星河-2026!").unwrap();
         assert!(!ledger.is_encrypted());
         assert!(is_plain_sqlite(&path).unwrap());
         drop(ledger);
@@ -710,7 +718,7 @@ mod tests {
         let mut ledger = Ledger::open(&path).unwrap();
         let before = data_bytes(&path);
         FAIL_BEFORE_SWAP.with(|fail| fail.set(true));
-        let err = ledger.encrypt("星河2026!").unwrap_err();
+        let err = ledger.encrypt("星河-2026!").unwrap_err();
         FAIL_BEFORE_SWAP.with(|fail| fail.set(false));
         assert_eq!(err.kind(), "refused", "{err}");
         assert!(!ledger.is_encrypted());
@@ -730,12 +738,12 @@ mod tests {
         let mut ledger = liuhe(&path);
         let other = Connection::open(&path).unwrap();
         let _: i64 = other.query_row("SELECT count(*) FROM settings", [], |r| r.get(0)).unwrap();
-        let err = ledger.encrypt("星河2026!").unwrap_err();
+        let err = ledger.encrypt("星河-2026!").unwrap_err();
         assert_eq!(err.kind(), "locked", "{err}");
         assert!(!ledger.is_encrypted() && is_plain_sqlite(&path).unwrap());
         assert_eq!(ledger.community_name().unwrap().as_deref(), Some("浏河社区"));
         drop(other);
-        ledger.encrypt("星河2026!").unwrap();
+        ledger.encrypt("星河-2026!").unwrap();
         assert!(ledger.is_encrypted());
     }
 }

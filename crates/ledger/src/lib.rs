@@ -31,6 +31,7 @@ pub mod names;
 pub mod network_folder;
 pub mod operators;
 pub mod output;
+pub mod password_tries;
 pub mod pdf;
 pub mod phone;
 pub mod projects;

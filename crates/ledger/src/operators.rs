@@ -20,13 +20,16 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 pub const MIN_PASSWORD_CHARS: usize = 6;
+/// An encryption password can be guessed offline, on a copy of the file, with no wait between
+/// guesses: it must be longer than a login password, and not one of the first guesses.
+pub const MIN_ENCRYPTION_PASSWORD_CHARS: usize = 8;
 /// Added to the audit summary of a password change that also re-encrypted the register.
 const ENCRYPTED_UNDER_NEW_PASSWORD: &str = "，数据库已改用新密码加密";
 const MAX_PASSWORD_CHARS: usize = 128;
 const MAX_NAME_CHARS: usize = 20;
 /// After this many wrong passwords in a row for one name, logins by that name wait.
-const FAILURES_BEFORE_WAIT: u32 = 5;
-const WAIT_AFTER_FAILURES: Duration = Duration::from_secs(30);
+pub(crate) const FAILURES_BEFORE_WAIT: u32 = 5;
+pub(crate) const WAIT_AFTER_FAILURES: Duration = Duration::from_secs(30);
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 const IDLE_LOCK_SETTING: &str = "idle_lock_minutes";
 const LAST_NAME_SETTING: &str = "last_operator";
@@ -214,6 +217,50 @@ pub(crate) fn valid_password(field: &'static str, password: &str) -> Result<()> 
         return Err(Error::invalid(field, format!("密码不能超过 {MAX_PASSWORD_CHARS} 个字符")));
     }
     Ok(())
+}
+
+/// A password that may become the key of an encrypted file: a valid login password, and not
+/// one of the weakest (fewer than 8 characters, all one character, a run such as 12345678,
+/// 87654321 or abcdefgh). Used by `encrypt` (the CLI's and the app's) and whenever the key
+/// owner's password changes, as the file is then rekeyed to it. Login passwords keep the
+/// plain rules: a login is guarded by the wait after five wrong tries, a copied file is not.
+pub fn valid_encryption_password(field: &'static str, password: &str) -> Result<()> {
+    valid_password(field, password)?;
+    match encryption_password_weakness(password) {
+        Some(rule) => Err(Error::invalid(field, rule)),
+        None => Ok(()),
+    }
+}
+
+/// Which rule for encryption passwords `password` breaks, as the message names it.
+pub fn encryption_password_weakness(password: &str) -> Option<String> {
+    let chars: Vec<char> = password.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if chars.len() < MIN_ENCRYPTION_PASSWORD_CHARS {
+        return Some(format!("用于加密的密码至少要 {MIN_ENCRYPTION_PASSWORD_CHARS} 个字符"));
+    }
+    if chars.iter().all(|c| *c == chars[0]) {
+        return Some("用于加密的密码不能全是同一个字符（如 aaaaaaaa、11111111）".into());
+    }
+    if is_run(&chars) {
+        return Some("用于加密的密码不能是连续的数字或字母（如 12345678、87654321、abcdefgh）".into());
+    }
+    None
+}
+
+/// Digits or letters each one up (or each one down) from the one before: 12345678, 87654321,
+/// abcdefgh, and the keyboard's 1234567890 (after 9 comes 0).
+fn is_run(chars: &[char]) -> bool {
+    let step = |a: char, b: char| -> Option<i32> {
+        match (a, b) {
+            ('9', '0') => Some(1),
+            ('0', '9') => Some(-1),
+            _ if a.is_ascii_digit() && b.is_ascii_digit() => Some(b as i32 - a as i32),
+            _ if a.is_ascii_lowercase() && b.is_ascii_lowercase() => Some(b as i32 - a as i32),
+            _ => None,
+        }
+    };
+    let steps: Vec<Option<i32>> = chars.windows(2).map(|w| step(w[0], w[1])).collect();
+    matches!(steps.first(), Some(Some(1 | -1))) && steps.iter().all(|s| *s == steps[0])
 }
 
 fn wrong_login() -> Error {
@@ -453,7 +500,15 @@ impl Ledger {
         let actor = self.actor();
         // A reset of the key owner's password is also a new key (crate::encryption).
         let new_key = match (input.id, &input.password) {
-            (Some(id), Some(password)) if self.is_key_owner(id)? => Some(Passphrase::new(password)?),
+            (Some(id), Some(password)) if self.is_key_owner(id)? => {
+                if let Some(rule) = encryption_password_weakness(password) {
+                    return Err(Error::invalid(
+                        "password",
+                        format!("“{name}”的登录密码同时是台账的加密密码，新密码太弱：{rule}"),
+                    ));
+                }
+                Some(Passphrase::new(password)?)
+            }
             _ => None,
         };
         let rekey = new_key.is_some();
@@ -536,6 +591,12 @@ impl Ledger {
         // becomes the key in the same step as the new hash, in the rewritten file, so the
         // password that logs them in is always the one that opens the register.
         let rekey = self.is_key_owner(session.operator_id)?;
+        if let Some(rule) = encryption_password_weakness(new_password).filter(|_| rekey) {
+            return Err(Error::invalid(
+                "new_password",
+                format!("您的登录密码同时是台账的加密密码，新密码太弱：{rule}"),
+            ));
+        }
         let write = |conn: &mut Connection| -> Result<()> {
             let tx = conn.transaction()?;
             tx.execute(
@@ -625,5 +686,28 @@ mod tests {
         assert_eq!(valid_name(" 李敏 ").unwrap(), "李敏");
         assert!(valid_password("password", "12345").is_err());
         assert!(valid_password("password", " 1234 ").is_ok(), "spaces count as typed");
+    }
+
+    #[test]
+    fn encryption_passwords_refuse_the_weakest_and_login_passwords_keep_their_rule() {
+        for weak in [
+            "liuhe26",
+            "aaaaaaaa",
+            "11111111",
+            "12345678",
+            "87654321",
+            "1234567890",
+            "0987654321",
+            "abcdefgh",
+            "HGFEDCBA",
+            "星星星星星星星星",
+        ] {
+            assert!(valid_encryption_password("password", weak).is_err(), "{weak}");
+            assert!(valid_password("password", weak).is_ok(), "{weak} is still a login password");
+        }
+        for strong in ["liuhe-2026", "12345679", "abcdefgz", "13579246", "星河社区台账2026"] {
+            assert!(valid_encryption_password("password", strong).is_ok(), "{strong}");
+        }
+        assert!(valid_encryption_password("password", &"x1".repeat(65)).is_err(), "the login maximum applies");
     }
 }

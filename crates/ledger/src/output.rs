@@ -26,6 +26,28 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+/// True when `a` and `b` are the same file (through links and spellings).
+///
+/// On Unix by `stat` alone, never by opening the files: closing any descriptor of the register
+/// drops every POSIX lock this process holds on it — SQLite's shared lock included — after which
+/// another program may checkpoint and delete the -wal and -shm still in use here ("disk I/O
+/// error", "database disk image is malformed"). Windows locks belong to the handle, so the
+/// `same_file` crate's handles (volume serial and file index) are safe there.
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        same_file::is_same_file(a, b).unwrap_or(false)
+    }
+}
+
 /// SQLite's files beside a database: written to by SQLite, read back as part of the register.
 const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
 
@@ -125,19 +147,17 @@ fn collides(out: &Path, register: &Path, backups: &[PathBuf]) -> Option<String> 
 
     if out.exists() {
         // The same file, through whatever path: identity decides.
-        if same_file::is_same_file(out, register).unwrap_or(false) {
+        if is_same_file(out, register) {
             return Some(register_is());
         }
         for suffix in SIDECARS {
-            if same_file::is_same_file(out, sidecar(suffix)).unwrap_or(false) {
+            if is_same_file(out, &sidecar(suffix)) {
                 return Some(sidecar_is(suffix));
             }
         }
         for entries in backups.iter().filter_map(|folder| std::fs::read_dir(folder).ok()) {
             for entry in entries.flatten() {
-                if is_backup_name(&entry.file_name().to_string_lossy())
-                    && same_file::is_same_file(out, entry.path()).unwrap_or(false)
-                {
+                if is_backup_name(&entry.file_name().to_string_lossy()) && is_same_file(out, &entry.path()) {
                     return Some(backup_is());
                 }
             }

@@ -2,7 +2,9 @@
 //! Every command prints its result on stdout; bad input prints a Chinese message on stderr
 //! and exits 1, and a failed command never leaves a half-written change.
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xinghe_ledger::activities::ActivityFilter;
@@ -13,15 +15,17 @@ use xinghe_ledger::backup::{self, inspect_backup_with, BackupInfo};
 use xinghe_ledger::care_sheet::care_checklist_pdf;
 use xinghe_ledger::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
-use xinghe_ledger::encryption::Passphrase;
+use xinghe_ledger::encryption::{is_plain_sqlite, Passphrase};
 use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::password_tries::PasswordTries;
 use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::pdf::MISSING_MARK;
 use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::volunteer_sheets::{certificate_pdf, hours_report_pdf, hours_text, period_text};
 use xinghe_ledger::{Error, Ledger};
+use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(name = "xinghe-cli", version, about = "星河社区台账 命令行工具")]
@@ -32,9 +36,13 @@ struct Cli {
     /// 记录为录入人/审核人的姓名（默认用台账设置中的操作人）
     #[arg(long, env = "XINGHE_OPERATOR", global = true)]
     operator: Option<String>,
-    /// 已加密台账的密码（管理员的密码；也可用环境变量 XINGHE_PASSWORD 指定）；未加密的台账不需要
+    /// 已加密台账的密码（管理员的密码）；未加密的台账不需要。会出现在进程列表中，请改用
+    /// --password-stdin、环境变量 XINGHE_PASSWORD，或在终端中按提示输入（不显示）
     #[arg(long, env = "XINGHE_PASSWORD", global = true, hide_env_values = true)]
     password: Option<String>,
+    /// 从标准输入的第一行读取密码（不出现在进程列表中）；与 restore 同用时须加 --yes
+    #[arg(long, global = true)]
+    password_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,19 +92,23 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 加密数据库文件，密码用 --password 给出；备份也用同一密码加密。忘记密码，数据将无法恢复
+    /// 加密数据库文件（密码至少 8 个字符，不能全是同一个字符或 12345678 这样的连续数字、字母）；
+    /// 在终端中按提示输入两次，或用 --password-stdin 给出；备份也用同一密码加密。忘记密码，数据将无法恢复
     Encrypt,
-    /// 取消加密，数据库恢复为普通的 SQLite 文件（用 --password 给出当前密码）
+    /// 取消加密，数据库恢复为普通的 SQLite 文件（在终端中按提示输入当前密码，或用 --password-stdin）
     Decrypt,
     /// 从备份恢复：先显示备份内容并确认；恢复前自动备份当前数据（加密的备份用 --password 读取；
     /// 备份时的密码不同时用 --backup-password）
     Restore {
         /// 备份文件（.xinghe.db）
         file: PathBuf,
-        /// 加密备份的密码，即备份时管理员的密码（也可用环境变量 XINGHE_BACKUP_PASSWORD 指定）；
-        /// 不给出时用 --password
+        /// 加密备份的密码，即备份时管理员的密码；不给出时用台账的密码，不对时在终端中提示输入。
+        /// 会出现在进程列表中，请改用 --backup-password-stdin 或环境变量 XINGHE_BACKUP_PASSWORD
         #[arg(long, env = "XINGHE_BACKUP_PASSWORD", hide_env_values = true)]
         backup_password: Option<String>,
+        /// 从标准输入读取备份的密码：第一行；与 --password-stdin 同用时，第一行是台账的密码、第二行是备份的密码。须加 --yes
+        #[arg(long)]
+        backup_password_stdin: bool,
         /// 不询问，直接恢复（用于脚本）
         #[arg(long)]
         yes: bool,
@@ -322,15 +334,31 @@ fn is_closed_output(e: &Error) -> bool {
 
 fn main() -> ExitCode {
     xinghe_ledger::cleanup::install_signal_handlers();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
+    // Every user of the computer sees a process's arguments (ps, /proc/PID/cmdline); the
+    // environment (XINGHE_PASSWORD) only its owner.
+    let typed = |m: &clap::ArgMatches, id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
+    let passwords = PasswordsGiven {
+        password_on_command_line: typed(&matches, "password"),
+        backup_password_on_command_line: matches
+            .subcommand_matches("restore")
+            .is_some_and(|m| typed(m, "backup_password")),
+    };
+    if passwords.password_on_command_line {
+        errln!("警告：--password 会出现在进程列表中，请改用 --password-stdin 或交互输入");
+    }
+    if passwords.backup_password_on_command_line {
+        errln!("警告：--backup-password 会出现在进程列表中，请改用 --backup-password-stdin 或交互输入");
+    }
     let db = cli.db.clone();
-    match run(cli) {
+    match run(cli, passwords) {
         Ok(code) => code,
         Err(e) if is_closed_output(&e) => ExitCode::from(EXIT_CLOSED_OUTPUT),
         Err(e) => {
@@ -512,21 +540,156 @@ fn refuse_output(out: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Error> {
+// ---- Passwords: never needed on the command line ----
+
+/// Where the passwords given came from, as far as `run` needs to know.
+struct PasswordsGiven {
+    /// `--password` typed as an argument (not from XINGHE_PASSWORD): it gets a warning, and
+    /// `--password-stdin` beside it is a contradiction.
+    password_on_command_line: bool,
+    backup_password_on_command_line: bool,
+}
+
+/// A password longer than this on standard input is refused (the longest allowed is 128
+/// characters, at most 4 bytes each); reading stops there, so /dev/zero cannot fill the memory.
+const MAX_STDIN_PASSWORD_BYTES: usize = 1024;
+
+/// Standard input without Rust's buffer: reading a password line takes exactly that line, and a
+/// command that reads standard input afterwards (a file given as /dev/stdin) gets the rest.
+fn unbuffered_stdin() -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    let owned = std::os::fd::AsFd::as_fd(&std::io::stdin()).try_clone_to_owned()?;
+    #[cfg(windows)]
+    let owned = std::os::windows::io::AsHandle::as_handle(&std::io::stdin()).try_clone_to_owned()?;
+    Ok(std::fs::File::from(owned))
+}
+
+/// One line of standard input (without its line ending), byte by byte. `what` names it.
+fn read_stdin_line(what: &str) -> Result<Zeroizing<String>, Error> {
+    let cannot = |e: std::io::Error| Error::Refused(format!("无法从标准输入读取{what}：{e}"));
+    let mut stdin = unbuffered_stdin().map_err(cannot)?;
+    // Sized up front so the bytes never move (a moved buffer leaves a copy behind unwiped).
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_STDIN_PASSWORD_BYTES + 1));
+    let mut byte = [0u8; 1];
+    loop {
+        match stdin.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) if line.len() >= MAX_STDIN_PASSWORD_BYTES => {
+                return Err(Error::invalid(
+                    "password",
+                    format!("标准输入中的{what}太长（超过 {MAX_STDIN_PASSWORD_BYTES} 字节）"),
+                ));
+            }
+            Ok(_) => line.push(byte[0]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    if line.is_empty() {
+        return Err(Error::invalid("password", format!("标准输入中没有{what}：请在这一行给出{what}")));
+    }
+    let text = std::str::from_utf8(&line)
+        .map_err(|_| Error::invalid("password", format!("标准输入中的{what}不是 UTF-8 文字")))?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// Asks at the terminal without showing what is typed.
+fn prompt_hidden(prompt: &str) -> Result<Zeroizing<String>, Error> {
+    rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::Refused(format!("无法在终端读取输入的密码：{e}")))
+}
+
+/// `--password-stdin` / `--backup-password-stdin`: the next line of a pipe or file, or, when
+/// standard input is the terminal, a prompt that does not echo (a line typed there would show).
+fn password_from_stdin(what: &str) -> Result<Zeroizing<String>, Error> {
+    if std::io::stdin().is_terminal() {
+        prompt_hidden(&format!("{what}："))
+    } else {
+        read_stdin_line(what)
+    }
+}
+
+/// A new encryption password typed twice at the terminal; the rules are checked after the first.
+fn prompt_new_encryption_password() -> Result<Zeroizing<String>, Error> {
+    let first = prompt_hidden("新的加密密码（至少 8 个字符；忘记密码，数据将无法恢复）：")?;
+    xinghe_ledger::operators::valid_encryption_password("password", &first)?;
+    let again = prompt_hidden("再输入一次：")?;
+    if first.as_bytes() != again.as_bytes() {
+        return Err(Error::invalid("password", "两次输入的密码不一致，没有加密"));
+    }
+    Ok(first)
+}
+
+/// Tries a password on the encrypted `file`, refused without trying while the wait after five
+/// wrong passwords in a row lasts (the count is kept between runs, password_tries.rs).
+fn counted<T>(file: &Path, try_key: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match PasswordTries::in_state_folder(Box::new(|warning| eprintln!("警告：{warning}"))) {
+        Some(tries) => tries.attempt(file, try_key),
+        None => {
+            errln!("警告：找不到用户的状态文件夹（没有 HOME），这次密码错误不计数");
+            try_key()
+        }
+    }
+}
+
+/// True when `db` is a file that is not plain SQLite: encrypted (or damaged).
+fn looks_encrypted(db: &Path) -> bool {
+    db.is_file() && !is_plain_sqlite(db).unwrap_or(true)
+}
+
+fn run(cli: Cli, given: PasswordsGiven) -> Result<ExitCode, Error> {
     let Some(db) = cli.db else {
         return Err(Error::Refused("请用 --db 指定数据库文件，或设置环境变量 XINGHE_DB".into()));
     };
-    let mut ledger = match (&cli.command, &cli.password, writes(&cli.command)) {
-        (Command::Import { dry_run: true, .. }, _, _) if !db.exists() => Ledger::open_in_memory()?,
-        (_, Some(password), true) => Ledger::open_with_password(&db, password)?,
-        (_, None, true) => Ledger::open(&db)?,
-        (_, Some(password), false) => Ledger::open_for_reading_with_password(&db, password)?,
-        (_, None, false) => Ledger::open_for_reading(&db)?,
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    if cli.password_stdin && given.password_on_command_line {
+        return Err(Error::invalid("password", "--password 和 --password-stdin 只能用一个（请用 --password-stdin）"));
+    }
+    let backup_password_stdin = matches!(cli.command, Command::Restore { backup_password_stdin: true, .. });
+    if let Command::Restore { backup_password_stdin: true, backup_password: Some(_), .. } = &cli.command {
+        if given.backup_password_on_command_line {
+            return Err(Error::invalid(
+                "backup_password",
+                "--backup-password 和 --backup-password-stdin 只能用一个（请用 --backup-password-stdin）",
+            ));
+        }
+    }
+    // Standard input carries the passwords, so it cannot also carry restore's "y".
+    if let Command::Restore { yes: false, .. } = &cli.command {
+        if (cli.password_stdin || backup_password_stdin) && !stdin_is_terminal {
+            return Err(Error::invalid(
+                "yes",
+                "密码从标准输入读取时，无法再从标准输入确认恢复：请加 --yes（可先在终端中运行、不加 --yes，查看备份内容后再决定）",
+            ));
+        }
+    }
+    // An explicit --password-stdin wins over XINGHE_PASSWORD; the first line is the register's.
+    let mut password: Option<Zeroizing<String>> = if cli.password_stdin {
+        Some(password_from_stdin("台账密码")?)
+    } else {
+        cli.password.clone().map(Zeroizing::new)
     };
-    let password = || {
-        cli.password
-            .as_deref()
-            .ok_or_else(|| Error::invalid("password", "请用 --password 或环境变量 XINGHE_PASSWORD 给出密码"))
+    let stdin_backup_password = if backup_password_stdin { Some(password_from_stdin("备份密码")?) } else { None };
+    let in_memory = matches!(cli.command, Command::Import { dry_run: true, .. }) && !db.exists();
+    if password.is_none() && !in_memory && stdin_is_terminal && looks_encrypted(&db) {
+        password = Some(prompt_hidden(&format!("台账 {} 的密码：", db.display()))?);
+    }
+    let writes = writes(&cli.command);
+    let mut ledger = match &password {
+        _ if in_memory => Ledger::open_in_memory()?,
+        Some(password) if writes => counted(&db, || Ledger::open_with_password(&db, password))?,
+        Some(password) => counted(&db, || Ledger::open_for_reading_with_password(&db, password))?,
+        None => if writes { Ledger::open(&db) } else { Ledger::open_for_reading(&db) }.map_err(|e| match e {
+            Error::Corrupt { .. } if looks_encrypted(&db) => Error::Refused(format!(
+                "{e}。命令行给出密码：在终端中运行并按提示输入，或用 --password-stdin（从标准输入的第一行读取），或环境变量 XINGHE_PASSWORD"
+            )),
+            e => e,
+        })?,
     };
     if let Some(name) = &cli.operator {
         ledger.set_operator(name);
@@ -683,21 +846,45 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Encrypt => {
-            ledger.encrypt(password()?)?;
+            let password = match password {
+                Some(password) => password,
+                None if stdin_is_terminal => prompt_new_encryption_password()?,
+                None => {
+                    return Err(Error::invalid(
+                        "password",
+                        "请给出加密密码：在终端中运行并按提示输入，或用 --password-stdin（从标准输入的第一行读取），或环境变量 XINGHE_PASSWORD",
+                    ))
+                }
+            };
+            ledger.encrypt(&password)?;
             outln!(
                 "已加密 {}，以后打开要用这个密码，备份也用它加密。请牢记密码：忘记密码，数据将无法恢复",
                 db.display()
             );
         }
         Command::Decrypt => {
-            ledger.decrypt(password()?)?;
+            // An encrypted register was opened with its password; a plain one is refused as such.
+            ledger.decrypt(password.as_deref().map_or("", String::as_str))?;
             outln!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
         }
-        Command::Restore { file, yes, backup_password, other_community } => {
+        Command::Restore { file, yes, backup_password, other_community, .. } => {
             // The backup's own password when given (the key owner changed theirs since, or the
-            // register was decrypted since); else the register's.
-            let backup_key = backup_password.as_deref().or(cli.password.as_deref()).map(Passphrase::new).transpose()?;
-            let info = inspect_backup_with(&file, backup_key.as_ref())?;
+            // register was decrypted since); else the register's; at the terminal, asked for
+            // when that is not the one.
+            let explicit = stdin_backup_password.or(backup_password.map(Zeroizing::new));
+            let mut backup_key = explicit.as_deref().or(password.as_deref()).map(|p| Passphrase::new(p)).transpose()?;
+            let info = match counted(&file, || inspect_backup_with(&file, backup_key.as_ref())) {
+                Err(e)
+                    if explicit.is_none()
+                        && stdin_is_terminal
+                        && backup::needs_password(&file, backup_key.as_ref(), &e) =>
+                {
+                    let typed = prompt_hidden(&format!("备份文件 {} 的密码（备份时管理员的密码）：", file.display()))?;
+                    backup_key = Some(Passphrase::new(&typed)?);
+                    counted(&file, || inspect_backup_with(&file, backup_key.as_ref()))?
+                }
+                other => other?,
+            };
             print_backup_info(&info)?;
             if !other_community {
                 // Before asking: a y typed for 浏河社区 must not restore 星火社区.
