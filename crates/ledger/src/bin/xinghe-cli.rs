@@ -272,6 +272,11 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
+    // A malformed XINGHE_TODAY (a testing setting) stops every command before it reads the clock.
+    if let Err(message) = xinghe_ledger::dates::pinned_today() {
+        eprintln!("错误：{message}");
+        return ExitCode::from(2);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
