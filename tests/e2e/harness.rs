@@ -222,7 +222,10 @@ impl App {
 
     /// Waits for the first element matching `css` to be shown.
     pub async fn element(&self, css: &str) -> WebElement {
-        match self.driver.query(By::Css(css)).wait(WAIT, Duration::from_millis(100)).and_displayed().first().await {
+        // A match that the page re-renders between the find and the visibility check is stale:
+        // that is "not yet", to poll again, not a failure (seen under strace on a busy machine).
+        let query = self.driver.query(By::Css(css)).ignore_errors(true);
+        match query.wait(WAIT, Duration::from_millis(100)).and_displayed().first().await {
             Ok(element) => element,
             Err(e) => {
                 let page = self.driver.find(By::Css("body")).await.unwrap().text().await.unwrap_or_default();
