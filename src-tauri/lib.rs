@@ -163,6 +163,11 @@ pub fn run() {
     // process then ends without the exit backup).
     xinghe_ledger::cleanup::install_signal_handlers();
     let options = LaunchOptions::parse(std::env::args().skip(1), std::env::var("XINGHE_DB").ok());
+    // A malformed XINGHE_TODAY (a testing setting) stops the app before any date is shown.
+    if let Err(message) = xinghe_ledger::dates::pinned_today() {
+        tracing::error!("{message}");
+        std::process::exit(2);
+    }
     let builder = tauri::Builder::default()
         // First plugin, so a second start only focuses the open window.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

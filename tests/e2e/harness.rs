@@ -72,6 +72,20 @@ fn require_tools() {
     }
 }
 
+/// The day every test of this run works on: the clock's date when the run starts (or the day
+/// XINGHE_TODAY pins for the test process), taken once. The app is started with the same date
+/// pinned, and the fixtures pin their Ledger to it, so a run that crosses midnight, and the
+/// dates the fixtures write relative to today, agree with what the app calls today.
+pub fn today() -> xinghe_ledger::dates::NaiveDate {
+    static TODAY: std::sync::OnceLock<xinghe_ledger::dates::NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(xinghe_ledger::dates::local_today)
+}
+
+/// Opens `db` as the fixtures do: with "today" pinned to the run's day.
+pub fn open_ledger(db: &Path) -> xinghe_ledger::Ledger {
+    crate::fixtures::open_on(db, today())
+}
+
 pub fn screenshot_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -112,6 +126,7 @@ impl App {
             child: command
                 .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("XINGHE_DB", db)
+                .env(xinghe_ledger::dates::TODAY_VARIABLE, today().to_string())
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
@@ -207,7 +222,10 @@ impl App {
 
     /// Waits for the first element matching `css` to be shown.
     pub async fn element(&self, css: &str) -> WebElement {
-        match self.driver.query(By::Css(css)).wait(WAIT, Duration::from_millis(100)).and_displayed().first().await {
+        // A match that the page re-renders between the find and the visibility check is stale:
+        // that is "not yet", to poll again, not a failure (seen under strace on a busy machine).
+        let query = self.driver.query(By::Css(css)).ignore_errors(true);
+        match query.wait(WAIT, Duration::from_millis(100)).and_displayed().first().await {
             Ok(element) => element,
             Err(e) => {
                 let page = self.driver.find(By::Css("body")).await.unwrap().text().await.unwrap_or_default();

@@ -1,18 +1,61 @@
 //! End-to-end tests of the real app: what an office worker does with the register, through
 //! the real window, forms and database file.
 
+mod fixtures;
 mod harness;
 mod no_network;
 
+use fixtures::unique_names;
 use harness::App;
+
+/// The date `n` days before the app's today, as `YYYY-MM-DD`.
+fn days_ago(n: u64) -> String {
+    fixtures::days_before(harness::today(), n)
+}
+
+/// The date `n` days after the app's today, as `YYYY-MM-DD`.
+fn days_ahead(n: u64) -> String {
+    fixtures::days_after(harness::today(), n)
+}
 
 /// A valid ID number for 1956-03-12, sequence 999 (odd: male).
 const GOOD_ID: &str = "430105195603129998";
 
 #[test]
 fn good_id_fixture_is_valid() {
-    let today = xinghe_ledger::dates::local_today();
-    assert!(xinghe_ledger::idcard::IdNumber::parse(GOOD_ID, today).is_ok());
+    assert!(xinghe_ledger::idcard::IdNumber::parse(GOOD_ID, harness::today()).is_ok());
+}
+
+/// "Today" pinned with a typo must not fall back to the clock unnoticed: the app stops before
+/// its window opens, naming the value (exit code 2).
+#[test]
+fn a_malformed_xinghe_today_stops_the_app_naming_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never.db");
+    let mut app = std::process::Command::new(env!("CARGO_BIN_EXE_xinghe"))
+        .env("XINGHE_DB", &db)
+        .env(xinghe_ledger::dates::TODAY_VARIABLE, "2027-02-30")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            app.kill().unwrap();
+            app.wait().unwrap();
+            panic!("the app started with XINGHE_TODAY=2027-02-30");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut app.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("环境变量 XINGHE_TODAY=“2027-02-30”不是有效日期"), "{stderr}");
+    assert!(!db.exists(), "no register is created");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,10 +123,10 @@ async fn a_bad_id_number_shows_a_chinese_message_and_saves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 1).unwrap();
     }
-    let residents_before = xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().residents;
+    let residents_before = harness::open_ledger(&db).stats().unwrap().residents;
 
     let app = App::launch(&db).await;
     app.click("a[data-nav=\"households\"]").await;
@@ -99,14 +142,14 @@ async fn a_bad_id_number_shows_a_chinese_message_and_saves_nothing() {
     app.screenshot("04-bad-id").await;
     app.close().await;
 
-    assert_eq!(xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().residents, residents_before);
+    assert_eq!(harness::open_ledger(&db).stats().unwrap().residents, residents_before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_is_chinese_first_switches_to_english_and_loads_the_bundled_font() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    xinghe_ledger::Ledger::open(&db).unwrap().create_demo(100, 2).unwrap();
+    harness::open_ledger(&db).create_demo(100, 2).unwrap();
 
     let app = App::launch(&db).await;
     assert_eq!(app.driver.title().await.unwrap(), "星河社区台账");
@@ -142,7 +185,7 @@ async fn an_office_imports_its_register_exports_the_rejected_rows_and_prints_the
     let saved = dir.path().join("saved");
     std::fs::create_dir_all(&saved).unwrap();
     {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.set_community_name("浏河社区").unwrap();
     }
     // The register as Chinese Excel saves it: GB18030 (GBK plus 4-byte characters such as 𠇔),
@@ -205,26 +248,12 @@ async fn wait_for_file(dir: &std::path::Path, ending: &str) -> std::path::PathBu
     }
 }
 
-/// A name that only one current resident has, so searching for it finds exactly that person.
-fn unique_names(ledger: &mut xinghe_ledger::Ledger, households: &[i64]) -> Vec<(String, i64)> {
-    let mut found = Vec::new();
-    for household in households {
-        for member in ledger.household(*household).unwrap().members {
-            if ledger.search(&member.name).unwrap().iter().filter(|h| h.name == member.name).count() == 1 {
-                found.push((member.name.clone(), *household));
-                break;
-            }
-        }
-    }
-    found
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let (two_member_head, singles) = {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 4).unwrap();
         let page = ledger
             .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
@@ -239,7 +268,8 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     app.click("#add-activity").await;
     app.type_into("#act-title", "端到端测试·书法体验课").await;
     app.choose("#act-line", "银力量").await;
-    app.type_into("#act-date", "2030-06-04").await;
+    // A year ahead, past every demo session (they end a few weeks after today).
+    app.type_into("#act-date", &days_ahead(365)).await;
     app.type_into("#act-start", "09:00").await;
     app.type_into("#act-end", "10:30").await;
     app.type_into("#act-place", "浏河书屋").await;
@@ -274,10 +304,10 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     app.screenshot("10-activity-roll-call").await;
     app.close().await;
 
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     let activity = ledger
         .list_activities(&xinghe_ledger::activities::ActivityFilter {
-            from: Some("2030-01-01".into()),
+            from: Some(days_ahead(300)),
             ..Default::default()
         })
         .unwrap()
@@ -292,7 +322,7 @@ async fn editing_a_resident_keeps_an_imported_care_label() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let (household, resident) = {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 9).unwrap();
         let page = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap();
         let household = page.rows[0].id;
@@ -329,109 +359,18 @@ async fn editing_a_resident_keeps_an_imported_care_label() {
     app.click("#rs-save").await;
     app.wait_for_text("#members-table", "139****9999").await;
     app.close().await;
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     let labels: Vec<String> = ledger.resident(resident).unwrap().care_needs.iter().map(|c| c.display()).collect();
     assert!(labels.contains(&"失独家庭".to_string()), "{labels:?}");
 }
 
 // ---- Volunteers and the hours ledger ----
 
-/// The register before the app starts: the demo, three resident volunteers who attended an
-/// activity three days ago (09:00–11:30), one of whom has already recorded other hours at the
-/// same time; one volunteer also has 2 confirmed hours from before.
-struct HoursFixture {
-    activity: i64,
-    title: String,
-    volunteers: Vec<(i64, String)>,
-}
-
-/// The date `n` days before the app's today, as `YYYY-MM-DD`.
-fn days_ago(n: usize) -> String {
-    let mut day = xinghe_ledger::dates::local_today();
-    for _ in 0..n {
-        day = day.pred_opt().unwrap();
-    }
-    day.to_string()
-}
-
-fn hours_fixture(db: &std::path::Path) -> HoursFixture {
-    use xinghe_ledger::activities::{ActivityInput, AttendanceMark, Attendee};
-    use xinghe_ledger::hours::{HourEntryInput, HoursReview};
-    use xinghe_ledger::volunteers::{VolunteerFilter, VolunteerInput};
-
-    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
-    ledger.create_demo(100, 11).unwrap();
-    let date = days_ago(3);
-    let page = ledger
-        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
-        .unwrap();
-    let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
-    // Three residents with names no one else has, made volunteers through the core (the demo
-    // may already have some: those keep their records).
-    let mut volunteers = Vec::new();
-    for (name, household) in unique_names(&mut ledger, &households).into_iter().take(3) {
-        let resident = ledger.household(household).unwrap().members.into_iter().find(|m| m.name == name).unwrap().id;
-        let existing = ledger
-            .list_volunteers(&VolunteerFilter { include_left: true, ..Default::default() })
-            .unwrap()
-            .into_iter()
-            .find(|v| v.resident_id == Some(resident));
-        let id = match existing {
-            Some(v) if v.left_on.is_none() => v.id,
-            _ => ledger
-                .save_volunteer(&VolunteerInput {
-                    resident_id: Some(resident),
-                    joined_on: days_ago(400),
-                    ..Default::default()
-                })
-                .unwrap(),
-        };
-        volunteers.push((id, name));
-    }
-    let title = "端到端测试·楼道清扫".to_string();
-    let activity = ledger
-        .save_activity(&ActivityInput {
-            title: title.clone(),
-            line: "红引擎·在职党员".into(),
-            date: date.clone(),
-            start_time: "09:00".into(),
-            end_time: "11:30".into(),
-            place: "3栋楼道".into(),
-            organiser: "社区党委".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let mut marks = Vec::new();
-    for (id, _) in &volunteers {
-        let resident = ledger.volunteer(*id).unwrap().volunteer.resident_id.unwrap();
-        let outcome = ledger.sign_up(activity, &Attendee::Resident { resident_id: resident }).unwrap();
-        marks.push(AttendanceMark { signup_id: outcome.signup_id, present: true });
-    }
-    ledger.mark_attendance(activity, &marks).unwrap();
-    let entry = |volunteer_id, date: &str, start: &str, end: &str, content: &str| HourEntryInput {
-        volunteer_id,
-        date: date.into(),
-        start_time: start.into(),
-        end_time: end.into(),
-        content: content.into(),
-        ..Default::default()
-    };
-    // The third volunteer was elsewhere at 10:00: the activity's hours would overlap.
-    ledger.record_hours(&entry(volunteers[2].0, &date, "10:00", "12:00", "陪同就医")).unwrap();
-    // Two hours confirmed earlier for the first volunteer.
-    let earlier = days_ago(10);
-    let old = ledger.record_hours(&entry(volunteers[0].0, &earlier, "14:00", "16:00", "助老送餐")).unwrap();
-    ledger
-        .review_hours(&[old], &HoursReview { approve: true, verifier: "周丽华".into(), note: String::new() })
-        .unwrap();
-    HoursFixture { activity, title, volunteers }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hours_recorded_from_an_activity_are_confirmed_in_the_ledger_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    let fixture = hours_fixture(&db);
+    let fixture = fixtures::hours_fixture(&db, harness::today());
     let (first, second, third) = (&fixture.volunteers[0], &fixture.volunteers[1], &fixture.volunteers[2]);
 
     let app = App::launch(&db).await;
@@ -474,7 +413,7 @@ async fn hours_recorded_from_an_activity_are_confirmed_in_the_ledger_and_counted
     app.screenshot("15-volunteers-list").await;
     app.close().await;
 
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     let entries = ledger
         .list_hours(&xinghe_ledger::hours::HoursFilter { activity_id: Some(fixture.activity), ..Default::default() })
         .unwrap();
@@ -514,10 +453,10 @@ async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_
     let db = dir.path().join("e2e.db");
     let saved = dir.path().join("saved");
     std::fs::create_dir_all(&saved).unwrap();
-    hours_fixture(&db);
+    fixtures::hours_fixture(&db, harness::today());
     // A resident who is not a volunteer yet, to be chosen in the form by search.
     let candidate = {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         let page = ledger
             .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
             .unwrap();
@@ -669,21 +608,6 @@ async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_
 
 // ---- Dashboard, care visits, services, projects ----
 
-/// The register before the app starts: the demo; two resident volunteers with confirmed hours
-/// in three of the last six months and one entry still to review; a late project and one on
-/// track; an open 家电维修 for the first household on the care list, with one volunteer sent.
-struct CareFixture {
-    households: u64,
-    /// The dashboard's figures as the core computes them (the demo brings hours of its own).
-    dashboard: xinghe_ledger::dashboard::Dashboard,
-    service: i64,
-    address: String,
-    volunteer: i64,
-    volunteer_name: String,
-    late_project: String,
-    on_track_project: String,
-}
-
 /// Waits until no element matches `css` (e.g. a row that an action removes).
 async fn wait_gone(app: &App, css: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -707,133 +631,11 @@ async fn scroll_to(app: &App, css: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
 }
 
-/// The date `n` days after the app's today, as `YYYY-MM-DD`.
-fn days_ahead(n: usize) -> String {
-    let mut day = xinghe_ledger::dates::local_today();
-    for _ in 0..n {
-        day = day.succ_opt().unwrap();
-    }
-    day.to_string()
-}
-
-/// The 3rd of the month `back` months before this one (yesterday when that is not past yet).
-fn in_month(back: i32) -> String {
-    let today = xinghe_ledger::dates::local_today().to_string();
-    let (year, month): (i32, i32) = (today[0..4].parse().unwrap(), today[5..7].parse().unwrap());
-    let index = year * 12 + month - 1 - back;
-    let date = format!("{}-{:02}-03", index / 12, index % 12 + 1);
-    if date < today {
-        date
-    } else {
-        days_ago(1)
-    }
-}
-
-fn care_fixture(db: &std::path::Path) -> CareFixture {
-    use xinghe_ledger::hours::{HourEntryInput, HoursReview};
-    use xinghe_ledger::projects::{MilestoneInput, ProjectInput};
-    use xinghe_ledger::services::ServiceInput;
-    use xinghe_ledger::volunteers::{VolunteerFilter, VolunteerInput};
-
-    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
-    ledger.create_demo(120, 21).unwrap();
-    let page = ledger
-        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
-        .unwrap();
-    let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
-    let mut volunteers = Vec::new();
-    for (name, household) in unique_names(&mut ledger, &households).into_iter().take(2) {
-        let resident = ledger.household(household).unwrap().members.into_iter().find(|m| m.name == name).unwrap().id;
-        let existing = ledger
-            .list_volunteers(&VolunteerFilter::default())
-            .unwrap()
-            .into_iter()
-            .find(|v| v.resident_id == Some(resident));
-        volunteers.push(match existing {
-            Some(v) => v.id,
-            None => ledger
-                .save_volunteer(&VolunteerInput {
-                    resident_id: Some(resident),
-                    joined_on: days_ago(400),
-                    ..Default::default()
-                })
-                .unwrap(),
-        });
-    }
-    let entry = |volunteer_id, date: String, start: &str, end: &str| HourEntryInput {
-        volunteer_id,
-        date,
-        start_time: start.into(),
-        end_time: end.into(),
-        content: "助老送餐".into(),
-        ..Default::default()
-    };
-    let mut confirmed = Vec::new();
-    // Afternoons, so that none overlaps the service done yesterday morning.
-    for (back, end) in [(4, "17:00"), (2, "16:15"), (0, "15:30")] {
-        confirmed.push(ledger.record_hours(&entry(volunteers[0], in_month(back), "13:00", end)).unwrap());
-        confirmed.push(ledger.record_hours(&entry(volunteers[1], in_month(back), "13:00", "15:00")).unwrap());
-    }
-    ledger
-        .review_hours(&confirmed, &HoursReview { approve: true, verifier: "周丽华".into(), note: String::new() })
-        .unwrap();
-    ledger.record_hours(&entry(volunteers[1], days_ago(2), "09:00", "10:00")).unwrap();
-
-    let milestone = |title: &str, due_on: String| MilestoneInput { title: title.into(), due_on, ..Default::default() };
-    let late_project = "端到端·楼道微更新".to_string();
-    ledger
-        .save_project(&ProjectInput {
-            name: late_project.clone(),
-            line: "青动力·两新组织".into(),
-            owner: "周丽华".into(),
-            goal: "三个楼道完成微更新".into(),
-            starts_on: days_ago(90),
-            ends_on: days_ahead(90),
-            milestones: vec![milestone("居民议事会", days_ago(60)), milestone("方案公示", days_ago(20))],
-            ..Default::default()
-        })
-        .unwrap();
-    let on_track_project = "端到端·银发助餐".to_string();
-    ledger
-        .save_project(&ProjectInput {
-            name: on_track_project.clone(),
-            line: "银力量·离退休党员".into(),
-            owner: "李建华".into(),
-            starts_on: days_ago(30),
-            ends_on: days_ahead(200),
-            milestones: vec![milestone("助餐点选址", days_ahead(15)), milestone("试运行", days_ahead(60))],
-            ..Default::default()
-        })
-        .unwrap();
-
-    let first = ledger.care_list(None).unwrap().households.remove(0);
-    let service = ledger
-        .save_service(&ServiceInput {
-            household_id: first.household_id,
-            kind: "家电维修".into(),
-            description: "冰箱不制冷".into(),
-            requested_on: days_ago(4),
-            volunteer_ids: vec![volunteers[0]],
-            ..Default::default()
-        })
-        .unwrap();
-    CareFixture {
-        households: ledger.stats().unwrap().households,
-        dashboard: ledger.dashboard().unwrap(),
-        service,
-        address: first.address,
-        volunteer: volunteers[0],
-        volunteer_name: ledger.volunteer(volunteers[0]).unwrap().volunteer.name,
-        late_project,
-        on_track_project,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_page_gives_hours() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    let fixture = care_fixture(&db);
+    let fixture = fixtures::care_fixture(&db, harness::today());
     let saved = dir.path().join("saved");
     std::fs::create_dir_all(&saved).unwrap();
 
@@ -847,7 +649,12 @@ async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_
     let current = app.driver.find_all(thirtyfour::By::Css("#hours-chart .chart-bar.is-current")).await.unwrap();
     assert_eq!(current.len(), 1, "this month is marked");
     let this_month = d.hours_by_month.last().unwrap();
-    assert!(this_month.minutes >= 270, "at least the fixture's 2 h 30 min + 2 h");
+    assert!(
+        this_month.minutes >= fixture.minutes_this_month,
+        "at least the fixture's own (2 h 30 min + 2 h after the 3rd): {} < {}",
+        this_month.minutes,
+        fixture.minutes_this_month
+    );
     let shown: f64 = current[0].attr("data-value").await.unwrap().unwrap().parse().unwrap();
     assert!((shown - this_month.minutes as f64 / 60.0).abs() < 1e-9, "{shown} hours");
     let lines = app.driver.find_all(thirtyfour::By::Css("#lines-chart .chart-row")).await.unwrap();
@@ -952,7 +759,7 @@ async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_
     app.screenshot("41-dashboard-small").await;
     app.close().await;
 
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     let service = ledger.service(fixture.service).unwrap();
     assert_eq!(service.status, "已完成");
     assert_eq!(service.done_on.as_deref(), Some(days_ago(1).as_str()));
@@ -967,7 +774,7 @@ async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_
 async fn an_empty_register_shows_what_to_do_on_the_dashboard_care_and_project_pages() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    xinghe_ledger::Ledger::open(&db).unwrap().set_community_name("新建社区").unwrap();
+    harness::open_ledger(&db).set_community_name("新建社区").unwrap();
 
     let app = App::launch(&db).await;
     app.wait_for_text("#dash-count-households", "0").await;
@@ -993,7 +800,7 @@ async fn an_empty_register_shows_what_to_do_on_the_dashboard_care_and_project_pa
 /// 浏河社区 with `rooms` households of one resident each in 8栋1单元.
 fn backup_fixture(db: &std::path::Path, rooms: &[&str]) {
     use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
-    let mut ledger = xinghe_ledger::Ledger::open(db).unwrap();
+    let mut ledger = harness::open_ledger(db);
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
     let building =
@@ -1023,9 +830,9 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
     // Last week's backup held two households; a third has been registered since.
     let old = dir.path().join("上周.xinghe.db");
     backup_fixture(&db, &["101", "102"]);
-    xinghe_ledger::Ledger::open(&db).unwrap().backup_to(&old).unwrap();
+    harness::open_ledger(&db).backup_to(&old).unwrap();
     {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         let unit = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
         let input = xinghe_ledger::model::HouseholdInput { unit_id: unit, room: "103".into(), ..Default::default() };
         ledger.save_household(&input).unwrap();
@@ -1081,7 +888,7 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
     app.wait_for_text("#dash-count-households", "2").await;
     app.close().await;
 
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     assert_eq!(ledger.backup_counts().unwrap().households, 2);
     let safety_copy = wait_for_file_named(&folder, "e2e-恢复前-").await;
     assert_eq!(xinghe_ledger::backup::inspect_backup(&safety_copy).unwrap().counts.households, 3);
@@ -1103,9 +910,8 @@ async fn a_corrupt_database_starts_on_the_welcome_screen_and_is_restored_from_it
     let db = dir.path().join("e2e.db");
     backup_fixture(&db, &["101", "102", "103"]);
     let folder = xinghe_ledger::backup::default_folder(&db);
-    let now = xinghe_ledger::dates::local_now();
-    let yesterday = now.date().pred_opt().unwrap().and_time(now.time());
-    xinghe_ledger::Ledger::open(&db).unwrap().auto_backup(&folder, yesterday).unwrap();
+    let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::dates::local_now().time());
+    harness::open_ledger(&db).auto_backup(&folder, yesterday).unwrap();
     for side in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{side}", db.display()));
     }
@@ -1141,7 +947,7 @@ async fn a_corrupt_database_starts_on_the_welcome_screen_and_is_restored_from_it
     app.close().await;
 
     assert_eq!(std::fs::read(&aside).unwrap(), garbage, "the broken file is kept byte for byte");
-    assert_eq!(xinghe_ledger::Ledger::open(&db).unwrap().stats().unwrap().households, 3);
+    assert_eq!(harness::open_ledger(&db).stats().unwrap().households, 3);
 }
 
 /// Another program holds the database: the message and 重试, which opens it once it is free.
@@ -1177,7 +983,7 @@ async fn a_resident_named_like_markup_is_shown_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let household = {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 4).unwrap();
         let household = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap().rows[0].id;
         for name in [IMG, PROBE, SCRIPT, "'; DROP TABLE residents; --", "孔👨\u{200D}👩\u{200D}👧𠇔"] {
@@ -1221,7 +1027,7 @@ async fn an_edited_resident_shows_on_the_audit_log_page() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let household = {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.set_operator_name("李敏").unwrap();
         ledger.set_community_name("浏河社区").unwrap();
         let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
@@ -1284,7 +1090,7 @@ async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_
     let db = dir.path().join("e2e.db");
     backup_fixture(&db, &["101"]);
     {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         let household = ledger.list_households(&Default::default()).unwrap().rows[0].id;
         let resident = xinghe_ledger::model::ResidentInput {
             household_id: household,
@@ -1345,7 +1151,7 @@ async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_
     app.screenshot("63-settings-as-staff").await;
     app.close().await;
 
-    let ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    let ledger = harness::open_ledger(&db);
     let log = ledger.audit_log(&xinghe_ledger::audit::AuditFilter::default()).unwrap().rows;
     let seen: Vec<_> = log.iter().map(|r| (r.operator.as_str(), r.action.as_str())).collect();
     assert!(seen.contains(&(harness::ADMIN_NAME, "查看完整信息")), "{seen:?}");
@@ -1358,7 +1164,7 @@ async fn an_unattended_window_locks_itself_after_the_idle_time() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     backup_fixture(&db, &["101"]);
-    xinghe_ledger::Ledger::open(&db).unwrap().set_idle_lock_minutes(1).unwrap();
+    harness::open_ledger(&db).set_idle_lock_minutes(1).unwrap();
     let app = App::launch(&db).await;
     app.click("a[data-nav=\"households\"]").await;
     app.wait_for_text("#households-table", "101").await;
@@ -1429,12 +1235,11 @@ async fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with
     let db = dir.path().join("e2e.db");
     backup_fixture(&db, &["101", "102"]);
     {
-        let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+        let mut ledger = harness::open_ledger(&db);
         ledger.require_login();
         ledger.create_first_admin(harness::ADMIN_NAME, harness::ADMIN_PASSWORD).unwrap();
         ledger.encrypt(harness::ADMIN_PASSWORD).unwrap();
-        let now = xinghe_ledger::dates::local_now();
-        let yesterday = now.date().pred_opt().unwrap().and_time(now.time());
+        let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::dates::local_now().time());
         ledger.auto_backup(&xinghe_ledger::backup::default_folder(&db), yesterday).unwrap();
     }
     for side in ["-wal", "-shm"] {

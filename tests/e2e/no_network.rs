@@ -368,7 +368,7 @@ async fn the_running_app_connects_to_nothing_outside_the_machine() {
     assert!(strace.status.success(), "strace is not installed: run `bash tests/setup.sh` (it installs strace)");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    xinghe_ledger::Ledger::open(&db).unwrap().create_demo(150, 4).unwrap();
+    crate::harness::open_ledger(&db).create_demo(150, 4).unwrap();
     let log = dir.path().join("strace.log");
 
     // -f follows every process and thread; --seccomp-bpf stops only at the traced calls.
@@ -420,7 +420,7 @@ async fn the_running_app_connects_to_nothing_outside_the_machine() {
 async fn a_remote_page_forced_on_the_window_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    xinghe_ledger::Ledger::open(&db).unwrap().create_demo(100, 5).unwrap();
+    crate::harness::open_ledger(&db).create_demo(100, 5).unwrap();
     let app = App::launch(&db).await;
     app.element("#dash-counts").await;
     app.driver.set_page_load_timeout(std::time::Duration::from_secs(3)).await.unwrap();

@@ -721,6 +721,10 @@ fn database_cases(c: &mut Catalogue) {
         "CLI",
         cli(&db, &["signup", "--activity", "1", "--residents-file", ids.to_str().unwrap()]),
     );
+    // "Today" pinned for tests and reproducible demos: a value that is not YYYY-MM-DD is refused.
+    let mut pinned = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"));
+    pinned.arg("--db").arg(&db).arg("stats").env(xinghe_ledger::dates::TODAY_VARIABLE, "2027/02/28");
+    c.cli("XINGHE_TODAY=2027/02/28 (not YYYY-MM-DD), any command (stats)", "CLI", pinned.output().unwrap());
 
     // A read-only folder and a full disk need a mount: made in a private namespace.
     let ro = dir.join("只读");

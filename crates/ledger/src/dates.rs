@@ -62,12 +62,56 @@ pub fn born_on_or_before(years: u32, today: NaiveDate) -> NaiveDate {
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).expect("valid"))
 }
 
-pub fn local_now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+/// The environment variable that pins "today" for a whole process (tests, reproducible demos):
+/// `XINGHE_TODAY=2027-02-28`. The app, xinghe-cli and the demo then all agree on the date.
+pub const TODAY_VARIABLE: &str = "XINGHE_TODAY";
+
+/// The date `XINGHE_TODAY` pins, read once per process: `Ok(None)` when it is unset or empty,
+/// `Err` with a message naming the value when it is not a date written YYYY-MM-DD.
+pub fn pinned_today() -> Result<Option<NaiveDate>, String> {
+    static PINNED: std::sync::OnceLock<Result<Option<NaiveDate>, String>> = std::sync::OnceLock::new();
+    PINNED.get_or_init(|| parse_pinned_today(std::env::var_os(TODAY_VARIABLE).as_deref())).clone()
 }
 
+/// Reads a `XINGHE_TODAY` value. Only the strict form YYYY-MM-DD is taken: a test setting that
+/// half-matches (2027/2/28, 20270228) is more likely a mistake than a wish.
+pub fn parse_pinned_today(value: Option<&std::ffi::OsStr>) -> Result<Option<NaiveDate>, String> {
+    let Some(value) = value else { return Ok(None) };
+    let refuse = |shown: &str| {
+        Err(format!(
+            "环境变量 {TODAY_VARIABLE}=“{shown}”不是有效日期，请写成 2027-02-28 这样的年-月-日，或删除这个变量"
+        ))
+    };
+    let Some(text) = value.to_str() else { return refuse(&value.to_string_lossy()) };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let well_formed = text.len() == 10 && text.bytes().enumerate().all(|(i, b)| matches!(i, 4 | 7) == (b == b'-'));
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) if well_formed => Ok(Some(date)),
+        _ => refuse(text),
+    }
+}
+
+/// The clock now; on a pinned day (`XINGHE_TODAY`), that day at the clock's time of day.
+pub fn local_now() -> NaiveDateTime {
+    let now = chrono::Local::now().naive_local();
+    match pinned() {
+        Some(day) => day.and_time(now.time()),
+        None => now,
+    }
+}
+
+/// Today's local date, or the day `XINGHE_TODAY` pins.
 pub fn local_today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    pinned().unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The pinned day. A malformed value stops the process here rather than quietly using the
+/// clock; the app and xinghe-cli check `pinned_today()` at start-up and say so in Chinese first.
+fn pinned() -> Option<NaiveDate> {
+    pinned_today().unwrap_or_else(|message| panic!("{message}"))
 }
 
 #[cfg(test)]
@@ -99,5 +143,18 @@ mod tests {
         assert_eq!(age_on(d(1946, 11, 28), d(2026, 11, 28)), 80);
         assert_eq!(age_on(d(1946, 11, 29), d(2026, 11, 28)), 79);
         assert_eq!(born_on_or_before(80, d(2026, 11, 28)), d(1946, 11, 28));
+    }
+
+    #[test]
+    fn a_pinned_today_is_read_strictly_and_a_malformed_one_is_refused_naming_it() {
+        use std::ffi::OsStr;
+        assert_eq!(parse_pinned_today(None), Ok(None));
+        assert_eq!(parse_pinned_today(Some(OsStr::new(""))), Ok(None));
+        assert_eq!(parse_pinned_today(Some(OsStr::new("2028-02-29"))), Ok(Some(d(2028, 2, 29))));
+        assert_eq!(parse_pinned_today(Some(OsStr::new(" 2027-01-31 "))), Ok(Some(d(2027, 1, 31))));
+        for bad in ["2027-02-29", "2027/02/28", "20270228", "2027-2-28", "28.02.2027", "明天", "+2027-02-28"] {
+            let message = parse_pinned_today(Some(OsStr::new(bad))).unwrap_err();
+            assert!(message.contains("XINGHE_TODAY") && message.contains(bad.trim()), "{bad}: {message}");
+        }
     }
 }

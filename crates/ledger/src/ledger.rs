@@ -192,7 +192,7 @@ impl Ledger {
     }
 
     pub fn now_text() -> String {
-        chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+        crate::dates::local_now().format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
     /// True while the register holds no grids, households or residents.

@@ -342,6 +342,11 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
+    // A malformed XINGHE_TODAY (a testing setting) stops every command before it reads the clock.
+    if let Err(message) = xinghe_ledger::dates::pinned_today() {
+        errln!("错误：{message}");
+        return ExitCode::from(2);
+    }
     // Every user of the computer sees a process's arguments (ps, /proc/PID/cmdline); the
     // environment (XINGHE_PASSWORD) only its owner.
     let typed = |m: &clap::ArgMatches, id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
