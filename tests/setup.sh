@@ -11,7 +11,7 @@ packages=(
   # The no-network test runs the app under strace (tests/e2e/no_network.rs).
   strace
   # The network-folder test mounts a FUSE filesystem (bindfs) in a private namespace.
-  bindfs fuse3
+  bindfs
   # The audit-trail tamper test edits the register with the plain sqlite3 tool (tests/story/audit.rs).
   sqlite3
   # SQLCipher's OpenSSL is built from source (rusqlite's bundled-sqlcipher-vendored-openssl).
