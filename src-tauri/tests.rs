@@ -389,7 +389,7 @@ fn printing_over_the_register_or_its_backups_is_refused_in_the_app_too() {
     t.start("empty", "浏河社区");
     std::fs::create_dir_all(&folder).unwrap();
     let backup = t.ok("backup_to_folder", json!({"folder": folder.display().to_string()}));
-    let backup = backup.as_str().unwrap().to_string();
+    let backup = backup["path"].as_str().unwrap().to_string();
     let backup_bytes = std::fs::read(&backup).unwrap();
     let wal = dir.path().join("xinghe.db-wal");
     let spelled = dir.path().join(".").join("xinghe.db");
