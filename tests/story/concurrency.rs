@@ -290,3 +290,48 @@ fn restoring_another_communitys_backup_needs_other_community_not_just_yes() {
     assert!(restored.status.success(), "{}", text(&restored));
     assert_eq!(community_name(&db), "星火社区");
 }
+
+/// The POSIX locks this process holds on `path` (Linux: /proc/locks, by inode and pid).
+#[cfg(target_os = "linux")]
+fn locks_held_on(path: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(path).unwrap().ino();
+    let pid = std::process::id().to_string();
+    std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.contains(&"POSIX")
+                && fields.contains(&pid.as_str())
+                && fields.iter().any(|f| f.rsplit(':').next() == Some(inode.to_string().as_str()))
+        })
+        .count()
+}
+
+/// Regression (found while fixing item 3): closing any descriptor of a file drops every POSIX
+/// lock the process holds on it, SQLite's shared lock of the open register included, after which
+/// another program may checkpoint and delete the -wal and -shm still in use here ("disk I/O
+/// error", "database disk image is malformed"). Telling whether the register is encrypted,
+/// comparing it with an output path and refusing to restore it onto itself read it without
+/// closing a descriptor of it.
+#[cfg(target_os = "linux")]
+#[test]
+fn looking_at_the_open_register_keeps_sqlites_lock_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liuhe.db");
+    register_with_a_volunteer(&db);
+    let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
+    ledger.stats().unwrap();
+    let held = locks_held_on(&db);
+    assert!(held > 0, "a WAL connection holds a shared lock on the register");
+    assert!(xinghe_ledger::encryption::is_plain_sqlite(&db).unwrap());
+    assert_eq!(locks_held_on(&db), held, "after is_plain_sqlite");
+    assert!(xinghe_ledger::output::is_same_file(&db, &dir.path().join(".").join("liuhe.db")));
+    assert_eq!(locks_held_on(&db), held, "after is_same_file");
+    let err = ledger.restore_from(&db, &dir.path().join("backups")).unwrap_err();
+    assert!(err.to_string().contains("就是正在使用的数据库"), "{err}");
+    assert_eq!(locks_held_on(&db), held, "after a restore onto itself was refused");
+    let _ = xinghe_ledger::backup::inspect_backup(&db);
+    assert_eq!(locks_held_on(&db), held, "after reading the register as if it were a backup");
+}

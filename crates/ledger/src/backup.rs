@@ -314,6 +314,13 @@ fn open_read_only_with(path: &Path, key: Option<&Passphrase>) -> Result<Connecti
 /// WAL in its header would otherwise get -wal and -shm files created next to it, even read-only.
 /// Only a copy that came with its -wal file is opened the ordinary way, so the WAL's pages count.
 fn backup_uri(path: &Path) -> String {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    read_only_uri(path, !Path::new(&wal).exists())
+}
+
+/// `path` as a read-only SQLite URI, `immutable` when nothing may be written or locked beside it.
+pub(crate) fn read_only_uri(path: &Path, immutable: bool) -> String {
     let mut uri = String::from("file:");
     for c in path.to_string_lossy().chars() {
         match c {
@@ -323,9 +330,7 @@ fn backup_uri(path: &Path) -> String {
             _ => uri.push(c),
         }
     }
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    uri.push_str(if Path::new(&wal).exists() { "?mode=ro" } else { "?mode=ro&immutable=1" });
+    uri.push_str(if immutable { "?mode=ro&immutable=1" } else { "?mode=ro" });
     uri
 }
 
@@ -407,6 +412,9 @@ fn folder_of(out: &Path) -> &Path {
 pub struct TempCopy {
     file: Option<tempfile::TempPath>,
     name: PathBuf,
+    /// Removed on a terminating signal too (a copy of an encrypted register is encrypted, but a
+    /// plain register's copy is every resident in the clear).
+    _tracked: crate::cleanup::Tracked,
 }
 
 impl TempCopy {
@@ -455,7 +463,7 @@ fn temp_beside(out: &Path) -> Result<TempCopy> {
         .map_err(|e| write_error(out, e))?
         .into_temp_path();
     let name = file.to_path_buf();
-    Ok(TempCopy { file: Some(file), name })
+    Ok(TempCopy { _tracked: crate::cleanup::Tracked::new(&name), file: Some(file), name })
 }
 
 /// A failure while writing the copy for `out`, with the target named: a full disk is
@@ -1035,10 +1043,10 @@ impl Ledger {
     /// under its own key whatever the backup was (an older plain backup included).
     pub fn restore(&mut self, backup: &Path, folder: &Path, options: RestoreOptions) -> Result<RestoreReport> {
         self.require_admin("从备份恢复")?;
-        let info = inspect_backup_with(backup, options.backup_key)?;
         if same_file(backup, self.path()) {
             return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", backup.display())));
         }
+        let info = inspect_backup_with(backup, options.backup_key)?;
         if !options.other_community {
             self.refuse_other_community(&info)?;
         }
@@ -1114,9 +1122,10 @@ impl Ledger {
             // The trail as it is now: the backup's replaces it, and these records are appended
             // to it again (audit::carry_over_trail), so history is never erased by a restore.
             let replaced_trail = crate::audit::read_trail(&tx)?;
+            let identity = setting(&tx, REGISTER_ID_SETTING)?;
             replace_tables(&tx)?;
             crate::db::migrate_in(&tx)?;
-            finish_restore(&tx, owner.as_ref(), today)?;
+            finish_restore(&tx, owner.as_ref(), identity.as_deref(), info, today)?;
             record_restore(&tx, &actor, info, &safety, &replaced_trail)?;
             tx.commit()?;
             Ok(safety)
@@ -1161,6 +1170,7 @@ impl Ledger {
             tracing::error!("the damaged register's audit trail cannot be read, it stays in the safety copy: {e}");
             Vec::new()
         });
+        let identity = setting(&self.conn, REGISTER_ID_SETTING).ok().flatten();
         let temp = temp_beside(&live)?;
         {
             let converted = Connection::open(&temp)?;
@@ -1186,7 +1196,7 @@ impl Ledger {
         let finished = (|| -> Result<()> {
             let tx = begin_immediate(&self.conn, &live)?;
             crate::db::migrate_in(&tx)?;
-            finish_restore(&tx, owner.as_ref(), today)?;
+            finish_restore(&tx, owner.as_ref(), identity.as_deref(), info, today)?;
             record_restore(&tx, &actor, info, &safety, &replaced_trail)?;
             tx.commit()?;
             Ok(())
@@ -1282,8 +1292,21 @@ fn replace_tables(conn: &Connection) -> Result<()> {
 /// After the copy, in the restore's transaction: the live file's own stamp removed, the
 /// register's encryption owner and their password hash kept, the resident volunteers that
 /// opening a file would sync, and the checks (integrity, foreign keys) that decide the commit.
-fn finish_restore(conn: &Connection, owner: Option<&(i64, Option<String>)>, today: chrono::NaiveDate) -> Result<()> {
+///
+/// A backup from before register identities (migration 0006) was just given a new random one by
+/// the migration; the register's own (`identity`) is put back, so its earlier backups are still
+/// its own (crate::output, `encrypt_plain_copies`).
+fn finish_restore(
+    conn: &Connection,
+    owner: Option<&(i64, Option<String>)>,
+    identity: Option<&str>,
+    info: &BackupInfo,
+    today: chrono::NaiveDate,
+) -> Result<()> {
     conn.execute("DELETE FROM main.settings WHERE key = ?1", [CREATED_AT_KEY])?;
+    if let (None, Some(identity)) = (&info.register_id, identity) {
+        conn.execute("UPDATE main.settings SET value = ?2 WHERE key = ?1", (REGISTER_ID_SETTING, identity))?;
+    }
     match owner {
         Some((id, hash)) => {
             conn.execute(

@@ -1,5 +1,5 @@
 //! Temporary files that hold register data (the copy an encryption rewrite writes, a restore's
-//! new file) are removed on every exit path this process controls: on an error by their
+//! new file, a backup being written) are removed on every exit path this process controls: on an error by their
 //! `TempPath`, and on SIGTERM, SIGINT, SIGHUP or SIGQUIT by the handler installed here, which
 //! removes every file still registered (with its -journal, -wal and -shm) before the process
 //! ends. SIGKILL and power cuts leave them; the next open removes those (crate::encryption).

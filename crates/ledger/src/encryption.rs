@@ -27,7 +27,6 @@ use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -102,19 +101,42 @@ fn quiet_cipher_log(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The start of the name of `register`'s rewrite copies: `.xinghe-rekey-xinghe.db-`, so that
+/// the copies of two registers in one folder are told apart.
+fn rewrite_prefix(register: &Path) -> String {
+    let name = register.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    format!("{TEMP_PREFIX}{name}-")
+}
+
+/// How old another rewrite's copy (another register's in the same folder, or one named before
+/// the register's name was part of it) must be before it counts as left over by a crash.
+const STALE_OTHER_REWRITE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// Deletes the temporary files (and their -journal/-wal/-shm) that a crash in the middle of
-/// encrypting or decrypting left beside the register, whatever their age. After a crash during
-/// decrypt such a file is a plain copy of the data: it must not stay on the disk of a register
-/// meant to be encrypted. Called with the register open on a WAL connection, which holds a
-/// shared lock on it for as long as it is open; a rewrite in progress holds the register for
-/// itself alone (`ExclusiveHold`) from before its temporary file exists until the file is renamed
-/// into place, so no rewrite can be running now and every such file is left over.
+/// encrypting or decrypting left beside the register. After a crash during decrypt such a file
+/// is a plain copy of the data: it must not stay on the disk of a register meant to be
+/// encrypted. This register's own copies go at once, whatever their age: called with the
+/// register open on a WAL connection, which holds a shared lock on it for as long as it is open,
+/// while a rewrite holds the register for itself alone (`ExclusiveHold`) from before its copy
+/// exists until the copy is renamed into place — so no rewrite of it can be running now. Copies
+/// of other registers in the folder (and unnamed ones from earlier versions) go once they are
+/// ten minutes old, as a rewrite in progress writes to its copy all the time.
 pub(crate) fn remove_stale_rewrites(register: &Path) {
     let Ok(entries) = std::fs::read_dir(folder_of(register)) else { return };
+    let own = rewrite_prefix(register);
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if !(name.starts_with(TEMP_PREFIX) && name.contains(TEMP_SUFFIX)) {
+            continue;
+        }
+        let old = || {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified.elapsed().is_ok_and(|age| age >= STALE_OTHER_REWRITE))
+        };
+        if !name.starts_with(&own) && !old() {
             continue;
         }
         match std::fs::remove_file(entry.path()) {
@@ -126,16 +148,41 @@ pub(crate) fn remove_stale_rewrites(register: &Path) {
 }
 
 /// True for a plain SQLite file ("SQLite format 3\0" header) and for an empty or missing file;
-/// false for anything else: an encrypted file, damage, or not SQLite at all.
+/// false for anything else: an encrypted file, or not SQLite at all.
+///
+/// The header is read through SQLite (a read-only, immutable connection asked for the schema
+/// version: SQLITE_NOTADB means the magic is not there), never with `std::fs`: the file may be a
+/// register this process has open, and closing a descriptor of it would drop every POSIX lock
+/// the process holds on it, SQLite's included (crate::output::is_same_file). SQLite's own VFS
+/// keeps such a descriptor open until its other connections let go.
 pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
         Err(e) => return Err(e),
     };
-    let mut header = Vec::with_capacity(PLAIN_HEADER.len());
-    file.take(PLAIN_HEADER.len() as u64).read_to_end(&mut header)?;
-    Ok(header.is_empty() || header == PLAIN_HEADER)
+    if meta.len() == 0 {
+        return Ok(true);
+    }
+    if meta.len() < PLAIN_HEADER.len() as u64 {
+        return Ok(false);
+    }
+    let conn = Connection::open_with_flags(
+        crate::backup::read_only_uri(path, true),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(std::io::Error::other)?;
+    match conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(true),
+        Err(e) => match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => Ok(false),
+            // The magic was there; the damage is past it.
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => Ok(true),
+            _ => Err(std::io::Error::other(e)),
+        },
+    }
 }
 
 /// `key` when the file at `path` needs one (it is not plain SQLite), else None: a key given for
@@ -308,8 +355,12 @@ impl Ledger {
         let actor = self.actor();
         self.rewrite_file(Some(key.clone()), |conn| record_setting(conn, &actor, owner, "开启数据加密"))?;
         let folder = crate::backup::default_folder(self.path());
-        let encrypted = crate::backup::encrypt_plain_copies(&folder, self.path(), &key, &self.conn)?;
-        tracing::info!(encrypted, "older backups encrypted with the register");
+        // The register is encrypted by now: a backup folder that cannot be read is logged, not
+        // reported as a failure of what has been done.
+        match crate::backup::encrypt_plain_copies(&folder, self.path(), &key, &self.conn) {
+            Ok(encrypted) => tracing::info!(encrypted, "older backups encrypted with the register"),
+            Err(e) => tracing::error!(folder = %folder.display(), "cannot encrypt the older backups: {e}"),
+        }
         Ok(())
     }
 
@@ -357,7 +408,7 @@ impl Ledger {
         let rewritten = (|| -> Result<T> {
             let hold = ExclusiveHold::take(&path, self.key.as_ref())?;
             let temp = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
+                .prefix(&rewrite_prefix(&path))
                 .suffix(TEMP_SUFFIX)
                 .tempfile_in(folder_of(&path))
                 .map_err(|e| Error::from(e).at_open(&path))?
@@ -668,18 +719,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.db");
         drop(liuhe(&path));
+        let own = rewrite_prefix(&path);
         let left: Vec<PathBuf> = ["abc", "abc", "def", "def"]
             .iter()
             .zip(["", "-wal", "", "-journal"])
-            .map(|(name, side)| dir.path().join(format!("{TEMP_PREFIX}{name}{TEMP_SUFFIX}{side}")))
+            .map(|(name, side)| dir.path().join(format!("{own}{name}{TEMP_SUFFIX}{side}")))
             .collect();
-        for file in &left {
+        // Another register's rewrite in the same folder, running now.
+        let theirs = dir.path().join(format!("{}xyz{TEMP_SUFFIX}", rewrite_prefix(&dir.path().join("y.db"))));
+        for file in left.iter().chain([&theirs]) {
             std::fs::write(file, b"a plain copy of the register").unwrap();
         }
         drop(Ledger::open(&path).unwrap());
         for file in &left {
             assert!(!file.exists(), "{} is gone", file.display());
         }
+        assert!(theirs.exists(), "another register's rewrite in progress is left alone");
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&theirs).unwrap().set_modified(an_hour_ago).unwrap();
+        drop(Ledger::open(&path).unwrap());
+        assert!(!theirs.exists(), "left over by a crash long ago");
     }
 
     /// The reason the open may remove them at once: a rewrite holds the register for itself
@@ -690,7 +749,7 @@ mod tests {
         let path = dir.path().join("x.db");
         drop(liuhe(&path));
         let hold = ExclusiveHold::take(&path, None).unwrap();
-        let temp = dir.path().join(format!("{TEMP_PREFIX}running{TEMP_SUFFIX}"));
+        let temp = dir.path().join(format!("{}running{TEMP_SUFFIX}", rewrite_prefix(&path)));
         std::fs::write(&temp, b"being written").unwrap();
         let err = Ledger::open(&path).err().unwrap();
         assert_eq!(err.kind(), "locked", "{err}");

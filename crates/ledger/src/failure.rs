@@ -214,6 +214,8 @@ pub fn restore_into_new_file(
         .suffix(".tmp")
         .tempfile_in(folder)
         .map_err(|e| Error::from(e).at_open(db))?;
+    // The backup's data, plain when the backup is: removed on a terminating signal too.
+    let _tracked = crate::cleanup::Tracked::new(temp.path());
     {
         let source = rusqlite::Connection::open_with_flags(
             backup,

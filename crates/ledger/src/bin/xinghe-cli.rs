@@ -873,6 +873,11 @@ fn run(cli: Cli, given: PasswordsGiven) -> Result<ExitCode, Error> {
             outln!("已取消 {} 的加密，现在是普通的 SQLite 文件；之前加密的备份仍要用原来的密码恢复", db.display());
         }
         Command::Restore { file, yes, backup_password, other_community, .. } => {
+            // Before the file is read at all (reading the open register beside its connection
+            // would drop SQLite's lock on it).
+            if xinghe_ledger::output::is_same_file(&file, &db) {
+                return Err(Error::Refused(format!("{} 就是正在使用的数据库，不能从它恢复", file.display())));
+            }
             // The backup's own password when given (the key owner changed theirs since, or the
             // register was decrypted since); else the register's; at the terminal, asked for
             // when that is not the one.
