@@ -894,6 +894,42 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
     assert_eq!(xinghe_ledger::backup::inspect_backup(&safety_copy).unwrap().counts.households, 3);
 }
 
+/// Regression (issue 11, item 13): a backup of another community replaced this one's data after
+/// the ordinary confirmation. The preview now says whose backup it is, and 确认恢复 refuses until
+/// the user ticks that they mean to replace 浏河社区 with 星火社区.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restoring_another_communitys_backup_needs_a_ticked_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    backup_fixture(&db, &["101"]);
+    let other_db = dir.path().join("星火.db");
+    backup_fixture(&other_db, &["201", "202"]);
+    let theirs = dir.path().join("星火社区.xinghe.db");
+    {
+        let mut other = harness::open_ledger(&other_db);
+        other.set_community_name("星火社区").unwrap();
+        other.backup_to(&theirs).unwrap();
+    }
+
+    let app = App::launch_with_env(&db, &[("XINGHE_E2E_OPEN", &theirs)]).await;
+    app.click("a[data-nav=\"settings\"]").await;
+    scroll_to(&app, "#backup-settings").await;
+    app.click("#backup-restore").await;
+    let warning = app.wait_for_text("#restore-other-community", "星火社区").await.text().await.unwrap();
+    assert!(warning.contains("不是浏河社区"), "{warning}");
+    app.screenshot("46b-restore-other-community").await;
+    app.click("#restore-confirm").await;
+    app.wait_for_text(".dialog .form-error", "请先勾选确认").await;
+    app.click("#restore-other-community-confirm").await;
+    app.click("#restore-confirm").await;
+    app.wait_for_text("#restore-done", "已恢复").await;
+    app.close().await;
+
+    let ledger = harness::open_ledger(&db);
+    assert_eq!(ledger.community_name().unwrap().as_deref(), Some("星火社区"));
+    assert_eq!(ledger.backup_counts().unwrap().households, 2);
+}
+
 async fn wait_for_dir(dir: &std::path::Path) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !dir.is_dir() {

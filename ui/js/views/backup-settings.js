@@ -116,8 +116,7 @@ async function restore() {
       // A backup of another community replaces every household of this one: only on purpose.
       const otherCommunity = Boolean(preview.other_community_than);
       if (otherCommunity && !form.querySelector('#restore-other-community-confirm').checked) {
-        throw { kind: 'invalid', message: t('backup.otherCommunityNeeded'),
-          fields: [{ field: 'other_community', message: t('backup.otherCommunityNeeded') }] };
+        throw { kind: 'invalid', message: t('backup.otherCommunityNeeded'), fields: [] };
       }
       return api.restoreBackup(preview.path, backupPassword, otherCommunity);
     },
