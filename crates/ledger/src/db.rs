@@ -199,16 +199,7 @@ fn reader(path: &Path, key: Option<&Passphrase>, index_in_memory: bool) -> Resul
 /// A read-only connection that reads the file as it stands, with no lock, -wal or -shm: only for
 /// a disk where no file can be created (see `open_for_reading`).
 fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            _ => uri.push(c),
-        }
-    }
-    uri.push_str("?immutable=1");
+    let uri = crate::backup::read_only_uri(path, true);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(uri, flags)?;
     if let Some(key) = key {
