@@ -176,12 +176,6 @@ fn a_full_disk_is_disk_full_and_keeps_what_was_committed() {
         eprintln!("不能挂载 tmpfs（非 root）：跳过真实磁盘已满的检查；failure.rs 的单元测试用 max_page_count 覆盖 SQLITE_FULL");
         return;
     }
-    struct Unmount(PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(&self.0).status();
-        }
-    }
     let _unmount = Unmount(mount.clone());
     let path = mount.join("xinghe.db");
     let unit = register(&path, 1);
@@ -539,12 +533,6 @@ fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
         eprintln!("不能直接挂载 bindfs（非 root 或未安装）：跳过；网络文件夹的拒绝见 a_register_on_a_network_filesystem_is_refused_for_writing");
         return;
     }
-    struct Unmount(PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(&self.0).status();
-        }
-    }
     let _unmount = Unmount(mount.clone());
     let on_share = mount.join("xinghe.db");
     let before = std::fs::read(&local).unwrap();
@@ -558,4 +546,13 @@ fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
     let names: Vec<String> =
         std::fs::read_dir(&shared).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["xinghe.db"], "nothing renamed, nothing created on the share");
+}
+
+/// Unmounts a test's own mount (tmpfs, bindfs) when the test ends, however it ends.
+struct Unmount(PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
 }
