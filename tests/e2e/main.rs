@@ -1112,6 +1112,32 @@ async fn an_edited_resident_shows_on_the_audit_log_page() {
     app.wait_for_text("#audit-empty", "没有符合筛选条件的记录").await;
     app.screenshot("audit-log").await;
     app.close().await;
+
+    // Someone edits the resident's record in the log with a plain SQLite tool, dropping and
+    // recreating the append-only trigger (issue 11, item 8): the page names the record.
+    let edited: i64 = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let id: i64 =
+            conn.query_row("SELECT max(id) FROM audit_log WHERE summary LIKE '修改居民%'", [], |r| r.get(0)).unwrap();
+        let trigger: String = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE name = 'audit_log_never_updated'", [], |r| r.get(0))
+            .unwrap();
+        conn.execute_batch(&format!(
+            "DROP TRIGGER audit_log_never_updated;
+             UPDATE audit_log SET summary = '修改居民“孔喆”：没有改动' WHERE id = {id};
+             {trigger};"
+        ))
+        .unwrap();
+        id
+    };
+    let app = App::launch(&db).await;
+    app.element("#dash-counts").await;
+    app.click(".app-nav a[data-nav='audit']").await;
+    app.element("#audit-table").await;
+    let banner = app.wait_for_text("#audit-chain", "操作日志被改动过").await.text().await.unwrap();
+    assert!(banner.contains(&format!("第 {edited} 条")), "{banner}");
+    app.screenshot("audit-log-tampered").await;
+    app.close().await;
 }
 
 // ---- operators and roles (issue 6: staff and privacy) ----

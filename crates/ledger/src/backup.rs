@@ -316,22 +316,7 @@ fn open_read_only_with(path: &Path, key: Option<&Passphrase>) -> Result<Connecti
 fn backup_uri(path: &Path) -> String {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    read_only_uri(path, !Path::new(&wal).exists())
-}
-
-/// `path` as a read-only SQLite URI, `immutable` when nothing may be written or locked beside it.
-pub(crate) fn read_only_uri(path: &Path, immutable: bool) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            _ => uri.push(c),
-        }
-    }
-    uri.push_str(if immutable { "?mode=ro&immutable=1" } else { "?mode=ro" });
-    uri
+    crate::db::read_only_uri(path, !Path::new(&wal).exists())
 }
 
 /// Opens a backup the user chose (see `backup_uri`), with `key` when it is encrypted.

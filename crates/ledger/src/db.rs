@@ -199,7 +199,7 @@ fn reader(path: &Path, key: Option<&Passphrase>, index_in_memory: bool) -> Resul
 /// A read-only connection that reads the file as it stands, with no lock, -wal or -shm: only for
 /// a disk where no file can be created (see `open_for_reading`).
 fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
-    let uri = crate::backup::read_only_uri(path, true);
+    let uri = read_only_uri(path, true);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(uri, flags)?;
     if let Some(key) = key {
@@ -207,6 +207,21 @@ fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection>
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
+}
+
+/// `path` as a read-only SQLite URI, `immutable` when nothing may be written or locked beside it.
+pub(crate) fn read_only_uri(path: &Path, immutable: bool) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str(if immutable { "?mode=ro&immutable=1" } else { "?mode=ro" });
+    uri
 }
 
 /// A fresh database in memory with the full schema: a dry run on a file that does not exist

@@ -168,7 +168,7 @@ pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
         return Ok(false);
     }
     let conn = Connection::open_with_flags(
-        crate::backup::read_only_uri(path, true),
+        crate::db::read_only_uri(path, true),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
             | rusqlite::OpenFlags::SQLITE_OPEN_URI,

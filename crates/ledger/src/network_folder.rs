@@ -69,8 +69,9 @@ fn existing(path: &Path) -> Option<&Path> {
 
 /// The network filesystem `path` (or its folder) is on, or None for a local disk or when the
 /// system cannot tell.
-#[cfg(target_os = "linux")]
-pub fn network_kind(path: &Path) -> Option<&'static str> {
+/// statfs of `path` (or of its nearest existing folder); None when the system cannot tell.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+fn statfs(path: &Path) -> Option<libc::statfs> {
     use std::os::unix::ffi::OsStrExt;
     let probe = std::ffi::CString::new(existing(path)?.as_os_str().as_bytes()).ok()?;
     let mut stats = std::mem::MaybeUninit::<libc::statfs>::uninit();
@@ -78,20 +79,18 @@ pub fn network_kind(path: &Path) -> Option<&'static str> {
     if unsafe { libc::statfs(probe.as_ptr(), stats.as_mut_ptr()) } != 0 {
         return None;
     }
-    let stats = unsafe { stats.assume_init() };
-    linux_kind(stats.f_type as u32)
+    Some(unsafe { stats.assume_init() })
+}
+
+#[cfg(target_os = "linux")]
+pub fn network_kind(path: &Path) -> Option<&'static str> {
+    linux_kind(statfs(path)?.f_type as u32)
 }
 
 #[cfg(target_os = "macos")]
 pub fn network_kind(path: &Path) -> Option<&'static str> {
-    use std::os::unix::ffi::OsStrExt;
-    let probe = std::ffi::CString::new(existing(path)?.as_os_str().as_bytes()).ok()?;
-    let mut stats = std::mem::MaybeUninit::<libc::statfs>::uninit();
-    // SAFETY: as on Linux; f_fstypename is a NUL-terminated array inside the struct.
-    if unsafe { libc::statfs(probe.as_ptr(), stats.as_mut_ptr()) } != 0 {
-        return None;
-    }
-    let stats = unsafe { stats.assume_init() };
+    let stats = statfs(path)?;
+    // SAFETY: f_fstypename is a NUL-terminated array inside the struct.
     let name = unsafe { std::ffi::CStr::from_ptr(stats.f_fstypename.as_ptr()) };
     macos_kind(&name.to_string_lossy())
 }

@@ -126,7 +126,7 @@ export function mount(root) {
   // The record chain (each record hashed with the one before it): a break means the log was edited behind the app's back.
   api.auditChain().then((broken) => {
     if (!root.isConnected || !broken) return;
-    setHtml(root.querySelector('#audit-chain'), html`<p class="notice audit-chain-broken" role="alert">
+    setHtml(root.querySelector('#audit-chain'), html`<p class="notice notice-danger audit-chain-broken" role="alert">
       <strong>${t('audit.chainBroken')}</strong> ${broken.message}</p>`);
   }).catch(() => {});
   api.auditOperators().then((operators) => {

@@ -633,7 +633,7 @@ fn prompt_new_encryption_password() -> Result<Zeroizing<String>, Error> {
 /// Tries a password on the encrypted `file`, refused without trying while the wait after five
 /// wrong passwords in a row lasts (the count is kept between runs, password_tries.rs).
 fn counted<T>(file: &Path, try_key: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    match PasswordTries::in_state_folder(Box::new(|warning| eprintln!("警告：{warning}"))) {
+    match PasswordTries::in_state_folder(Box::new(|warning| errln!("警告：{warning}"))) {
         Some(tries) => tries.attempt(file, try_key),
         None => {
             errln!("警告：找不到用户的状态文件夹（没有 HOME），这次密码错误不计数");
