@@ -222,6 +222,22 @@ fn sigterm_during_decrypt_leaves_no_plain_copy_behind() {
     assert!(!stats.status.success(), "still encrypted: {}", text(&stats));
 }
 
+/// Regression (found attacking item 6): a plain copy left by `encrypt`/`decrypt` killed with
+/// SIGKILL (which no handler sees) stayed through every read-only command (`stats`, `check`,
+/// `backup` open the register without writing), until the next command that wrote.
+#[test]
+fn a_plain_copy_left_by_a_killed_rewrite_goes_at_the_next_read_only_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liuhe.db");
+    register_with_a_volunteer(&db);
+    let left = dir.path().join(".xinghe-rekey-liuhe.db-Ab12Cd.tmp");
+    std::fs::copy(&db, &left).unwrap();
+    std::fs::write(dir.path().join(".xinghe-rekey-liuhe.db-Ab12Cd.tmp-journal"), b"j").unwrap();
+    let stats = run(&db, &["stats"]);
+    assert!(stats.status.success(), "{}", text(&stats));
+    assert!(files_named(dir.path(), ".xinghe-rekey-").is_empty(), "the plain copy is gone");
+}
+
 /// Regression (issue 11, item 7): a dated copy written into backups/ by `backup --out backups`
 /// stayed plaintext after encryption was turned on, though the README said every backup there
 /// is encrypted. A plain backup of another register in the same folder is left alone.

@@ -64,8 +64,8 @@ impl Ledger {
     }
 
     /// Opens a register only to read it (crate::db::OpenMode::Read): nothing is written to the
-    /// disk when the schema is current — no migration check, no clean-up, no volunteer records —
-    /// so statistics, checks, exports and backups work on a full disk, beside a writer holding
+    /// register when the schema is current — no migration check, no volunteer records (a plain
+    /// copy a killed rewrite left beside it is still removed) — so statistics, checks, exports and backups work on a full disk, beside a writer holding
     /// the lock, and from a network folder. Every change through this Ledger is refused by
     /// SQLite (`query_only`). A new file or an older schema is opened as by `open`.
     pub fn open_for_reading(path: &Path) -> Result<Ledger> {
@@ -84,8 +84,10 @@ impl Ledger {
     fn open_keyed_as(path: &Path, key: Option<Passphrase>, mode: OpenMode) -> Result<Ledger> {
         let (conn, encrypted, opened) = crate::db::open_keyed(path, key.as_ref(), mode)?;
         let key = key.filter(|_| encrypted);
+        // Not a write to the register: a plain copy a killed rewrite left must go at the first
+        // open of any kind (the open connection proves no rewrite is running, crate::encryption).
+        crate::encryption::remove_stale_rewrites(path);
         if opened == OpenMode::Write {
-            crate::encryption::remove_stale_rewrites(path);
             // Residents ticked 志愿者 before the volunteer table existed get their records now.
             crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
         }
