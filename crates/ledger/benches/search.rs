@@ -4,7 +4,7 @@
 //! Run: `cargo bench -p xinghe-ledger --bench search`; figures go in docs/benchmarks.md.
 
 use std::time::{Duration, Instant};
-use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::Ledger;
 
 const TARGET_RESIDENTS: u64 = 50_000;

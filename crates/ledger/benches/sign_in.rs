@@ -11,9 +11,9 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use xinghe_ledger::activity_sheets::{sign_in_sheet, ActivitySheet, SheetOptions, SheetPerson};
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::phone::mask_phone;
+use xinghe_ledger::activities::print::{sign_in_sheet, ActivitySheet, SheetOptions, SheetPerson};
+use xinghe_ledger::values::dates::NaiveDate;
+use xinghe_ledger::values::phone::mask_phone;
 use xinghe_ledger::Ledger;
 
 const ROWS: usize = 1_000;

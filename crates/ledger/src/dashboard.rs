@@ -5,7 +5,7 @@ use crate::activities::LINES;
 use crate::care::CareHousehold;
 use crate::error::Result;
 use crate::ledger::{Ledger, CURRENT};
-use crate::model::Stats;
+use crate::register::model::Stats;
 use crate::projects::LateMilestone;
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::named_params;

@@ -47,7 +47,7 @@ pub enum Error {
     /// An encrypted register opened without its password looks exactly like this to SQLite.
     #[error("文件 {} 已损坏，或不是星河社区台账的数据库（{detail}），无法打开。文件没有被改动；如果这个台账已加密，请输入管理员的密码打开；否则请从备份恢复，或打开其他数据库", path.display())]
     Corrupt { path: PathBuf, detail: String },
-    /// An encrypted file (crate::encryption) did not open with the password given. SQLCipher
+    /// An encrypted file (crate::safety::encryption) did not open with the password given. SQLCipher
     /// cannot tell a wrong password from a damaged first page, hence the second half.
     #[error("密码不正确，无法打开已加密的台账 {}；如果文件已损坏，请从备份恢复（备份用的是备份时管理员的密码）", path.display())]
     WrongPassword { path: PathBuf },
@@ -58,22 +58,22 @@ pub enum Error {
     #[error("磁盘空间已满，无法写入数据库{}。这次操作没有保存，之前的数据完好；请清理磁盘空间后重试", shown(.path))]
     DiskFull { path: Option<PathBuf> },
     /// A backup (or its temporary file) could not be written because the target's disk is full;
-    /// the temporary files are removed and the register is untouched (crate::backup).
+    /// the temporary files are removed and the register is untouched (crate::safety::backup).
     #[error("磁盘已满，无法写入备份 {}。没有留下写了一半的文件，台账本身没有改动；请清理那个磁盘的空间，或备份到另一个磁盘（例如 U 盘）", path.display())]
     BackupDiskFull { path: PathBuf },
-    /// The register is on a network folder (crate::network_folder) and was opened for writing.
+    /// The register is on a network folder (crate::store::network_folder) and was opened for writing.
     #[error("台账文件 {} 位于网络文件夹（{kind}），不能在这里打开修改：台账的写入日志（WAL）要靠同一台电脑内的共享内存协调，两台电脑同时使用共享文件夹里的台账，会看不到对方的修改，甚至把文件写坏。请把这个文件复制到本机的磁盘（例如“文档”文件夹）后再打开；多台电脑共用一个台账的办公室网络模式将在以后的版本中提供。文件没有被改动；只读的操作（xinghe-cli 的 stats、check、search、backup 等）仍可以直接进行", path.display())]
     NetworkFolder { path: PathBuf, kind: String },
     /// SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another program holds the database.
     #[error("数据库{} 正被另一个程序占用（例如另一个星河台账窗口或 xinghe-cli），等待后仍未释放。请关闭那个程序后点“重试”；数据没有改动", shown(.path))]
     Locked { path: Option<PathBuf> },
-    /// `Locked` while another program restores a backup into this register (crate::failure::RestoreMarker).
+    /// `Locked` while another program restores a backup into this register (crate::store::failure::RestoreMarker).
     #[error("正在从备份恢复台账 {}，这次操作没有保存，请等恢复完成后重试", path.display())]
     Restoring { path: PathBuf },
     /// A restore of a backup whose community name differs from the register's, not confirmed.
     #[error("{} 是“{backup}”的备份，不是“{current}”的；恢复会用{backup}的数据替换{current}的全部数据，没有恢复。确实要这样做，请明确确认恢复其他社区的备份", path.display())]
     OtherCommunity { path: PathBuf, backup: String, current: String },
-    /// Any other SQLite failure; the From conversion sorts out the four above (crate::failure).
+    /// Any other SQLite failure; the From conversion sorts out the four above (crate::store::failure).
     #[error("数据库错误：{0}")]
     Database(rusqlite::Error),
     #[error("文件读写错误：{0}")]

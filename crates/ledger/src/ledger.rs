@@ -1,13 +1,13 @@
 //! `Ledger`: one open register file. Owns the connection, the clock the register reads
 //! ("today"), the search index cache, community settings, statistics and the health check.
 
-use crate::audit::Change;
-use crate::dates::{born_on_or_before, local_today};
-use crate::db::OpenMode;
-use crate::encryption::Passphrase;
+use crate::access::audit::Change;
+use crate::values::dates::{born_on_or_before, local_today};
+use crate::store::db::OpenMode;
+use crate::store::cipher::Passphrase;
 use crate::error::Result;
-use crate::model::{Stats, AGED_YEARS};
-use crate::search::SearchIndex;
+use crate::register::model::{Stats, AGED_YEARS};
+use crate::register::search::SearchIndex;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -21,15 +21,15 @@ pub struct Ledger {
     pub(crate) search_index: Option<SearchIndex>,
     /// True while the demo fills the register through the Ledger's methods (one 生成 record).
     pub(crate) audit_quiet: bool,
-    /// Set by the app: every action needs a logged-in operator (crate::operators).
+    /// Set by the app: every action needs a logged-in operator (crate::access::operators).
     pub(crate) login_required: bool,
-    pub(crate) session: Option<crate::operators::Session>,
-    pub(crate) login_failures: crate::operators::LoginFailures,
-    /// The file's key when it is encrypted (crate::encryption); every copy of it uses it too.
+    pub(crate) session: Option<crate::access::operators::Session>,
+    pub(crate) login_failures: crate::access::operators::LoginFailures,
+    /// The file's key when it is encrypted (crate::safety::encryption); every copy of it uses it too.
     pub(crate) key: Option<Passphrase>,
     /// Keeps every writer of user-chosen files off this register and its backups while it is
-    /// open (crate::output); None in memory.
-    _protection: Option<crate::output::Protection>,
+    /// open (crate::store::output); None in memory.
+    _protection: Option<crate::store::output::Protection>,
 }
 
 /// Who is recorded as entering a change when the office has not named anyone.
@@ -49,7 +49,7 @@ pub struct HealthReport {
     pub supported_schema_version: i64,
     /// The first 操作日志 record that does not match the trail's hash chain (edited, or a record
     /// before it deleted or inserted behind the core's back); None while the chain holds.
-    pub audit_chain: Option<crate::audit::ChainBreak>,
+    pub audit_chain: Option<crate::access::audit::ChainBreak>,
 }
 
 impl Ledger {
@@ -63,7 +63,7 @@ impl Ledger {
         Ledger::open_keyed(path, Some(Passphrase::new(password)?))
     }
 
-    /// Opens a register only to read it (crate::db::OpenMode::Read): nothing is written to the
+    /// Opens a register only to read it (crate::store::db::OpenMode::Read): nothing is written to the
     /// register when the schema is current — no migration check, no volunteer records (a plain
     /// copy a killed rewrite left beside it is still removed) — so statistics, checks, exports and backups work on a full disk, beside a writer holding
     /// the lock, and from a network folder. Every change through this Ledger is refused by
@@ -82,15 +82,11 @@ impl Ledger {
     }
 
     fn open_keyed_as(path: &Path, key: Option<Passphrase>, mode: OpenMode) -> Result<Ledger> {
-        let (conn, encrypted, opened) = crate::db::open_keyed(path, key.as_ref(), mode)?;
+        let (conn, encrypted, _mode) = crate::store::db::open_keyed(path, key.as_ref(), mode)?;
         let key = key.filter(|_| encrypted);
         // Not a write to the register: a plain copy a killed rewrite left must go at the first
-        // open of any kind (the open connection proves no rewrite is running, crate::encryption).
-        crate::encryption::remove_stale_rewrites(path);
-        if opened == OpenMode::Write {
-            // Residents ticked 志愿者 before the volunteer table existed get their records now.
-            crate::volunteers::sync_resident_volunteers(&conn, local_today())?;
-        }
+        // open of any kind (the open connection proves no rewrite is running, crate::safety::encryption).
+        crate::store::cipher::remove_stale_rewrites(path);
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
@@ -102,7 +98,7 @@ impl Ledger {
             session: None,
             login_failures: Default::default(),
             key,
-            _protection: crate::output::protect(path),
+            _protection: crate::store::output::protect(path),
         };
         if let Some(name) = ledger.setting(OPERATOR_SETTING)? {
             ledger.set_operator(&name);
@@ -112,7 +108,7 @@ impl Ledger {
 
     /// A register that lives only in memory (dry runs against a file not created yet).
     pub fn open_in_memory() -> Result<Ledger> {
-        let conn = crate::db::open_in_memory()?;
+        let conn = crate::store::db::open_in_memory()?;
         Ok(Ledger {
             conn,
             path: PathBuf::new(),
@@ -162,7 +158,7 @@ impl Ledger {
         }
         let actor = self.actor();
         let tx = self.conn.transaction()?;
-        let before = crate::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
+        let before = crate::access::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
         if name.is_empty() {
             tx.execute("DELETE FROM settings WHERE key = ?1", [OPERATOR_SETTING])?;
         } else {
@@ -171,13 +167,13 @@ impl Ledger {
                 [OPERATOR_SETTING, name],
             )?;
         }
-        let after = crate::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
+        let after = crate::access::audit::settings_json(&tx, &[OPERATOR_SETTING])?;
         let summary = if name.is_empty() {
             "操作人恢复为默认".to_string()
         } else {
             format!("操作人设为“{name}”")
         };
-        crate::audit::record(&tx, &actor, Change::new("修改", "设置", None, summary).before(before).after(after))?;
+        crate::access::audit::record(&tx, &actor, Change::new("修改", "设置", None, summary).before(before).after(after))?;
         tx.commit()?;
         self.set_operator(name);
         Ok(())
@@ -194,7 +190,7 @@ impl Ledger {
     }
 
     pub fn now_text() -> String {
-        crate::dates::local_now().format("%Y-%m-%d %H:%M:%S").to_string()
+        crate::values::dates::local_now().format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
     /// True while the register holds no grids, households or residents.
@@ -223,15 +219,15 @@ impl Ledger {
         }
         let actor = self.actor();
         let tx = self.conn.transaction()?;
-        let before = crate::audit::settings_json(&tx, &["community_name"])?;
+        let before = crate::access::audit::settings_json(&tx, &["community_name"])?;
         tx.execute(
             "INSERT INTO settings(key, value) VALUES ('community_name', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [name],
         )?;
-        let after = crate::audit::settings_json(&tx, &["community_name"])?;
+        let after = crate::access::audit::settings_json(&tx, &["community_name"])?;
         let change = Change::new("修改", "设置", None, format!("社区名称设为“{name}”")).before(before).after(after);
-        crate::audit::record(&tx, &actor, change)?;
+        crate::access::audit::record(&tx, &actor, change)?;
         tx.commit()?;
         Ok(())
     }
@@ -300,10 +296,10 @@ impl Ledger {
             Err(_) => 1,
         };
         let schema_version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let supported_schema_version = crate::db::schema_version();
+        let supported_schema_version = crate::store::db::schema_version();
         // A damaged file's trail cannot be read reliably: the integrity findings already say so.
         let audit_chain = if integrity == ["ok"] && schema_version == supported_schema_version {
-            crate::audit::verify_chain(&self.conn).map_err(|e| e.at(&self.path))?
+            crate::access::audit::verify_chain(&self.conn).map_err(|e| e.at(&self.path))?
         } else {
             None
         };

@@ -2,12 +2,12 @@
 //! services. A project's status (按计划 / 滞后 / 已完成) follows from its milestones on "today".
 
 use crate::activities::LINES;
-use crate::audit::{self, Change};
-use crate::dates::parse_date;
+use crate::access::audit::{self, Change};
+use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
-use crate::households::format_address;
+use crate::register::households::format_address;
 use crate::ledger::Ledger;
-use crate::text::non_blank;
+use crate::values::text::non_blank;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};

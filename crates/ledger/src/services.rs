@@ -3,13 +3,13 @@
 //! A service is requested (or a visit planned), then done — which gives every volunteer sent
 //! one 待审核 hour entry under the same rules as any other entry, all or nothing — or cancelled.
 
-use crate::audit::{self, Change};
-use crate::dates::parse_date;
+use crate::access::audit::{self, Change};
+use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::hours::{filter_date, hhmm, record_checked, ValidEntry};
-use crate::households::format_address;
+use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
-use crate::text::non_blank;
+use crate::values::text::non_blank;
 use crate::volunteers::Conditions;
 use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -207,7 +207,7 @@ fn times(start: &str, end: &str, required: bool, errors: &mut Vec<FieldError>) -
     if !required && start.trim().is_empty() && end.trim().is_empty() {
         return None;
     }
-    let (parsed_start, parsed_end) = crate::dates::parse_times(start, end, errors);
+    let (parsed_start, parsed_end) = crate::values::dates::parse_times(start, end, errors);
     let (s, e) = (parsed_start?, parsed_end?);
     if e <= s {
         errors.push(FieldError::new("end_time", format!("结束时间 {} 应晚于开始时间 {}", hhmm(e), hhmm(s))));
@@ -267,7 +267,7 @@ fn service_from(r: &Row) -> rusqlite::Result<ServiceRow> {
 fn residents_of(conn: &Connection, household_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.name FROM residents r WHERE r.household_id = ?1 AND {CURRENT} ORDER BY {}",
-        crate::residents::MEMBER_ORDER
+        crate::register::residents::MEMBER_ORDER
     ))?;
     let names = stmt.query_map([household_id], |r| r.get(0))?;
     Ok(names.collect::<rusqlite::Result<_>>()?)
@@ -414,7 +414,7 @@ fn service_label(conn: &Connection, id: i64) -> Result<String> {
         conn.query_row("SELECT kind, household_id, requested_on FROM services WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    Ok(format!("{kind} {}（{requested_on}）", crate::households::household_address(conn, household_id)?))
+    Ok(format!("{kind} {}（{requested_on}）", crate::register::households::household_address(conn, household_id)?))
 }
 
 impl Ledger {

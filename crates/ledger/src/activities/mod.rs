@@ -3,14 +3,15 @@
 //! sheets are made from.
 
 pub(crate) mod sessions;
+pub mod print;
 mod sheets;
 
 pub(crate) mod signups;
 
-use crate::dates::parse_date;
+use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
-use crate::limits::{self, Kind};
-use crate::text::non_blank;
+use crate::values::limits::{self, Kind};
+use crate::values::text::non_blank;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +96,7 @@ impl ActivityInput {
                 format!("日期“{}”不是有效日期，请写成 2026-12-01 的样式", self.date.trim()),
             ));
         }
-        let (start, end) = crate::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
+        let (start, end) = crate::values::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
         if let (Some(s), Some(e)) = (start, end) {
             if e <= s {
                 errors.push(FieldError::new(

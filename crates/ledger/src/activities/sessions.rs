@@ -5,11 +5,11 @@ use super::{
     ActivityDetail, ActivityFilter, ActivityInput, ActivityOptions, ActivityRow, Repeat, Series, SeriesInput,
     ValidActivity, LEARNING_MODES, LINES, MAX_EVERY_WEEKS, MAX_SESSIONS,
 };
-use crate::audit::{self, Change};
-use crate::dates::parse_date;
+use crate::access::audit::{self, Change};
+use crate::values::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::text::non_blank;
+use crate::values::text::non_blank;
 use chrono::{Duration, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{named_params, params_from_iter, Connection, OptionalExtension, Row};

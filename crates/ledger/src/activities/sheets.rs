@@ -1,7 +1,7 @@
 //! The data of the printed activity sheets, read from the register; `activity_sheets` draws it.
 
 use super::{signups::signups_of, REGISTERED, WAITLISTED};
-use crate::activity_sheets::{ActivitySheet, AttendanceGrid, AttendancePerson, SheetPerson};
+use crate::activities::print::{ActivitySheet, AttendanceGrid, AttendancePerson, SheetPerson};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use chrono::NaiveDate;

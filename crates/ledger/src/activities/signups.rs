@@ -6,12 +6,12 @@ use super::{
     AttendanceCount, AttendanceMark, Attendee, CancelOutcome, Promoted, ResidentActivity, Signup, SignupOutcome,
     CANCELLED, REGISTERED, WAITLISTED,
 };
-use crate::audit::{self, Change};
+use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::households::format_address;
+use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
-use crate::phone::{mask_phone, Phone};
-use crate::text::non_blank;
+use crate::values::phone::{mask_phone, Phone};
+use crate::values::text::non_blank;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 /// Name, address and phone of a sign-up, whether resident or guest.
@@ -231,7 +231,7 @@ impl Ledger {
                 "SELECT r.id FROM residents r WHERE r.household_id = ?1 AND {CURRENT}
                  AND r.id NOT IN (SELECT resident_id FROM signups WHERE activity_id = ?2 AND status <> 'cancelled' AND resident_id IS NOT NULL)
                  ORDER BY {}",
-                crate::residents::MEMBER_ORDER
+                crate::register::residents::MEMBER_ORDER
             ))?;
             let rows = stmt.query_map(params![household_id, activity_id], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?

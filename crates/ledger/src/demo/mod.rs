@@ -6,11 +6,11 @@
 mod partners;
 
 use crate::error::{Error, Result};
-use crate::idcard::{check_character, IdNumber, Sex};
+use crate::values::idcard::{check_character, IdNumber, Sex};
 use crate::ledger::Ledger;
-use crate::model::{CareNeed, ValidResident, DISABILITY_CATEGORIES};
-use crate::phone::Phone;
-use crate::residents::write_resident;
+use crate::register::model::{CareNeed, ValidResident, DISABILITY_CATEGORIES};
+use crate::values::phone::Phone;
+use crate::register::residents::write_resident;
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Transaction};
 use std::collections::HashSet;
@@ -194,7 +194,7 @@ impl Ledger {
         fill_demo(&tx, households, seed, today)?;
         fill_activities(&tx, &mut fastrand::Rng::with_seed(seed ^ 0xAC71), today, &Ledger::now_text())?;
         let summary = format!("生成演示社区“{DEMO_COMMUNITY}”（约 {households} 户，种子 {seed}）");
-        crate::audit::record(&tx, &actor, crate::audit::Change::new("生成", "台账", None, summary))?;
+        crate::access::audit::record(&tx, &actor, crate::access::audit::Change::new("生成", "台账", None, summary))?;
         tx.commit()?;
         self.changed();
         // The partners go through the Ledger's own methods: the one 生成 record covers them.
@@ -404,7 +404,7 @@ fn fill_activities(tx: &Transaction, rng: &mut fastrand::Rng, today: NaiveDate, 
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         rows.filter_map(|r| r.ok())
             .filter_map(|(id, birth)| {
-                Some((id, crate::dates::age_on(NaiveDate::parse_from_str(&birth, "%Y-%m-%d").ok()?, today)))
+                Some((id, crate::values::dates::age_on(NaiveDate::parse_from_str(&birth, "%Y-%m-%d").ok()?, today)))
             })
             .collect()
     };

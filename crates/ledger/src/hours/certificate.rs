@@ -4,7 +4,7 @@
 use super::entries::entries_where;
 use super::{format_minutes, Certificate, CertificateIssuer, CONFIRMED};
 use crate::error::{Error, Result};
-use crate::idcard::mask_id_number;
+use crate::values::idcard::mask_id_number;
 use crate::ledger::Ledger;
 use crate::volunteers::{volunteer_row, Conditions};
 use chrono::{Datelike, NaiveDate};
@@ -49,14 +49,14 @@ impl Ledger {
         let actor = self.actor();
         let keys = [ORGANISATION, PERSON_IN_CHARGE, HANDLER, CONTACT];
         let tx = self.conn.transaction()?;
-        let before = crate::audit::settings_json(&tx, &keys)?;
+        let before = crate::access::audit::settings_json(&tx, &keys)?;
         save_setting(&tx, ORGANISATION, &issuer.organisation)?;
         save_setting(&tx, PERSON_IN_CHARGE, &issuer.person_in_charge)?;
         save_setting(&tx, HANDLER, &issuer.handler)?;
         save_setting(&tx, CONTACT, &issuer.contact)?;
-        let after = crate::audit::settings_json(&tx, &keys)?;
-        let change = crate::audit::Change::new("修改", "设置", None, "修改志愿服务记录证明的出具单位和经办人");
-        crate::audit::record(&tx, &actor, change.before(before).after(after))?;
+        let after = crate::access::audit::settings_json(&tx, &keys)?;
+        let change = crate::access::audit::Change::new("修改", "设置", None, "修改志愿服务记录证明的出具单位和经办人");
+        crate::access::audit::record(&tx, &actor, change.before(before).after(after))?;
         tx.commit()?;
         self.changed();
         Ok(())
@@ -93,7 +93,7 @@ impl Ledger {
             certificate.to,
             certificate.total_text
         );
-        crate::audit::record(&tx, &actor, crate::audit::Change::new("生成", "志愿者", Some(volunteer_id), summary))?;
+        crate::access::audit::record(&tx, &actor, crate::access::audit::Change::new("生成", "志愿者", Some(volunteer_id), summary))?;
         tx.commit()?;
         Ok(certificate)
     }

@@ -6,8 +6,8 @@ use super::{
     filter_date, format_minutes, hhmm, ActivityHours, HourEntryInput, HourEntryRow, HourEvent, HoursFilter,
     HoursReview, SkippedVolunteer, ValidEntry, CONFIRMED, PENDING, REJECTED, STATUSES,
 };
-use crate::audit::{self, Change};
-use crate::dates::{local_now, local_today};
+use crate::access::audit::{self, Change};
+use crate::values::dates::{local_now, local_today};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::volunteers::Conditions;
@@ -143,7 +143,7 @@ impl AttendingActivity {
     /// True while the session has not ended by `now` (an unreadable stored time counts as ended
     /// here; the entries themselves are validated one by one).
     fn ends_after(&self, now: NaiveDateTime) -> bool {
-        match (crate::dates::parse_date(&self.date), super::parse_time(&self.end_time)) {
+        match (crate::values::dates::parse_date(&self.date), super::parse_time(&self.end_time)) {
             (Some(date), Some(end)) => date.and_time(end) > now,
             _ => false,
         }
@@ -294,7 +294,7 @@ impl Ledger {
         if !review.approve && note.is_empty() {
             return Err(Error::invalid("note", "驳回时请填写驳回原因"));
         }
-        let verifier = crate::text::non_blank(Some(&review.verifier)).unwrap_or_else(|| self.operator().to_string());
+        let verifier = crate::values::text::non_blank(Some(&review.verifier)).unwrap_or_else(|| self.operator().to_string());
         let (status, action) = if review.approve { (CONFIRMED, "确认") } else { (REJECTED, "驳回") };
         let operator = self.operator().to_string();
         let actor = self.actor();
@@ -362,7 +362,7 @@ impl Ledger {
         if let Some(to) = filter_date(filter.to.as_deref(), "to", "结束日期")? {
             conditions.add("e.date <= {}", to.to_string());
         }
-        if let Some(status) = crate::text::non_blank(filter.status.as_deref()) {
+        if let Some(status) = crate::values::text::non_blank(filter.status.as_deref()) {
             if !STATUSES.contains(&status.as_str()) {
                 return Err(Error::invalid("status", format!("状态“{status}”应为 {}", STATUSES.join("、"))));
             }

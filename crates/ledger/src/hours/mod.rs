@@ -6,15 +6,17 @@
 
 mod certificate;
 mod entries;
+pub mod export;
+pub mod print;
 mod report;
 pub(crate) mod rules;
 
 pub(crate) use entries::record_checked;
 pub use report::{parse_period, RESIDENTS_GROUP};
 
-use crate::dates::parse_date;
+use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
-use crate::limits::{self, Kind};
+use crate::values::limits::{self, Kind};
 use crate::volunteers::VolunteerRow;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -103,7 +105,7 @@ pub(crate) fn describe_time(date: &str, start: &str, end: &str, overnight: bool)
     format!("{date} {start}–{next_day}{end}")
 }
 
-pub(crate) use crate::dates::parse_time;
+pub(crate) use crate::values::dates::parse_time;
 
 impl HourEntryInput {
     pub fn validate(&self) -> Result<ValidEntry> {
@@ -118,7 +120,7 @@ impl HourEntryInput {
                 format!("服务日期“{}”不是有效日期，请写成 2026-12-01 的样式", self.date.trim()),
             ));
         }
-        let (start, end) = crate::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
+        let (start, end) = crate::values::dates::parse_times(&self.start_time, &self.end_time, &mut errors);
         if let (Some(s), Some(e)) = (start, end) {
             if let Some(message) = span_error(s, e, self.overnight) {
                 errors.push(FieldError::new("end_time", message));
@@ -309,7 +311,7 @@ pub struct Certificate {
 
 /// Parses an optional filter date, naming the field when it is not a date.
 pub(crate) fn filter_date(text: Option<&str>, field: &'static str, label: &str) -> Result<Option<NaiveDate>> {
-    match crate::text::non_blank(text) {
+    match crate::values::text::non_blank(text) {
         None => Ok(None),
         Some(t) => parse_date(&t)
             .map(Some)

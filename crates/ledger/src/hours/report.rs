@@ -108,7 +108,7 @@ pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<(Option<Naiv
     let bound = |text: Option<&str>, field: &'static str, label: &str| -> Result<Option<NaiveDate>> {
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
-            Some(t) => crate::dates::parse_date(t)
+            Some(t) => crate::values::dates::parse_date(t)
                 .map(Some)
                 .ok_or_else(|| Error::invalid(field, format!("{label}“{t}”不是有效日期，请写成 2026-12-01 的样式"))),
         }

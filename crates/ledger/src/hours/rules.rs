@@ -66,7 +66,7 @@ pub(crate) fn booked_around(
     for row in rows {
         let (id, day, start, end, overnight, content) = row?;
         let (Some(d), Some(s), Some(e)) =
-            (crate::dates::parse_date(&day), super::parse_time(&start), super::parse_time(&end))
+            (crate::values::dates::parse_date(&day), super::parse_time(&start), super::parse_time(&end))
         else {
             continue;
         };

@@ -190,7 +190,7 @@ impl PrintedPdf {
     /// Writes the file through `<path>.tmp` and a rename, so a crash never leaves half a PDF.
     pub fn save(&self, path: &Path) -> Result<()> {
         // Owner-only and atomic, like exports: an unmasked roster holds full ID numbers.
-        crate::export::write_atomically(path, |writer| Ok(writer.write_all(&self.bytes)?))
+        crate::register::export::write_atomically(path, |writer| Ok(writer.write_all(&self.bytes)?))
     }
 }
 

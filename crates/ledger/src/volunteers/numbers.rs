@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::names::pinyin_keys;
-use crate::text::to_half_width;
+use crate::values::names::pinyin_keys;
+use crate::values::text::to_half_width;
 use rusqlite::{Connection, OptionalExtension};
 
 pub(crate) const PREFIX_SETTING: &str = "volunteer_prefix";
@@ -85,7 +85,7 @@ impl Ledger {
         let prefix = if typed.trim().is_empty() { None } else { Some(valid_prefix(typed)?) };
         let actor = self.actor();
         let tx = self.conn.transaction()?;
-        let before = crate::audit::settings_json(&tx, &[PREFIX_SETTING])?;
+        let before = crate::access::audit::settings_json(&tx, &[PREFIX_SETTING])?;
         match &prefix {
             None => {
                 tx.execute("DELETE FROM settings WHERE key = ?1", [PREFIX_SETTING])?;
@@ -97,15 +97,15 @@ impl Ledger {
                 )?;
             }
         }
-        let after = crate::audit::settings_json(&tx, &[PREFIX_SETTING])?;
+        let after = crate::access::audit::settings_json(&tx, &[PREFIX_SETTING])?;
         let summary = match &prefix {
             Some(prefix) => format!("志愿者编号前缀设为 {prefix}"),
             None => "志愿者编号前缀恢复为社区名称首字母".to_string(),
         };
-        crate::audit::record(
+        crate::access::audit::record(
             &tx,
             &actor,
-            crate::audit::Change::new("修改", "设置", None, summary).before(before).after(after),
+            crate::access::audit::Change::new("修改", "设置", None, summary).before(before).after(after),
         )?;
         tx.commit()?;
         self.changed();

@@ -3,11 +3,11 @@
 
 use super::records::{volunteers_where, Conditions};
 use super::{OrganisationDetail, OrganisationInput, OrganisationRow, ValidOrganisation};
-use crate::audit::{self, Change};
+use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::model::stored_if_masked;
-use crate::phone::{mask_phone, Phone};
+use crate::register::model::stored_if_masked;
+use crate::values::phone::{mask_phone, Phone};
 use crate::services::ServiceFilter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 

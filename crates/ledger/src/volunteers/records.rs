@@ -6,13 +6,13 @@ use super::{
     OrganisationRef, ValidVolunteer, VolunteerDetail, VolunteerFilter, VolunteerInput, VolunteerOptions, VolunteerRow,
     OFFER_SUGGESTIONS, ORGANISATION_KINDS, VOLUNTEER_LINES, YOUTH,
 };
-use crate::audit::{self, Change};
+use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::hours::{format_minutes, HoursFilter, STATUSES};
-use crate::households::format_address;
+use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
-use crate::model::stored_if_masked;
-use crate::phone::{mask_phone, Phone};
+use crate::register::model::stored_if_masked;
+use crate::values::phone::{mask_phone, Phone};
 use crate::services::SERVICE_KINDS;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -115,7 +115,7 @@ fn current_resident_line(conn: &Connection, resident_id: i64, today: NaiveDate) 
         .ok_or_else(|| {
             Error::invalid("resident_id", format!("居民（编号 {resident_id}）不存在或已不在册，不能登记为志愿者"))
         })?;
-    let birth = birth.as_deref().and_then(crate::dates::parse_date);
+    let birth = birth.as_deref().and_then(crate::values::dates::parse_date);
     Ok(default_line(&status, birth, today))
 }
 
@@ -316,7 +316,7 @@ impl Ledger {
                 query.to_string(),
             );
         }
-        if let Some(line) = crate::text::non_blank(filter.line.as_deref()) {
+        if let Some(line) = crate::values::text::non_blank(filter.line.as_deref()) {
             conditions.add("v.line = {}", line);
         }
         if let Some(organisation_id) = filter.organisation_id {
@@ -343,7 +343,7 @@ impl Ledger {
 
     /// The volunteer printed under this number ("lh-00001" is found too).
     pub fn volunteer_by_number(&self, number: &str) -> Result<VolunteerRow> {
-        let number = crate::text::to_half_width(number.trim()).to_ascii_uppercase();
+        let number = crate::values::text::to_half_width(number.trim()).to_ascii_uppercase();
         let mut conditions = Conditions::default();
         conditions.add("v.number = {}", number.clone());
         volunteers_where(&self.conn, &conditions)?

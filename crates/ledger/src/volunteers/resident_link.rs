@@ -1,15 +1,19 @@
 //! Keeps residents ticked 志愿者 and their volunteer records together: the resident form and
-//! the import call `link_resident` inside their transaction; `Ledger::open` calls
-//! `sync_resident_volunteers` once for registers (and imports) from before the volunteer table.
+//! the import call `link_resident` inside their transaction; migration 0008 runs
+//! the migration step `backfill` once for registers from before the volunteer table.
 
 use super::numbers::{last_sequence, next_number, prefix};
 use super::{RED_ENGINE, SILVER, SILVER_AGE, YOUTH};
-use crate::dates::{age_on, born_on_or_before};
+use crate::values::dates::{age_on, born_on_or_before};
 use crate::error::Result;
 use crate::ledger::CURRENT;
-use crate::model::{is_party_member, ValidResident};
+use crate::register::model::{is_party_member, ValidResident};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use crate::access::audit::{record, Actor, Change};
+use crate::ledger::DEFAULT_OPERATOR;
+use crate::store::db::MigrationStep;
+use crate::values::dates::local_today;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Retired members belong to 银力量 whatever their age; so does any member aged 60 or more.
 const RETIRED_MEMBER: &str = "中共党员（离退休）";
@@ -88,18 +92,30 @@ pub(crate) fn end_for_leaving(conn: &Connection, leaving: Leaving, date: &str, n
 
 const MISSING: &str = "r.is_volunteer = 1 AND NOT EXISTS (SELECT 1 FROM volunteers v WHERE v.resident_id = r.id)";
 
+#[linkme::distributed_slice(crate::store::db::MIGRATION_STEPS)]
+static BACKFILL: MigrationStep = MigrationStep { version: 8, run: backfill };
+
+/// Migration 0008: residents ticked 志愿者 before the volunteer table existed get their records,
+/// once per register (an older backup restored included), with one 操作日志 record when any was
+/// made. Runs inside the migration's write transaction.
+fn backfill(conn: &Connection) -> Result<()> {
+    let created = sync_resident_volunteers(conn, local_today())?;
+    if created > 0 {
+        let actor = Actor { operator: DEFAULT_OPERATOR.to_string(), quiet: false };
+        let summary = format!("数据升级：为 {created} 位勾选了志愿者的居民建立志愿者档案");
+        record(conn, &actor, Change::new("新增", "志愿者", None, summary))?;
+    }
+    Ok(())
+}
+
 /// Creates the missing records of current residents ticked 志愿者, numbered in resident order,
-/// in one statement. Writes nothing (takes no write lock) when none is missing.
-pub(crate) fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> Result<usize> {
+/// in one statement, inside the caller's write transaction.
+fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> Result<usize> {
     let count_sql = format!("SELECT count(*) FROM residents r WHERE {MISSING} AND {CURRENT}");
     let missing: i64 = conn.query_row(&count_sql, [], |r| r.get(0))?;
     if missing == 0 {
         return Ok(0);
     }
-    // IMMEDIATE: the sequence read below must still be the last one when the rows go in. A
-    // caller already in a write transaction (a restore) has the lock; its commit decides.
-    let own =
-        conn.is_autocommit().then(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate)).transpose()?;
     let tx = conn;
     let prefix = prefix(&tx)?;
     let base = last_sequence(&tx, &prefix)?;
@@ -126,9 +142,6 @@ pub(crate) fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> R
             crate::ledger::Ledger::now_text(),
         ],
     )?;
-    if let Some(own) = own {
-        own.commit()?;
-    }
     Ok(created)
 }
 
