@@ -76,6 +76,37 @@ fn recent_months(today: NaiveDate, count: u32) -> Vec<NaiveDate> {
 }
 
 impl Ledger {
+    /// The register's headline counts (the start page, `xinghe-cli stats`).
+    pub fn stats(&self) -> Result<Stats> {
+        let sql = format!(
+            "SELECT
+                (SELECT count(*) FROM households WHERE moved_out_on IS NULL),
+                (SELECT count(*) FROM residents r WHERE {CURRENT}),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.birth_date <= ?1),
+                (SELECT count(DISTINCT c.resident_id) FROM care_needs c JOIN residents r ON r.id = c.resident_id WHERE {CURRENT}),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.political_status LIKE '中共%'),
+                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.is_volunteer = 1),
+                (SELECT count(*) FROM grids),
+                (SELECT count(*) FROM buildings),
+                (SELECT count(*) FROM units)"
+        );
+        Ok(self.conn.query_row(&sql, [self.aged_cutoff()], |r| {
+            Ok(Stats {
+                households: r.get(0)?,
+                residents: r.get(1)?,
+                aged_80_plus: r.get(2)?,
+                care_needs: r.get(3)?,
+                party_members: r.get(4)?,
+                volunteers: r.get(5)?,
+                grids: r.get(6)?,
+                buildings: r.get(7)?,
+                units: r.get(8)?,
+            })
+        })?)
+    }
+}
+
+impl Ledger {
     pub fn dashboard(&self) -> Result<Dashboard> {
         let today = self.today();
         let care = self.care_list(None)?;

@@ -3,6 +3,7 @@
 //! builds, tests and benchmarks without a webview and also serves `xinghe-cli`.
 
 pub mod access;
+pub mod audit_log;
 pub mod activities;
 pub mod care;
 pub mod dashboard;

@@ -11,12 +11,10 @@
 use crate::values::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::values::idcard::mask_id_number;
-use crate::ledger::Ledger;
-use crate::register::model::Page;
 use crate::values::phone::mask_phone;
 use crate::values::text::non_blank;
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -67,7 +65,7 @@ pub const ENTITIES: &[&str] = &[
 ];
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
-const MAX_PAGE_SIZE: u32 = 500;
+pub(crate) const MAX_PAGE_SIZE: u32 = 500;
 
 /// Who is acting: the operator's name, or nobody (`quiet`) while the demo fills a register
 /// through the Ledger's own methods, which is recorded once as 生成.
@@ -113,7 +111,7 @@ pub(crate) fn record(conn: &Connection, actor: &Actor, change: Change) -> Result
     }
     let row = TrailRow {
         id: 0,
-        at: Ledger::now_text(),
+        at: crate::values::dates::now_text(),
         operator: actor.operator.clone(),
         action: change.action.to_string(),
         entity: change.entity.to_string(),
@@ -211,9 +209,9 @@ fn append(conn: &Connection, row: &TrailRow) -> Result<()> {
     Ok(())
 }
 
-const TRAIL_COLUMNS: &str = "id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash";
+pub(crate) const TRAIL_COLUMNS: &str = "id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash";
 
-fn trail_row(r: &rusqlite::Row) -> rusqlite::Result<TrailRow> {
+pub(crate) fn trail_row(r: &rusqlite::Row) -> rusqlite::Result<TrailRow> {
     Ok(TrailRow {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -396,11 +394,6 @@ pub(crate) fn save_action(before: &Option<String>) -> &'static str {
     }
 }
 
-impl Ledger {
-    pub(crate) fn actor(&self) -> Actor {
-        Actor { operator: self.operator().to_string(), quiet: self.audit_quiet }
-    }
-}
 
 /// What to browse: all filters optional, dates inclusive (YYYY-MM-DD or office spellings).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -512,11 +505,11 @@ pub fn field_label(field: &str) -> &str {
 }
 
 /// Bookkeeping columns that change on every save and say nothing to a reader.
-fn is_bookkeeping(field: &str) -> bool {
+pub(crate) fn is_bookkeeping(field: &str) -> bool {
     matches!(field, "updated_at" | "created_at" | "name_pinyin" | "name_initials")
 }
 
-fn is_sensitive(field: &str) -> Option<fn(&str) -> String> {
+pub(crate) fn is_sensitive(field: &str) -> Option<fn(&str) -> String> {
     if field.contains("id_number") {
         Some(mask_id_number)
     } else if field.contains("phone") {
@@ -573,7 +566,7 @@ pub fn changed_fields(before: Option<&Json>, after: Option<&Json>) -> Vec<FieldC
         .collect()
 }
 
-fn is_blank(v: &Json) -> bool {
+pub(crate) fn is_blank(v: &Json) -> bool {
     match v {
         Json::Null => true,
         Json::String(s) => s.is_empty(),
@@ -581,7 +574,7 @@ fn is_blank(v: &Json) -> bool {
     }
 }
 
-fn filter_day(text: Option<&str>, field: &'static str, what: &str) -> Result<Option<String>> {
+pub(crate) fn filter_day(text: Option<&str>, field: &'static str, what: &str) -> Result<Option<String>> {
     match non_blank(text) {
         None => Ok(None),
         Some(text) => parse_date(&text)
@@ -590,118 +583,6 @@ fn filter_day(text: Option<&str>, field: &'static str, what: &str) -> Result<Opt
     }
 }
 
-impl Ledger {
-    /// The audit trail, newest first, filtered and paged; ID numbers and phones masked unless
-    /// `filter.unmasked`.
-    pub fn audit_log(&self, filter: &AuditFilter) -> Result<Page<AuditRow>> {
-        self.require_admin("查看操作日志")?;
-        let mut conditions = vec!["1 = 1".to_string()];
-        let mut values: Vec<Value> = Vec::new();
-        let mut bind = |condition: &str, value: Value| {
-            values.push(value);
-            conditions.push(condition.replace('?', &format!("?{}", values.len())));
-        };
-        let from = filter_day(filter.from.as_deref(), "from", "开始日期")?;
-        let to = filter_day(filter.to.as_deref(), "to", "结束日期")?;
-        if let (Some(from), Some(to)) = (&from, &to) {
-            if from > to {
-                return Err(Error::invalid("to", format!("结束日期 {to} 早于开始日期 {from}")));
-            }
-        }
-        if let Some(from) = from {
-            bind("at >= ?", from.into());
-        }
-        if let Some(to) = to {
-            bind("substr(at, 1, 10) <= ?", to.into());
-        }
-        if let Some(operator) = non_blank(filter.operator.as_deref()) {
-            bind("operator = ?", operator.into());
-        }
-        if let Some(action) = non_blank(filter.action.as_deref()) {
-            if !ACTIONS.contains(&action.as_str()) {
-                return Err(Error::invalid("action", format!("操作“{action}”应为 {}", ACTIONS.join("、"))));
-            }
-            bind("action = ?", action.into());
-        }
-        if let Some(entity) = non_blank(filter.entity.as_deref()) {
-            if !ENTITIES.contains(&entity.as_str()) {
-                return Err(Error::invalid("entity", format!("对象“{entity}”应为 {}", ENTITIES.join("、"))));
-            }
-            bind("entity = ?", entity.into());
-        }
-        if let Some(id) = filter.entity_id {
-            bind("entity_id = ?", id.into());
-        }
-        if let Some(query) = non_blank(filter.query.as_deref()) {
-            let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            bind("summary LIKE ? ESCAPE '\\'", format!("%{escaped}%").into());
-        }
-        let where_sql = conditions.join(" AND ");
-        let total: u64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM audit_log WHERE {where_sql}"),
-            params_from_iter(values.iter()),
-            |r| r.get(0),
-        )?;
-        let limit = filter.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-        let offset = filter.offset.unwrap_or(0);
-        let sql = format!(
-            "SELECT id, at, operator, action, entity, entity_id, summary, before, after, carried_from FROM audit_log
-             WHERE {where_sql} ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let raw = stmt.query_map(params_from_iter(values.iter()), |r| {
-            Ok((
-                (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
-                (r.get::<_, String>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?),
-                (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?),
-            ))
-        })?;
-        let mut rows = Vec::new();
-        for item in raw {
-            let ((id, at, operator, action), (entity, entity_id, summary), (before, after, carried_from)) = item?;
-            let parse = |text: Option<String>| {
-                text.and_then(|t| serde_json::from_str::<Json>(&t).ok()).map(|j| {
-                    if filter.unmasked {
-                        j
-                    } else {
-                        mask_json(j)
-                    }
-                })
-            };
-            let (before, after) = (parse(before), parse(after));
-            let changes = changed_fields(before.as_ref(), after.as_ref());
-            rows.push(AuditRow {
-                id,
-                at,
-                operator,
-                action,
-                entity,
-                entity_id,
-                summary,
-                changes,
-                before,
-                after,
-                carried_from,
-            });
-        }
-        Ok(Page { total, rows })
-    }
-
-    /// Where the trail's chain first breaks (see `verify_chain`), for 设置 → 操作日志; None
-    /// while every record is as it was written.
-    pub fn audit_chain(&self) -> Result<Option<ChainBreak>> {
-        self.require_admin("查看操作日志")?;
-        verify_chain(&self.conn)
-    }
-
-    /// Every operator named in the trail, for the page's filter.
-    pub fn audit_operators(&self) -> Result<Vec<String>> {
-        self.require_admin("查看操作日志")?;
-        let mut stmt = self.conn.prepare("SELECT DISTINCT operator FROM audit_log ORDER BY operator")?;
-        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(names)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -21,7 +21,7 @@ pub const CARE_KINDS: &[&str] = &["残疾", "低保", "特困", "独居", "孤�
 pub const OTHER_CARE_KIND: &str = "其他";
 pub const DISABILITY_CATEGORIES: &[&str] = &["视力", "听力", "言语", "肢体", "智力", "精神", "多重"];
 pub const GRADE_LABELS: [&str; 4] = ["一级", "二级", "三级", "四级"];
-pub const AGED_YEARS: u32 = 80;
+pub use crate::values::dates::AGED_YEARS;
 
 pub fn is_party_member(status: &str) -> bool {
     status.starts_with("中共")

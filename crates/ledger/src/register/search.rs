@@ -222,10 +222,13 @@ impl Ledger {
 
     fn fresh_search_index(&mut self) -> Result<&SearchIndex> {
         let version: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        if self.search_index.as_ref().is_none_or(|i| i.data_version != version) {
-            self.search_index = Some(SearchIndex::new(self.load_entries()?, version));
+        match self.derived.get::<SearchIndex>() {
+            Some(index) if index.data_version == version => Ok(self.derived.get().expect("just looked")),
+            _ => {
+                let index = SearchIndex::new(self.load_entries()?, version);
+                Ok(self.derived.put(index))
+            }
         }
-        Ok(self.search_index.as_ref().expect("just built"))
     }
 
     fn load_entries(&self) -> Result<Vec<(Entry, String)>> {

@@ -10,8 +10,7 @@
 
 use crate::values::dates::local_now;
 use crate::store::db::{schema_version, APPLICATION_ID};
-use crate::safety::encryption::OWNER_SETTING;
-use crate::store::cipher::{apply_key, attach, is_plain_sqlite, key_for, Passphrase};
+use crate::store::cipher::{apply_key, attach, is_plain_sqlite, key_for, Passphrase, OWNER_SETTING};
 use crate::store::copies::*;
 pub use crate::store::copies::{
     default_folder, inspect_backup, inspect_backup_with, needs_password, verify_copy, verify_copy_with, BackupCounts, BackupInfo,

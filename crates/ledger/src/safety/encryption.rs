@@ -24,11 +24,9 @@
 use crate::access::audit::{record, settings_json, Actor, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-pub use crate::store::cipher::Passphrase;
+pub use crate::store::cipher::{Passphrase, OWNER_SETTING};
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// The operator whose login password is the key; absent when encrypted from the command line.
-pub const OWNER_SETTING: &str = "encryption_owner";
 
 /// The encryption setting's change and its audit record, for the new file.
 fn record_setting(conn: &mut Connection, actor: &Actor, owner: Option<i64>, summary: &str) -> Result<()> {
@@ -181,7 +179,7 @@ impl Ledger {
             self.conn = conn;
             return Err(Error::from(e).at(&path));
         }
-        let rewritten = crate::store::cipher::rewrite_file(&path, self.key.as_ref(), new_key.as_ref(), change);
+        let rewritten = crate::store::rewrite::rewrite_file(&path, self.key.as_ref(), new_key.as_ref(), change);
         match rewritten {
             Ok(value) => {
                 // From here the file is the new one, whatever happens to the reopen.
@@ -205,6 +203,7 @@ impl Ledger {
 mod tests {
     use super::*;
     use crate::store::cipher::*;
+    use crate::store::rewrite::*;
     use std::path::Path;
     use rusqlite::backup::Backup;
 

@@ -5,7 +5,9 @@
 
 use crate::error::{Error, Result};
 use crate::store::cipher::{apply_key, is_plain_sqlite, key_for, Passphrase};
-use crate::store::db::{schema_version, APPLICATION_ID};
+use crate::store::db::schema_version;
+use crate::store::sqlite_file::APPLICATION_ID;
+pub use crate::store::output::{default_folder, BACKUP_EXTENSION};
 use crate::store::output::Destination;
 use chrono::NaiveDateTime;
 use rusqlite::backup::{Backup, StepResult};
@@ -14,8 +16,6 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Every backup file ends so, e.g. 浏河社区-备份-2026-11-29-0930.xinghe.db.
-pub const BACKUP_EXTENSION: &str = ".xinghe.db";
 /// The register's own random identity (migration 0006), carried by its backups.
 pub const REGISTER_ID_SETTING: &str = "register_id";
 /// Written into each copy (not into the live database): when the backup was made.
@@ -63,14 +63,6 @@ pub struct BackupInfo {
     pub counts: BackupCounts,
 }
 
-/// The automatic-backup folder of a database: `backups` beside it, which for the app's default
-/// database is the app-data folder's `backups`.
-pub fn default_folder(db: &Path) -> PathBuf {
-    match db.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.join("backups"),
-        _ => PathBuf::from("backups"),
-    }
-}
 
 /// Copies the whole database `src` into `dest` with the online backup API, in one step (one
 /// read transaction on the source, one write transaction on the destination), retrying while
@@ -107,7 +99,7 @@ pub(crate) fn open_read_only_with(path: &Path, key: Option<&Passphrase>) -> Resu
 pub(crate) fn backup_uri(path: &Path) -> String {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    crate::store::db::read_only_uri(path, !Path::new(&wal).exists())
+    crate::store::sqlite_file::read_only_uri(path, !Path::new(&wal).exists())
 }
 
 /// Opens a backup the user chose (see `backup_uri`), with `key` when it is encrypted.

@@ -7,8 +7,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
 
-/// Marks the file as ours in the SQLite header ("XHTZ"), so a stray .db is never adopted.
-pub const APPLICATION_ID: i32 = 0x5848_545A;
+pub use crate::store::sqlite_file::APPLICATION_ID;
+use crate::store::sqlite_file::read_only_uri;
 
 /// Append-only: the schema version is the number of migrations applied.
 const MIGRATIONS: &[&str] = &[
@@ -220,20 +220,6 @@ fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection>
     Ok(conn)
 }
 
-/// `path` as a read-only SQLite URI, `immutable` when nothing may be written or locked beside it.
-pub(crate) fn read_only_uri(path: &Path, immutable: bool) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            _ => uri.push(c),
-        }
-    }
-    uri.push_str(if immutable { "?mode=ro&immutable=1" } else { "?mode=ro" });
-    uri
-}
 
 /// A fresh database in memory with the full schema: a dry run on a file that does not exist
 /// yet must still be checked against the real schema, and must create no file.

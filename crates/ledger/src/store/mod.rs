@@ -9,3 +9,5 @@ pub mod db;
 pub mod failure;
 pub mod network_folder;
 pub mod output;
+pub mod rewrite;
+pub mod sqlite_file;

@@ -20,7 +20,6 @@
 //! name that differs only in case is refused on every system: harmless where case matters,
 //! and needed where it does not).
 
-use crate::safety::backup::{default_folder, BACKUP_EXTENSION};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +32,18 @@ use std::sync::Mutex;
 /// another program may checkpoint and delete the -wal and -shm still in use here ("disk I/O
 /// error", "database disk image is malformed"). Windows locks belong to the handle, so the
 /// `same_file` crate's handles (volume serial and file index) are safe there.
+/// Every backup file ends so, e.g. 浏河社区-备份-2026-11-29-0930.xinghe.db.
+pub const BACKUP_EXTENSION: &str = ".xinghe.db";
+
+/// The automatic-backup folder of a database: `backups` beside it, which for the app's default
+/// database is the app-data folder's `backups`.
+pub fn default_folder(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join("backups"),
+        _ => PathBuf::from("backups"),
+    }
+}
+
 pub fn is_same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {

@@ -114,6 +114,15 @@ fn pinned() -> Option<NaiveDate> {
     pinned_today().unwrap_or_else(|message| panic!("{message}"))
 }
 
+/// 高龄: residents this old or older are in the care list and the 80+ counts (derived from the
+/// birth date on the day asked, never stored).
+pub const AGED_YEARS: u32 = 80;
+
+/// Now, as the register writes times: `2026-11-28 09:30:00` (local time).
+pub fn now_text() -> String {
+    local_now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

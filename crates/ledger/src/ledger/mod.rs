@@ -1,13 +1,16 @@
 //! `Ledger`: one open register file. Owns the connection, the clock the register reads
 //! ("today"), the search index cache, community settings, statistics and the health check.
 
+pub mod access;
+
 use crate::access::audit::Change;
 use crate::values::dates::{born_on_or_before, local_today};
 use crate::store::db::OpenMode;
 use crate::store::cipher::Passphrase;
 use crate::error::Result;
-use crate::register::model::{Stats, AGED_YEARS};
-use crate::register::search::SearchIndex;
+use crate::values::dates::AGED_YEARS;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -18,7 +21,8 @@ pub struct Ledger {
     path: PathBuf,
     today: Option<NaiveDate>,
     operator: String,
-    pub(crate) search_index: Option<SearchIndex>,
+    /// What features derive from the data and keep between calls (the search index).
+    pub(crate) derived: Derived,
     /// True while the demo fills the register through the Ledger's methods (one 生成 record).
     pub(crate) audit_quiet: bool,
     /// Set by the app: every action needs a logged-in operator (crate::access::operators).
@@ -33,6 +37,27 @@ pub struct Ledger {
 }
 
 /// Who is recorded as entering a change when the office has not named anyone.
+/// Data a feature derives from the register and keeps between calls, one value per type (the
+/// search index, crate::register::search): dropped whenever this Ledger changes the data. The
+/// Ledger holds it without knowing the features that fill it.
+#[derive(Default)]
+pub(crate) struct Derived(HashMap<TypeId, Box<dyn Any + Send>>);
+
+impl Derived {
+    pub(crate) fn get<T: Any + Send>(&self) -> Option<&T> {
+        self.0.get(&TypeId::of::<T>()).and_then(|value| value.downcast_ref())
+    }
+
+    pub(crate) fn put<T: Any + Send>(&mut self, value: T) -> &T {
+        let slot = self.0.entry(TypeId::of::<T>()).insert_entry(Box::new(value));
+        slot.into_mut().downcast_ref().expect("stored under its own type")
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 pub const DEFAULT_OPERATOR: &str = "社区工作人员";
 /// The setting that names the person at this PC (录入人) until staff log in by name.
 const OPERATOR_SETTING: &str = "operator_name";
@@ -86,13 +111,13 @@ impl Ledger {
         let key = key.filter(|_| encrypted);
         // Not a write to the register: a plain copy a killed rewrite left must go at the first
         // open of any kind (the open connection proves no rewrite is running, crate::safety::encryption).
-        crate::store::cipher::remove_stale_rewrites(path);
+        crate::store::rewrite::remove_stale_rewrites(path);
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
             today: None,
             operator: DEFAULT_OPERATOR.into(),
-            search_index: None,
+            derived: Derived::default(),
             audit_quiet: false,
             login_required: false,
             session: None,
@@ -114,7 +139,7 @@ impl Ledger {
             path: PathBuf::new(),
             today: None,
             operator: DEFAULT_OPERATOR.into(),
-            search_index: None,
+            derived: Derived::default(),
             audit_quiet: false,
             login_required: false,
             session: None,
@@ -186,11 +211,11 @@ impl Ledger {
     /// Called after every committed write of this connection, whose own commits do not move
     /// SQLite's data_version.
     pub(crate) fn changed(&mut self) {
-        self.search_index = None;
+        self.derived.clear();
     }
 
     pub fn now_text() -> String {
-        crate::values::dates::local_now().format("%Y-%m-%d %H:%M:%S").to_string()
+        crate::values::dates::now_text()
     }
 
     /// True while the register holds no grids, households or residents.
@@ -232,33 +257,6 @@ impl Ledger {
         Ok(())
     }
 
-    pub fn stats(&self) -> Result<Stats> {
-        let sql = format!(
-            "SELECT
-                (SELECT count(*) FROM households WHERE moved_out_on IS NULL),
-                (SELECT count(*) FROM residents r WHERE {CURRENT}),
-                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.birth_date <= ?1),
-                (SELECT count(DISTINCT c.resident_id) FROM care_needs c JOIN residents r ON r.id = c.resident_id WHERE {CURRENT}),
-                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.political_status LIKE '中共%'),
-                (SELECT count(*) FROM residents r WHERE {CURRENT} AND r.is_volunteer = 1),
-                (SELECT count(*) FROM grids),
-                (SELECT count(*) FROM buildings),
-                (SELECT count(*) FROM units)"
-        );
-        Ok(self.conn.query_row(&sql, [self.aged_cutoff()], |r| {
-            Ok(Stats {
-                households: r.get(0)?,
-                residents: r.get(1)?,
-                aged_80_plus: r.get(2)?,
-                care_needs: r.get(3)?,
-                party_members: r.get(4)?,
-                volunteers: r.get(5)?,
-                grids: r.get(6)?,
-                buildings: r.get(7)?,
-                units: r.get(8)?,
-            })
-        })?)
-    }
 
     /// integrity_check, foreign_key_check and the schema version, as `xinghe-cli check` reports.
     /// Damage so bad that a check itself fails (SQLITE_CORRUPT) is reported as unhealthy, with
