@@ -7,8 +7,8 @@ use crate::state::AppState;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
-use xinghe_ledger::backup::{self, AutoBackup};
-use xinghe_ledger::dates::local_now;
+use xinghe_ledger::safety::backup::{self, AutoBackup};
+use xinghe_ledger::values::dates::local_now;
 use xinghe_ledger::Error;
 
 pub struct Backups {

@@ -11,28 +11,29 @@ use xinghe_ledger::activities::{
     ActivityDetail, ActivityFilter, ActivityInput, ActivityOptions, ActivityRow, AttendanceCount, AttendanceMark,
     Attendee, CancelOutcome, Repeat, ResidentActivity, SeriesInput, SignupOutcome,
 };
-use xinghe_ledger::activity_sheets::{self, SheetOptions};
-use xinghe_ledger::audit::{AuditFilter, AuditRow, ChainBreak};
+use xinghe_ledger::activities::print::{self as activity_sheets, SheetOptions};
+use xinghe_ledger::access::audit::{AuditFilter, AuditRow, ChainBreak};
 use xinghe_ledger::care::CareList;
-use xinghe_ledger::care_sheet;
+use xinghe_ledger::care::print as care_sheet;
 use xinghe_ledger::dashboard::Dashboard;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::encryption::EncryptionStatus;
-use xinghe_ledger::export::RejectedRow;
+use xinghe_ledger::values::dates::NaiveDate;
+use xinghe_ledger::safety::encryption::EncryptionStatus;
+use xinghe_ledger::register::export::RejectedRow;
 use xinghe_ledger::hours::CertificateIssuer;
 use xinghe_ledger::hours::{
     ActivityHours, HourEntryInput, HourEntryRow, HourEvent, HoursFilter, HoursReport, HoursReview,
 };
-use xinghe_ledger::import::{ImportOptions, ImportReport, Preview, Progress};
-use xinghe_ledger::model::{
-    BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Options, Page,
+use xinghe_ledger::register::import::{ImportOptions, ImportReport, Preview, Progress};
+use xinghe_ledger::register::model::{
+    BuildingInput, GridInput, Hierarchy, HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Page,
     ResidentInput, ResidentRecord, Stats, UnitInput,
 };
-use xinghe_ledger::operators::{OperatorInput, OperatorRow, RevealedResident, Session, SessionStatus};
+use xinghe_ledger::access::operators::{OperatorInput, OperatorRow, RevealedResident, Session, SessionStatus};
 use xinghe_ledger::projects::{ProjectDetail, ProjectInput, ProjectRow};
-use xinghe_ledger::roster::RosterOptions;
+use xinghe_ledger::register::roster::RosterOptions;
 use xinghe_ledger::services::{ServiceDone, ServiceDoneInput, ServiceFilter, ServiceInput, ServiceRow};
-use xinghe_ledger::volunteer_sheets;
+use xinghe_ledger::hours::print as volunteer_sheets;
+use xinghe_ledger::vocabularies::Vocabularies;
 use xinghe_ledger::volunteers::VolunteerSettings;
 use xinghe_ledger::volunteers::{
     OrganisationDetail, OrganisationInput, OrganisationRow, VolunteerDetail, VolunteerFilter, VolunteerInput,
@@ -78,7 +79,7 @@ pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         open_error: state.open_error(),
         open_error_kind: state.open_error_kind(),
         version: env!("CARGO_PKG_VERSION"),
-        today: xinghe_ledger::dates::local_today().to_string(),
+        today: xinghe_ledger::values::dates::local_today().to_string(),
     })
 }
 
@@ -93,9 +94,10 @@ pub fn stats(state: State<'_, AppState>) -> CmdResult<Stats> {
     Ok(state.with(|l| l.stats())?)
 }
 
+/// Every word list a form offers, from the core (the app keeps no copy of its own).
 #[tauri::command]
-pub fn options() -> Options {
-    xinghe_ledger::model::options()
+pub fn vocabularies() -> Vocabularies {
+    xinghe_ledger::vocabularies::vocabularies()
 }
 
 #[tauri::command(async)]
@@ -208,7 +210,7 @@ pub fn import_file(
 
 #[tauri::command(async)]
 pub fn export_rejected_rows(out: String, headers: Vec<String>, rows: Vec<RejectedRow>) -> CmdResult<()> {
-    Ok(xinghe_ledger::export::write_rejected_rows(Path::new(&out), &headers, &rows)?)
+    Ok(xinghe_ledger::register::export::write_rejected_rows(Path::new(&out), &headers, &rows)?)
 }
 
 #[tauri::command(async)]
@@ -240,8 +242,8 @@ pub fn print_roster(
     save_printed(state.with(|l| l.roster_pdf(grid.as_deref(), &options))?.1, out)
 }
 
-fn chrono_now() -> xinghe_ledger::dates::NaiveDateTime {
-    xinghe_ledger::dates::local_now()
+fn chrono_now() -> xinghe_ledger::values::dates::NaiveDateTime {
+    xinghe_ledger::values::dates::local_now()
 }
 
 #[tauri::command(async)]
@@ -670,9 +672,9 @@ pub fn save_certificate_issuer(state: State<'_, AppState>, issuer: CertificateIs
 
 use crate::backups::Backups;
 use std::path::PathBuf;
-use xinghe_ledger::backup::{self, BackupCounts, BackupInfo, BackupMade, BackupStatus, RestoreReport};
-use xinghe_ledger::dates::local_now;
-use xinghe_ledger::encryption::Passphrase;
+use xinghe_ledger::safety::backup::{self, BackupCounts, BackupInfo, BackupMade, BackupStatus, RestoreReport};
+use xinghe_ledger::values::dates::local_now;
+use xinghe_ledger::store::cipher::Passphrase;
 
 /// The settings page's backup section: where automatic copies go, the newest one, and why the
 /// last automatic backup failed (if it did).
@@ -825,7 +827,7 @@ pub fn recovery_backups(
     let read: Vec<_> = found.into_iter().map(|path| (backup::inspect_backup_with(&path, key.as_ref()), path)).collect();
     // One password typed counts once: opened if it opened any backup, wrong if only wrong.
     if key.is_some() {
-        let encrypted = |p: &Path| !xinghe_ledger::encryption::is_plain_sqlite(p).unwrap_or(true);
+        let encrypted = |p: &Path| !xinghe_ledger::store::cipher::is_plain_sqlite(p).unwrap_or(true);
         let opened = read.iter().find(|(r, p)| r.is_ok() && encrypted(p));
         let wrong = read.iter().find(|(r, _)| matches!(r, Err(Error::WrongPassword { .. })));
         match (opened, wrong) {
@@ -857,7 +859,7 @@ pub fn recover_from_backup(
     state: State<'_, AppState>,
     path: String,
     password: Option<String>,
-) -> CmdResult<xinghe_ledger::failure::Recovery> {
+) -> CmdResult<xinghe_ledger::safety::recovery::Recovery> {
     let path = PathBuf::from(path);
     state.recover_from_backup(&path, password.as_deref()).map_err(|e| backup_error(e, &path, password.is_some()))
 }

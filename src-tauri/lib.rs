@@ -45,7 +45,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::app_info,
         commands::create_database,
         commands::stats,
-        commands::options,
+        commands::vocabularies,
         commands::hierarchy,
         commands::set_community_name,
         commands::save_grid,
@@ -161,10 +161,10 @@ pub fn run() {
         .init();
     // A rewrite's plain temporary copy goes with the process on SIGTERM too (as by default, the
     // process then ends without the exit backup).
-    xinghe_ledger::cleanup::install_signal_handlers();
+    xinghe_ledger::store::cleanup::install_signal_handlers();
     let options = LaunchOptions::parse(std::env::args().skip(1), std::env::var("XINGHE_DB").ok());
     // A malformed XINGHE_TODAY (a testing setting) stops the app before any date is shown.
-    if let Err(message) = xinghe_ledger::dates::pinned_today() {
+    if let Err(message) = xinghe_ledger::values::dates::pinned_today() {
         tracing::error!("{message}");
         std::process::exit(2);
     }
@@ -194,7 +194,7 @@ pub fn run() {
             }
             // Automatic backups: in the app-data folder, or beside a database given with --db.
             let backup_folder = match &options.db {
-                Some(path) => xinghe_ledger::backup::default_folder(path),
+                Some(path) => xinghe_ledger::safety::backup::default_folder(path),
                 None => app.path().app_data_dir()?.join("backups"),
             };
             app.manage(backups::Backups::new(backup_folder));

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
-use xinghe_ledger::encryption::{is_plain_sqlite, Passphrase};
-use xinghe_ledger::failure::{self, Recovery};
-use xinghe_ledger::operators::LoginFailures;
+use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::safety::recovery::{self, Recovery};
+use xinghe_ledger::store::failure;
+use xinghe_ledger::access::operators::LoginFailures;
 use xinghe_ledger::{Error, Ledger};
 
 /// The one count of wrong passwords typed for encrypted files: the register and its backups
@@ -140,7 +141,7 @@ impl AppState {
             return Err(Error::Refused("数据库已经打开；请在“设置 → 数据备份”中从备份恢复".into()));
         }
         let key = password.map(Passphrase::new).transpose()?;
-        let restore = || failure::restore_into_new_file(&path, backup, xinghe_ledger::dates::local_now(), key.as_ref());
+        let restore = || recovery::restore_into_new_file(&path, backup, xinghe_ledger::values::dates::local_now(), key.as_ref());
         let (ledger, recovery) = match &key {
             Some(_) => self.try_password(backup, restore)?,
             None => restore()?,
@@ -177,7 +178,7 @@ impl AppState {
         }
         let path = self.db_path();
         let aside = if path.exists() && self.lock().is_none() {
-            Some(failure::set_aside(&path, xinghe_ledger::dates::local_now())?.display().to_string())
+            Some(failure::set_aside(&path, xinghe_ledger::values::dates::local_now())?.display().to_string())
         } else {
             None
         };

@@ -54,8 +54,8 @@ impl TestApp {
 
 const ADMIN_PASSWORD: &str = "liuhe-2026";
 
-fn chrono_date(y: i32, m: u32, d: u32) -> xinghe_ledger::dates::NaiveDate {
-    xinghe_ledger::dates::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+fn chrono_date(y: i32, m: u32, d: u32) -> xinghe_ledger::values::dates::NaiveDate {
+    xinghe_ledger::values::dates::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn a_household_and_residents_through_the_commands() {
     assert_eq!(detail["members"][0]["id_number_masked"], "110105********002X");
     assert_eq!(
         detail["members"][0]["age"],
-        json!(xinghe_ledger::dates::age_on(chrono_date(1949, 12, 31), xinghe_ledger::dates::local_today()))
+        json!(xinghe_ledger::values::dates::age_on(chrono_date(1949, 12, 31), xinghe_ledger::values::dates::local_today()))
     );
     let hits = t.ok("search", json!({"query": "c"}));
     assert_eq!(hits[0]["name"], "曹𠇔");
@@ -207,7 +207,7 @@ fn a_class_through_the_commands_with_residents_and_guests() {
 fn a_service_is_done_through_the_commands_and_its_volunteer_gets_hours_to_review() {
     let t = app();
     t.start("demo", "");
-    let yesterday = xinghe_ledger::dates::local_today().pred_opt().unwrap().to_string();
+    let yesterday = xinghe_ledger::values::dates::local_today().pred_opt().unwrap().to_string();
     let care = t.ok("care_list", json!({"thresholdDays": 30}));
     assert_eq!(care["threshold_days"], 30);
     let household = care["households"][0]["household_id"].clone();
@@ -330,7 +330,7 @@ fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
     assert_eq!(orgs["members"][0]["name"], "外来师傅");
 
     // Two days ago: the night ends before now whatever the time of day.
-    let day = xinghe_ledger::dates::local_today().pred_opt().unwrap().pred_opt().unwrap().to_string();
+    let day = xinghe_ledger::values::dates::local_today().pred_opt().unwrap().pred_opt().unwrap().to_string();
     let entry = |start: &str, end: &str, overnight: bool| {
         json!({"volunteer_id": member, "date": day, "start_time": start, "end_time": end, "overnight": overnight,
                "content": "夜间巡逻"})
@@ -384,7 +384,7 @@ fn hours_are_recorded_reviewed_corrected_and_reported_through_the_commands() {
 fn printing_over_the_register_or_its_backups_is_refused_in_the_app_too() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     let t = app_on(&db, &folder);
     t.start("empty", "浏河社区");
     std::fs::create_dir_all(&folder).unwrap();
@@ -422,11 +422,11 @@ fn printing_over_the_register_or_its_backups_is_refused_in_the_app_too() {
 fn a_corrupt_database_is_reported_and_restored_from_a_listed_backup_through_the_commands() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     {
         let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
         ledger.set_community_name("浏河社区").unwrap();
-        ledger.auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+        ledger.auto_backup(&folder, xinghe_ledger::values::dates::local_now()).unwrap();
     }
     std::fs::write(&db, [7u8; 4096]).unwrap();
     let t = app_on(&db, &folder);
@@ -455,7 +455,7 @@ fn a_corrupt_database_is_reported_and_restored_from_a_listed_backup_through_the_
 fn backup_inspect_and_restore_through_the_commands() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     let t = app_on(&db, &folder);
 
     let status = t.ok("backup_status", json!({}));
@@ -527,7 +527,7 @@ fn the_automatic_backups_run_while_nobody_is_logged_in() {
         ledger.require_login();
         ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
     }
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     let t = app_on(&db, &folder);
     let state = t._app.state::<AppState>();
     assert!(matches!(state.with(|_| Ok(())), Err(xinghe_ledger::Error::SignedOut)));
@@ -535,7 +535,7 @@ fn the_automatic_backups_run_while_nobody_is_logged_in() {
     backups.at_start_up(&state);
     backups.at_exit(&state);
     assert_eq!(backups.last_error(), None);
-    let written = xinghe_ledger::backup::auto_backups(&folder, &db).unwrap();
+    let written = xinghe_ledger::safety::backup::auto_backups(&folder, &db).unwrap();
     assert!(!written.is_empty(), "the start-up and exit backups were written");
 }
 
@@ -601,7 +601,7 @@ fn encrypted_register(db: &std::path::Path, folder: &std::path::Path) {
     ledger.require_login();
     ledger.create_first_admin("李敏", ADMIN_PASSWORD).unwrap();
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
-    ledger.auto_backup(folder, xinghe_ledger::dates::local_now()).unwrap();
+    ledger.auto_backup(folder, xinghe_ledger::values::dates::local_now()).unwrap();
 }
 
 /// Regression: a damaged encrypted register could not be restored from its own backups on the
@@ -610,7 +610,7 @@ fn encrypted_register(db: &std::path::Path, folder: &std::path::Path) {
 fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     encrypted_register(&db, &folder);
     std::fs::write(&db, [7u8; 4096]).unwrap();
     let t = app_on(&db, &folder);
@@ -655,7 +655,7 @@ fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with_the_p
 fn inspect_and_restore_take_the_password_of_a_backup_made_under_another_key() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let t = app_on(&db, &xinghe_ledger::backup::default_folder(&db));
+    let t = app_on(&db, &xinghe_ledger::safety::backup::default_folder(&db));
     t.start("empty", "浏河社区");
     t.ok("encrypt_database", json!({"password": ADMIN_PASSWORD}));
     let usb = tempfile::tempdir().unwrap();
@@ -687,7 +687,7 @@ fn inspect_and_restore_take_the_password_of_a_backup_made_under_another_key() {
 fn unlocking_an_encrypted_register_waits_after_five_wrong_passwords_in_a_row() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let folder = xinghe_ledger::backup::default_folder(&db);
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
     encrypted_register(&db, &folder);
     let t = app_on(&db, &folder);
     assert_eq!(t.ok("app_info", json!({}))["open_error_kind"], "corrupt");
@@ -700,7 +700,7 @@ fn unlocking_an_encrypted_register_waits_after_five_wrong_passwords_in_a_row() {
     assert_eq!(err["kind"], "refused");
     let message = err["message"].as_str().unwrap();
     assert!(message.contains("连续 5 次密码错误") && message.contains("秒后再试"), "{message}");
-    let backup = xinghe_ledger::backup::auto_backups(&folder, &db).unwrap().remove(0);
+    let backup = xinghe_ledger::safety::backup::auto_backups(&folder, &db).unwrap().remove(0);
     let err = t.call("recover_from_backup", json!({"path": backup, "password": "guess-456"})).unwrap_err();
     assert_eq!(err["kind"], "refused", "{err}");
     assert_eq!(t.ok("app_info", json!({}))["opened"], false);

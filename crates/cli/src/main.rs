@@ -15,7 +15,7 @@ use xinghe_ledger::safety::backup::{self, inspect_backup_with, BackupInfo};
 use xinghe_ledger::care::print::care_checklist_pdf;
 use xinghe_ledger::values::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
-use xinghe_ledger::safety::encryption::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
 use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
 use xinghe_ledger::register::import::{ImportOptions, ImportReport};
 use xinghe_ledger::register::model::HouseholdFilter;

@@ -19,6 +19,7 @@ pub mod safety;
 pub mod services;
 pub mod store;
 pub mod values;
+pub mod vocabularies;
 pub mod volunteers;
 
 pub use error::{Error, FieldError, Result};

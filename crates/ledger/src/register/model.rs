@@ -448,25 +448,6 @@ pub struct Stats {
     pub units: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Options {
-    pub relations: &'static [&'static str],
-    pub political_statuses: &'static [&'static str],
-    pub care_kinds: &'static [&'static str],
-    pub disability_categories: &'static [&'static str],
-    pub disability_grades: [u8; 4],
-}
-
-pub fn options() -> Options {
-    Options {
-        relations: RELATIONS,
-        political_statuses: POLITICAL_STATUSES,
-        care_kinds: CARE_KINDS,
-        disability_categories: DISABILITY_CATEGORIES,
-        disability_grades: [1, 2, 3, 4],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
