@@ -8,7 +8,7 @@ import zh from '../../ui/strings/zh-CN.js';
 import en from '../../ui/strings/en.js';
 
 test('the column selects offer exactly the core’s Field values, each with a label in both languages', () => {
-  const source = readFileSync(new URL('../../crates/ledger/src/import/columns.rs', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../crates/ledger/src/register/import/columns.rs', import.meta.url), 'utf8');
   const body = source.match(/pub enum Field \{([^}]*)\}/)[1];
   const variants = body.split('\n').map((l) => l.trim()).filter((l) => /^[A-Z]\w*,?$/.test(l)).map((l) => l.replace(',', ''));
   const snake = variants.map((v) => v.replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase()));

@@ -98,13 +98,16 @@ test('the selection keeps only entries still shown and still pending', () => {
   assert.deepEqual([...fixed], [1]);
 });
 
+// The hours statuses as the core's vocabularies list them.
+const HOURS_STATUSES = ['待审核', '已确认', '已驳回'];
+
 test('totals per status count entries and minutes', () => {
-  const totals = statusTotals(rows);
+  const totals = statusTotals(rows, HOURS_STATUSES);
   assert.deepEqual(totals['待审核'], { count: 3, minutes: 105 });
   assert.deepEqual(totals['已确认'], { count: 1, minutes: 90 });
   assert.deepEqual(totals['已驳回'], { count: 1, minutes: 45 });
   assert.deepEqual(totals.total, { count: 5, minutes: 240 });
-  assert.deepEqual(statusTotals([])['已确认'], { count: 0, minutes: 0 });
+  assert.deepEqual(statusTotals([], HOURS_STATUSES)['已确认'], { count: 0, minutes: 0 });
 });
 
 test('periods: defaults, checks and words', () => {

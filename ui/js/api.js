@@ -60,7 +60,9 @@ export const revealResident = (id) => call('reveal_resident', { id }); // admin
 
 export const createDatabase = (mode, communityName) => call('create_database', { mode, communityName });
 export const stats = () => call('stats');
-export const options = () => call('options');
+// The core's word lists: sexes, relations, political statuses, care kinds, disability categories and grades, volunteer
+// lines, organisation kinds, service kinds and statuses, hours statuses (docs/ipc-contract.md).
+export const vocabularies = () => call('vocabularies');
 export const hierarchy = () => call('hierarchy');
 export const setCommunityName = (name) => call('set_community_name', { name });
 export const saveGrid = (input) => call('save_grid', { input });

@@ -5,7 +5,10 @@ import { html, setHtml } from './html.js';
 import { getLang, otherLang, setLang, t } from './i18n.js';
 import { setState, subscribe } from './store.js';
 import * as api from './api.js';
-import { emptyActivities, emptyHouseholds, emptyImport } from './actions.js';
+import { emptyActivities } from './actions/activities.js';
+import { emptyCare } from './actions/care.js';
+import { emptyHouseholds } from './actions/households.js';
+import { emptyImport } from './actions/import.js';
 import { emptyAuth, enterRegister, lock, signedOut } from './session.js';
 import { routeAllowed } from './roles.js';
 import { createIdleTimer, watchInput } from './idle.js';
@@ -136,7 +139,7 @@ async function start() {
     route: parseHash(location.hash),
     app: null,
     stats: null,
-    options: null,
+    vocabularies: null,
     hierarchy: null,
     session: null,
     auth: emptyAuth(),
@@ -146,6 +149,7 @@ async function start() {
     activityOptions: null,
     activities: emptyActivities(),
     activity: null,
+    care: emptyCare(),
   });
   subscribe(render);
   subscribe(watchIdle());

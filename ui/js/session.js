@@ -2,7 +2,8 @@
 // screens need: whether any operator exists, the name to pre-fill, the idle-lock minutes, why the screen shows).
 import * as api from './api.js';
 import { getState, setState } from './store.js';
-import { forgetRegisterData, loadBasics } from './actions.js';
+import { loadBasics } from './actions/basics.js';
+import { forgetRegisterData } from './actions/register.js';
 
 /** `auth.reason`: why the login screen shows — first start-up (null), the user or the idle timer locked, or the core ended the session. */
 export const LOCKED = 'locked';

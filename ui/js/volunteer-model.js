@@ -6,7 +6,6 @@ import { addMonths, isDate, isTime } from './activity-model.js';
 export const PENDING = '待审核';
 export const CONFIRMED = '已确认';
 export const REJECTED = '已驳回';
-export const STATUSES = [PENDING, CONFIRMED, REJECTED];
 
 /** The page's tabs, in order; the first is the default. */
 export const TABS = ['list', 'orgs', 'hours', 'report'];
@@ -80,10 +79,13 @@ export function pruneSelection(selected, rows) {
 /** The selected rows, in list order. */
 export const selectedRows = (selected, rows) => rows.filter((r) => selected.has(r.id));
 
-/** Number and minutes of the rows per status: `{ 待审核: { count, minutes }, … , total: { count, minutes } }`. */
-export function statusTotals(rows) {
+/**
+ * Number and minutes of the rows per status: `{ 待审核: { count, minutes }, … , total: { count, minutes } }`; every
+ * status of `statuses` is there, at zero when no row has it.
+ */
+export function statusTotals(rows, statuses) {
   const out = { total: { count: 0, minutes: 0 } };
-  for (const s of STATUSES) out[s] = { count: 0, minutes: 0 };
+  for (const s of statuses) out[s] = { count: 0, minutes: 0 };
   for (const r of rows) {
     const bucket = out[r.status] ?? (out[r.status] = { count: 0, minutes: 0 });
     bucket.count += 1;

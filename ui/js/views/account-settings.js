@@ -3,7 +3,7 @@
 // administrators change them) and 修改我的密码 (everyone, for themselves).
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { changeOwnPassword, listOperators, saveOperator, setIdleLockMinutes } from '../actions/operators.js';
 import { getState, setState } from '../store.js';
 import { IDLE_MAX, IDLE_MIN, loginTime, NAME_MAX, PASSWORD_MIN, parseIdleMinutes, passwordProblems, ROLES, sortOperators } from '../roles.js';
 import { openFormDialog } from '../components/dialog.js';
@@ -83,7 +83,7 @@ function openOperatorDialog(op) {
     cancelId: 'op-edit-cancel',
     onSubmit: async (form) => {
       const password = form.querySelector('#op-edit-password').value;
-      await api.saveOperator({
+      await saveOperator({
         id: op.id,
         name: op.name,
         role: form.querySelector('#op-edit-role').value,
@@ -103,7 +103,7 @@ function bindOperators(root) {
   let rows = [];
   const load = async () => {
     try {
-      rows = (await api.listOperators()) ?? [];
+      rows = (await listOperators()) ?? [];
       if (list.isConnected) setHtml(list, operatorsTable(rows, getState().session?.operator_id));
     } catch (error) {
       if (list.isConnected) setHtml(list, html`<p class="notice" role="alert">${errorText(error)}</p>`);
@@ -129,7 +129,7 @@ function bindOperators(root) {
     const button = $('#op-add');
     button.disabled = true;
     try {
-      await api.saveOperator({ id: null, name, role: $('#op-role').value, active: true, password });
+      await saveOperator({ id: null, name, role: $('#op-role').value, active: true, password });
       toast(t('operators.added', { name: name.trim() }));
       $('#op-name').value = '';
       $('#op-password').value = '';
@@ -174,7 +174,7 @@ function bindIdle(root) {
     const button = form.querySelector('#idle-save');
     button.disabled = true;
     try {
-      await api.setIdleLockMinutes(minutes);
+      await setIdleLockMinutes(minutes);
       // The idle timer (main.js) follows the store: it counts the new minutes from now on.
       setState({ auth: { ...getState().auth, idle_lock_minutes: minutes } });
       input.value = String(minutes);
@@ -225,7 +225,7 @@ function bindPassword(root) {
     const button = $('#pw-save');
     button.disabled = true;
     try {
-      await api.changeOwnPassword(old, next);
+      await changeOwnPassword(old, next);
       form.reset();
       toast(t('password.saved'));
     } catch (error) {

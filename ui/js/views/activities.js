@@ -3,7 +3,8 @@
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
 import { getState } from '../store.js';
-import { loadActivities, loadActivityOptions, todayDate } from '../actions.js';
+import { loadActivities, loadActivityOptions } from '../actions/activities.js';
+import { todayDate } from '../actions/basics.js';
 import { activityHref, navigate } from '../router.js';
 import { dateText, dateWithWeekday, orDash, signupText, weekdayText } from '../format.js';
 import { addDays, addMonths, groupByDate, lineTone, monthGrid, parseDate, splitByToday, timeRange, weekDays } from '../activity-model.js';

@@ -2,9 +2,9 @@
 // (save_activity) or this and the later sessions of a recurring class (update_future_sessions). The core validates.
 import { html, setHtml } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadActivityOptions, todayDate } from '../actions.js';
+import { createSessions, loadActivityOptions, saveActivity, saveSeries, updateFutureSessions } from '../actions/activities.js';
+import { todayDate } from '../actions/basics.js';
 import { describeRepeat, isDate, normaliseDate, normaliseTime, parseCount, sessionDates } from '../activity-model.js';
 import { weekdayText } from '../format.js';
 import { openFormDialog } from '../components/dialog.js';
@@ -178,7 +178,7 @@ async function addSeries(form) {
   const button = form.querySelector('#act-series-save');
   button.disabled = true;
   try {
-    const id = await api.saveSeries({ name });
+    const id = await saveSeries({ name });
     await loadActivityOptions();
     setHtml(form.querySelector('#act-series'), seriesOptions(id));
     form.querySelector('#act-series-panel').hidden = true;
@@ -284,16 +284,16 @@ export async function openActivityForm({ detail = null, mode = 'single', default
       if (problems.length) throw invalid(problems);
       if (future) {
         input.id = d.id;
-        const changed = await api.updateFutureSessions(d.id, input);
+        const changed = await updateFutureSessions(d.id, input);
         toast(t('actForm.savedFuture', { count: changed ?? 0 }));
         return changed ?? 0;
       }
       if (repeat) {
-        const ids = await api.createSessions(input, repeatInput);
+        const ids = await createSessions(input, repeatInput);
         return ids ?? [];
       }
       if (detail) input.id = d.id;
-      const id = await api.saveActivity(input);
+      const id = await saveActivity(input);
       toast(t('actForm.saved', { title: input.title.trim() }));
       return id ?? d.id;
     },

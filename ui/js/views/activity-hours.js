@@ -2,13 +2,13 @@
 // message naming how many were recorded and who was skipped and why, with a link to review them in the ledger.
 import { html } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { recordActivityHours } from '../actions/hours.js';
 import { volunteersHref } from '../router.js';
 import { showNotice } from '../components/dialog.js';
 
 /** Records the hours of activity `id` and tells the user the outcome. Errors are left to the caller. */
 export async function recordVolunteerHours(id) {
-  const result = await api.recordActivityHours(id);
+  const result = await recordActivityHours(id);
   const created = result?.created ?? [];
   const skipped = result?.skipped ?? [];
   const headline = created.length

@@ -4,7 +4,7 @@
 // has no method that edits or deletes the trail.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { auditChain, auditLog, auditOperators } from '../actions/audit.js';
 import { errorText } from '../components/errors.js';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_PAGE_SIZE, auditFilter, changeLines, pageInfo } from '../audit-model.js';
 
@@ -93,7 +93,7 @@ export function mount(root) {
   const read = () => Object.fromEntries(new FormData(form()).entries());
   const load = async () => {
     try {
-      const page = await api.auditLog(auditFilter(values, offset));
+      const page = await auditLog(auditFilter(values, offset));
       const filtered = Object.values(auditFilter(values)).some((v, i) => i < 6 && v !== null);
       if (root.isConnected) setHtml(list, listMarkup(page ?? { total: 0, rows: [] }, offset, filtered));
     } catch (error) {
@@ -124,12 +124,12 @@ export function mount(root) {
   });
 
   // The record chain (each record hashed with the one before it): a break means the log was edited behind the app's back.
-  api.auditChain().then((broken) => {
+  auditChain().then((broken) => {
     if (!root.isConnected || !broken) return;
     setHtml(root.querySelector('#audit-chain'), html`<p class="notice notice-danger audit-chain-broken" role="alert">
       <strong>${t('audit.chainBroken')}</strong> ${broken.message}</p>`);
   }).catch(() => {});
-  api.auditOperators().then((operators) => {
+  auditOperators().then((operators) => {
     if (!root.isConnected || !operators?.length) return;
     const select = root.querySelector('#audit-operator');
     const chosen = select.value;

@@ -3,7 +3,7 @@
 // of the register's data is shown here.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { createFirstAdmin, logIn } from '../actions/operators.js';
 import { LOCKED, SIGNED_OUT, signedIn } from '../session.js';
 import { NAME_MAX, PASSWORD_MIN, passwordProblems } from '../roles.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
@@ -81,7 +81,7 @@ function bindForm(form, creating) {
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
-      const session = creating ? await api.createFirstAdmin(name, password) : await api.logIn(name, password);
+      const session = creating ? await createFirstAdmin(name, password) : await logIn(name, password);
       if (creating) toast(t('auth.created', { name: session.name }));
       await signedIn(session);
     } catch (error) {

@@ -7,7 +7,8 @@
 // asks for the password it was made under (askBackupPassword, also used by the start screen).
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { backupStatus, backupToFolder, inspectBackup, restoreBackup } from '../actions/backup.js';
+import { pickOpenFile } from '../actions/files.js';
 import { openFormDialog, showNotice } from '../components/dialog.js';
 import { reportError } from '../components/errors.js';
 import { field, textInput } from '../components/fields.js';
@@ -85,12 +86,12 @@ export function askBackupPassword({ path, submitLabel, onSubmit }) {
 
 /** 从备份恢复…: pick, show (asking for the backup's password when it needs one), confirm, restore, report, reload. */
 async function restore() {
-  const path = await api.pickOpenFile('backup');
+  const path = await pickOpenFile('backup');
   if (!path) return;
   let preview;
   let backupPassword = null;
   try {
-    preview = await api.inspectBackup(path);
+    preview = await inspectBackup(path);
   } catch (error) {
     if (!needsBackupPassword(error)) {
       await showNotice({ title: t('backup.refusedTitle'), okId: 'restore-refused-ok', okLabel: t('action.gotIt'),
@@ -98,7 +99,7 @@ async function restore() {
       return;
     }
     const read = await askBackupPassword({ path, submitLabel: t('backup.passwordRead'),
-      onSubmit: async (password) => ({ preview: await api.inspectBackup(path, password), password }) });
+      onSubmit: async (password) => ({ preview: await inspectBackup(path, password), password }) });
     if (!read) return;
     ({ preview } = read);
     backupPassword = read.password;
@@ -118,7 +119,7 @@ async function restore() {
       if (otherCommunity && !form.querySelector('#restore-other-community-confirm').checked) {
         throw { kind: 'invalid', message: t('backup.otherCommunityNeeded'), fields: [] };
       }
-      return api.restoreBackup(preview.path, backupPassword, otherCommunity);
+      return restoreBackup(preview.path, backupPassword, otherCommunity);
     },
   });
   if (!report) return;
@@ -136,7 +137,7 @@ export function bindBackupSection(root) {
   const auto = root.querySelector('#backup-auto');
   const load = async () => {
     try {
-      setHtml(auto, autoMarkup(await api.backupStatus()));
+      setHtml(auto, autoMarkup(await backupStatus()));
     } catch (error) {
       setHtml(auto, html`<p class="notice backup-auto-error" role="alert">${error?.message || t('error.unknown')}</p>`);
     }
@@ -155,7 +156,7 @@ export function bindBackupSection(root) {
   const toButton = root.querySelector('#backup-to');
   if (!toButton) return; // staff: nothing to press
   toButton.addEventListener('click', () => busy(toButton, async () => {
-    const written = await api.backupToFolder();
+    const written = await backupToFolder();
     if (!written) return;
     // The copy is done either way; a record that could not be written (disk full, register locked) is said plainly.
     if (written.unrecorded) toast(written.unrecorded, 'error');

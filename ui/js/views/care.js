@@ -3,8 +3,12 @@
 // administrators), 登记服务 and 打印走访清单.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { getState } from '../store.js';
+import { todayDate } from '../actions/basics.js';
+import {
+  applyCareThreshold, cancelService, emptyCare, loadDoneServices, reloadCare, resetCare, saveCareThreshold,
+} from '../actions/care.js';
+import { printCareList } from '../actions/printing.js';
 import { householdHref, projectHref } from '../router.js';
 import { careText, dateText, localToday, orDash } from '../format.js';
 import { daysOver, filterCare, parseThreshold, providerNames, sortOpen } from '../care-model.js';
@@ -128,9 +132,8 @@ function summaryMarkup(ui) {
 
 // ---------- Mount ----------
 
-export function mount(root, state) {
-  const admin = isAdmin(state.session);
-  setHtml(root, html`<div class="page-head">
+function skeleton(admin) {
+  return html`<div class="page-head">
       <h1 class="page-title" tabindex="-1">${t('careList.title')}</h1>
       <div class="page-actions">
         <button type="button" class="button" id="print-care-list">${t('careList.print')}</button>
@@ -167,51 +170,12 @@ export function mount(root, state) {
     <details class="card care-done" id="done-services">
       <summary class="section-title">${t('service.doneTitle')}</summary>
       <div id="done-services-list"></div>
-    </details>`);
+    </details>`;
+}
 
+/** 设定间隔 (this page) and 保存为默认 (admin), the text filter and 只看超期. */
+function bindFilters(root, view) {
   const $ = (s) => root.querySelector(s);
-  const ui = { care: null, careError: null, open: null, done: null, overdueOnly: false, query: '', threshold: null };
-  const today = () => ui.care?.today ?? todayDate();
-  const paint = () => {
-    setHtmlKeepFocus($('#open-services'), openMarkup(ui, today()));
-    setHtml($('#care-summary-slot'), summaryMarkup(ui));
-    setHtmlKeepFocus($('#care-list'), careMarkup(ui, today()));
-    if ($('#done-services').open) setHtml($('#done-services-list'), doneMarkup(ui, today()));
-  };
-
-  const loadCare = async () => {
-    try {
-      ui.care = await api.careList(ui.threshold);
-      ui.careError = null;
-      if (document.activeElement !== $('#care-threshold')) $('#care-threshold').value = String(ui.care.threshold_days);
-    } catch (error) {
-      ui.careError = error;
-      reportError(error);
-    }
-  };
-  const loadOpen = async () => {
-    try {
-      ui.open = await api.listServices({ status: 'open' });
-    } catch (error) {
-      ui.open = [];
-      reportError(error);
-    }
-  };
-  const loadDone = async () => {
-    try {
-      const [done, cancelled] = await Promise.all([api.listServices({ status: 'done' }), api.listServices({ status: 'cancelled' })]);
-      ui.done = [...done, ...cancelled];
-    } catch (error) {
-      ui.done = [];
-      reportError(error);
-    }
-  };
-  const reload = async () => {
-    await Promise.all([loadCare(), loadOpen(), $('#done-services').open ? loadDone() : null]);
-    if (root.isConnected) paint();
-  };
-
-  // --- threshold and filters
   const form = $('#care-filters');
   const readThreshold = () => {
     clearErrors(form);
@@ -222,52 +186,51 @@ export function mount(root, state) {
     }
     return days;
   };
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     const days = readThreshold();
-    if (days === null) return;
-    ui.threshold = days;
-    await loadCare();
-    paint();
+    if (days !== null) applyCareThreshold(days);
   });
   $('#care-threshold-save')?.addEventListener('click', async () => {
     const days = readThreshold();
     if (days === null) return;
     try {
-      await api.setCareVisitDays(days);
-      ui.threshold = null;
-      await loadCare();
-      paint();
+      await saveCareThreshold(days);
       toast(t('careList.thresholdSaved', { days }));
     } catch (error) {
       showErrors(form, error);
     }
   });
   $('#care-filter').addEventListener('input', (event) => {
-    ui.query = event.target.value;
-    setHtmlKeepFocus($('#care-list'), careMarkup(ui, today()));
+    view.filters.query = event.target.value;
+    view.paintCareList();
   });
   $('#care-overdue-only').addEventListener('change', (event) => {
-    ui.overdueOnly = event.target.checked;
-    setHtmlKeepFocus($('#care-list'), careMarkup(ui, today()));
+    view.filters.overdueOnly = event.target.checked;
+    view.paintCareList();
   });
   $('#done-services').addEventListener('toggle', async () => {
     if (!$('#done-services').open) return;
-    if (ui.done === null) {
-      setHtml($('#done-services-list'), doneMarkup(ui, today()));
-      await loadDone();
+    if (view.care().done === null) {
+      view.paintDone();
+      await loadDoneServices();
     }
-    setHtml($('#done-services-list'), doneMarkup(ui, today()));
+    view.paintDone();
   });
+}
 
-  // --- actions
+/** The buttons: 登记服务, a household's 走访, a service's 完成 / 编辑 / 取消, and 打印走访清单. */
+function serviceHandlers(root) {
+  const care = () => getState().care ?? emptyCare();
+  const withDone = () => root.querySelector('#done-services').open;
   const afterSave = async (saved) => {
-    if (saved !== null && saved !== undefined) await reload();
+    if (saved !== null && saved !== undefined) await reloadCare({ withDone: withDone() });
   };
-  const findOpen = (button) => ui.open?.find((s) => s.id === Number(button.closest('tr[data-service-id]').dataset.serviceId));
-  const careHousehold = (id) => ui.care?.households.find((h) => h.household_id === id);
-
-  const handlers = {
+  // A service finished or cancelled: the 最近完成 list changed too.
+  const afterClose = () => reloadCare({ withDone: withDone(), dropDone: true });
+  const findOpen = (button) => care().open?.find((s) => s.id === Number(button.closest('tr[data-service-id]').dataset.serviceId));
+  const careHousehold = (id) => care().list?.households.find((h) => h.household_id === id);
+  return {
     '#add-service': async () => afterSave(await openServiceForm({})),
     '.visit-household': async (button) => {
       const h = careHousehold(Number(button.closest('tr[data-household-id]').dataset.householdId));
@@ -285,8 +248,7 @@ export function mount(root, state) {
       if (!done) return;
       const count = done.hour_entries?.length ?? 0;
       toast(count ? t('service.completedWithHours', { address: s.address, count }) : t('service.completed', { address: s.address }));
-      ui.done = null;
-      await reload();
+      await afterClose();
     },
     '.cancel-service': async (button) => {
       const s = findOpen(button);
@@ -296,19 +258,18 @@ export function mount(root, state) {
         message: t('service.cancelConfirm', { kind: tv('serviceKind', s.kind), address: s.address }),
         confirmLabel: t('service.cancel'),
         cancelLabel: t('service.keep'),
-        onConfirm: () => api.cancelService(s.id),
+        onConfirm: () => cancelService(s.id),
       });
       if (!ok) return;
       toast(t('service.cancelledToast'));
-      ui.done = null;
-      await reload();
+      await afterClose();
     },
     '#print-care-list': async (button) => {
       button.disabled = true;
       let printed = null;
       try {
-        const threshold = ui.threshold;
-        printed = await printToChosenFile(t('careList.fileName', { date: localToday() }), (out) => api.printCareList(out, threshold));
+        const threshold = care().threshold;
+        printed = await printToChosenFile(t('careList.fileName', { date: localToday() }), (out) => printCareList(out, threshold));
       } catch (error) {
         reportError(error);
       } finally {
@@ -317,6 +278,34 @@ export function mount(root, state) {
       if (printed) await deliverPrinted(printed, { missingId: 'care-print-missing' });
     },
   };
+}
+
+export function mount(root, state) {
+  setHtml(root, skeleton(isAdmin(state.session)));
+  const $ = (s) => root.querySelector(s);
+  // The loaded lists are `state.care`; the text filter and 只看超期 are this page's own.
+  const filters = { overdueOnly: false, query: '' };
+  const care = () => getState().care ?? emptyCare();
+  const shown = () => {
+    const c = care();
+    return { ...filters, care: c.list, careError: c.listError, open: c.open, done: c.done };
+  };
+  const today = () => care().list?.today ?? todayDate();
+  const view = {
+    filters,
+    care,
+    paintCareList: () => setHtmlKeepFocus($('#care-list'), careMarkup(shown(), today())),
+    paintDone: () => setHtml($('#done-services-list'), doneMarkup(shown(), today())),
+  };
+  const paint = () => {
+    setHtmlKeepFocus($('#open-services'), openMarkup(shown(), today()));
+    setHtml($('#care-summary-slot'), summaryMarkup(shown()));
+    view.paintCareList();
+    if ($('#done-services').open) view.paintDone();
+  };
+
+  bindFilters(root, view);
+  const handlers = serviceHandlers(root);
   root.addEventListener('click', (event) => {
     for (const [selector, handler] of Object.entries(handlers)) {
       const button = event.target.closest(selector);
@@ -327,8 +316,16 @@ export function mount(root, state) {
     }
   });
 
+  resetCare();
   paint();
-  reload();
+  reloadCare();
 
-  return { update() {} };
+  return {
+    update(next, prev) {
+      if (next.care === prev.care) return;
+      const list = next.care?.list;
+      if (list && list !== prev.care?.list && document.activeElement !== $('#care-threshold')) $('#care-threshold').value = String(list.threshold_days);
+      paint();
+    },
+  };
 }

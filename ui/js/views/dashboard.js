@@ -2,8 +2,8 @@
 // confirmed volunteer hours for six months, activities by line this year, overdue care visits and late milestones.
 import { html, setHtml } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
-import { refreshStats, todayDate } from '../actions.js';
+import { refreshStats, todayDate } from '../actions/basics.js';
+import { loadDashboard } from '../actions/dashboard.js';
 import { CARE, householdHref, PROJECTS, projectHref, VOLUNTEERS } from '../router.js';
 import { dateText, dateWithWeekday, orDash } from '../format.js';
 import { columnChart, rowChart } from '../chart.js';
@@ -133,7 +133,7 @@ export function mount(root) {
 
   const load = async () => {
     try {
-      const d = await api.dashboard();
+      const d = await loadDashboard();
       if (!root.isConnected) return;
       setHtml(root.querySelector('#dash-today'), html`${dateWithWeekday(d.today, d.today)}`);
       setHtml(body, bodyMarkup(d));

@@ -3,7 +3,7 @@
 // trade-off (a forgotten password means the data is lost) must be acknowledged before encrypting.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { decryptDatabase, encryptDatabase, encryptionStatus } from '../actions/encryption.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { field, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
@@ -52,7 +52,7 @@ export function bindEncryptionSection(root, admin) {
     form.querySelector('#encryption-understood-field').hidden = encrypted;
     form.querySelector('#encryption-submit').textContent = encrypted ? t('encryption.turnOff') : t('encryption.turnOn');
   };
-  const load = () => api.encryptionStatus().then(show, (error) => {
+  const load = () => encryptionStatus().then(show, (error) => {
     if (root.isConnected) setHtml(line, html`${error?.message || t('error.unknown')}`);
   });
   load();
@@ -76,7 +76,7 @@ export function bindEncryptionSection(root, admin) {
     button.disabled = true;
     busy.hidden = false;
     try {
-      await (encrypted ? api.decryptDatabase(password) : api.encryptDatabase(password));
+      await (encrypted ? decryptDatabase(password) : encryptDatabase(password));
       form.reset();
       toast(encrypted ? t('encryption.turnedOff') : t('encryption.turnedOn'));
       await load();

@@ -2,7 +2,7 @@
 // reason). The form shows the duration as the times are typed; 次日结束 is for a service that ends after midnight.
 import { html } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { correctHours, recordHours } from '../actions/hours.js';
 import { normaliseDate, normaliseTime } from '../activity-model.js';
 import { durationText, endsNextDay, entryTimeText, spanMinutes, volunteerLabel } from '../volunteer-model.js';
 import { openFormDialog } from '../components/dialog.js';
@@ -102,11 +102,11 @@ export async function openHourForm(ctx, { entry = null, defaults = {} } = {}) {
         service_id: e.service_id ?? null,
       };
       if (correcting) {
-        const id = await api.correctHours(e.id, input, reason);
+        const id = await correctHours(e.id, input, reason);
         toast(t('hourForm.corrected', { id: e.id, next: id }));
         return id;
       }
-      const id = await api.recordHours(input);
+      const id = await recordHours(input);
       toast(t('hourForm.saved'));
       return id;
     },

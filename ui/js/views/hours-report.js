@@ -3,7 +3,9 @@
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
 import { latestOnly } from '../latest.js';
-import * as api from '../api.js';
+import { openFile, pickSaveFile } from '../actions/files.js';
+import { exportHours, hoursReport } from '../actions/hours.js';
+import { printCertificate as printCertificateAction, printHoursReport } from '../actions/printing.js';
 import { getState } from '../store.js';
 import { orDash, safeFileName } from '../format.js';
 import { normaliseDate } from '../activity-model.js';
@@ -139,7 +141,7 @@ export function mountHoursReport(panel, ctx) {
     const checked = readRange();
     if (!checked) return;
     Object.assign(s, { from: checked.from, to: checked.to });
-    const delivered = await latest(() => api.hoursReport(s.from, s.to), {
+    const delivered = await latest(() => hoursReport(s.from, s.to), {
       done: (report) => Object.assign(s, { report, loaded: true, error: null }),
       failed: (error) => {
         Object.assign(s, { loaded: true, error });
@@ -154,17 +156,17 @@ export function mountHoursReport(panel, ctx) {
     const checked = readRange();
     if (!checked) return;
     const name = t('hoursReport.pdfFile', { community: community(), period: periodFilePart(checked.from, checked.to, t) });
-    const printed = await printToChosenFile(name, (out) => api.printHoursReport(checked.from, checked.to, out));
+    const printed = await printToChosenFile(name, (out) => printHoursReport(checked.from, checked.to, out));
     if (printed) await deliverPrinted(printed);
   }).catch(reportError);
   const exportReport = (button) => withBusy(button, async () => {
     const checked = readRange();
     if (!checked) return;
-    const out = await api.pickSaveFile('xlsx', safeFileName(t('hoursReport.xlsxFile', { community: community(), period: periodFilePart(checked.from, checked.to, t) })));
+    const out = await pickSaveFile('xlsx', safeFileName(t('hoursReport.xlsxFile', { community: community(), period: periodFilePart(checked.from, checked.to, t) })));
     if (!out) return;
-    const count = await api.exportHours(checked.from, checked.to, out);
+    const count = await exportHours(checked.from, checked.to, out);
     try {
-      await api.openFile(out);
+      await openFile(out);
       toast(t('hoursReport.exported', { count: count ?? 0 }));
     } catch (error) {
       toast(t('hoursReport.exportedNotOpened', { count: count ?? 0, message: errorText(error) }), 'error');
@@ -172,7 +174,7 @@ export function mountHoursReport(panel, ctx) {
   }).catch(reportError);
   const printCertificate = (button, v) => withBusy(button, async () => {
     const name = t('hoursReport.certificateFile', { name: v.name, number: v.number, period: periodFilePart(s.from, s.to, t) });
-    const printed = await printToChosenFile(name, (out) => api.printCertificate(v.volunteer_id, s.from, s.to, out));
+    const printed = await printToChosenFile(name, (out) => printCertificateAction(v.volunteer_id, s.from, s.to, out));
     if (printed) await deliverPrinted(printed, { missingId: 'certificate-missing' });
   }).catch(reportError);
 

@@ -2,15 +2,16 @@
 // checkboxes with 批量确认 / 驳回 (verifier and note), 登记时长, 更正 with a reason, and an entry's history.
 // Entries are never deleted: a wrong one is rejected or corrected, and the history says who did what when.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
+import { getState } from '../store.js';
 import { t, tv } from '../i18n.js';
 import { latestOnly } from '../latest.js';
-import * as api from '../api.js';
+import { hourEntryHistory, listHours, reviewHours } from '../actions/hours.js';
 import { activityHref, volunteersHref } from '../router.js';
 import { orDash } from '../format.js';
 import { normaliseDate } from '../activity-model.js';
 import {
   CONFIRMED, defaultHoursFrom, durationText, entryTimeText, checkRange, PENDING, periodText, pruneSelection, REJECTED,
-  selectedRows, selectionState, STATUSES, statusTotals, toggleAll, toggleSelected, volunteerLabel,
+  selectedRows, selectionState, statusTotals, toggleAll, toggleSelected, volunteerLabel,
 } from '../volunteer-model.js';
 import { badge } from '../components/badges.js';
 import { openFormDialog, showNotice } from '../components/dialog.js';
@@ -25,7 +26,7 @@ export const statusBadge = (status) => badge(tv('hourStatus', status), STATUS_TO
 
 // ---------- Filters and totals ----------
 
-function filterMarkup(s, volunteers) {
+function filterMarkup(s, volunteers, statuses) {
   const f = s.filter;
   const dateField = (id, key, label) => html`<div class="filter filter-date">
     <label class="field-label" for="${id}">${label}</label>
@@ -40,7 +41,7 @@ function filterMarkup(s, volunteers) {
     ${dateField('hours-to', 'to', t('period.to'))}
     <div class="filter">
       <label class="field-label" for="hours-status">${t('hours.status')}</label>
-      ${selectInput({ id: 'hours-status', blank: t('hours.allStatuses'), value: f.status, choices: STATUSES.map((st) => ({ value: st, label: tv('hourStatus', st) })) })}
+      ${selectInput({ id: 'hours-status', blank: t('hours.allStatuses'), value: f.status, choices: statuses.map((st) => ({ value: st, label: tv('hourStatus', st) })) })}
     </div>
     <div class="filter filter-wide">
       <label class="field-label" for="hours-volunteer">${t('hours.volunteer')}</label>
@@ -55,7 +56,7 @@ function filterMarkup(s, volunteers) {
 }
 
 function totalsMarkup(rows) {
-  const totals = statusTotals(rows);
+  const totals = statusTotals(rows, [CONFIRMED, PENDING, REJECTED]);
   const item = (status, id) => html`<div class="total total-${id}" id="hours-total-${id}">
     <dt>${tv('hourStatus', status)}</dt>
     <dd>${durationText(totals[status].minutes, t)}</dd>
@@ -169,7 +170,7 @@ function openReview(rows, approve) {
       if (!approve && note.trim() === '') {
         throw { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'note', message: t('review.reasonRequired') }] };
       }
-      const count = await api.reviewHours(rows.map((r) => r.id), { approve, verifier, note });
+      const count = await reviewHours(rows.map((r) => r.id), { approve, verifier, note });
       return count ?? rows.length;
     },
   });
@@ -178,7 +179,7 @@ function openReview(rows, approve) {
 async function openHistory(entry) {
   let events;
   try {
-    events = (await api.hourEntryHistory(entry.id)) ?? [];
+    events = (await hourEntryHistory(entry.id)) ?? [];
   } catch (error) {
     reportError(error);
     return;
@@ -205,8 +206,8 @@ async function openHistory(entry) {
 
 // ---------- Mount ----------
 
-export function mountHours(panel, ctx) {
-  setHtml(panel, html`<div class="section-head tab-head">
+function skeleton() {
+  return html`<div class="section-head tab-head">
       <p class="section-note">${t('hours.note')}</p>
       <button type="button" class="button button-primary" id="record-hours">${t('hours.add')}</button>
     </div>
@@ -215,7 +216,11 @@ export function mountHours(panel, ctx) {
       <div id="hours-totals"></div>
       <div class="bulk-bar" id="hours-bulk"></div>
       <div id="hours-list"></div>
-    </section>`);
+    </section>`;
+}
+
+/** The tab's parts and what it shows: the filter, the loaded rows and the selection; `load` lists the filtered entries. */
+function createLedger(panel, ctx) {
   const filterForm = panel.querySelector('#hours-filter');
   const totalsSlot = panel.querySelector('#hours-totals');
   const bulk = panel.querySelector('#hours-bulk');
@@ -229,8 +234,9 @@ export function mountHours(panel, ctx) {
     error: null,
   };
   const latest = latestOnly();
+  const hoursStatuses = () => getState().vocabularies?.hours_statuses ?? [];
 
-  const paintFilter = () => setHtmlKeepFocus(filterForm, filterMarkup(s, ctx.volunteers));
+  const paintFilter = () => setHtmlKeepFocus(filterForm, filterMarkup(s, ctx.volunteers, hoursStatuses()));
   const paintBulk = () => {
     bulk.hidden = !s.rows.some((r) => r.status === PENDING);
     setHtmlKeepFocus(bulk, bulkMarkup(s));
@@ -250,7 +256,7 @@ export function mountHours(panel, ctx) {
       showErrors(filterForm, { kind: 'invalid', message: '', fields: range.problems });
       return;
     }
-    const delivered = await latest(() => api.listHours(s.filter), {
+    const delivered = await latest(() => listHours(s.filter), {
       done: (answer) => {
         const rows = answer ?? [];
         const hadTitle = s.activityTitle;
@@ -266,6 +272,11 @@ export function mountHours(panel, ctx) {
     if (delivered) paint();
   };
 
+  return { filterForm, bulk, list, s, paintFilter, paint, load };
+}
+
+/** Period, status, volunteer and text: a change lists again (typing after a short pause). */
+function bindFilter({ filterForm, s, load }) {
   let typing = null;
   filterForm.addEventListener('submit', (event) => event.preventDefault());
   filterForm.addEventListener('input', (event) => {
@@ -285,7 +296,10 @@ export function mountHours(panel, ctx) {
     else return;
     load();
   });
+}
 
+/** The row checkboxes and 批量确认 / 驳回 / 清除选择. */
+function bindReview({ bulk, list, s, paint, load }, ctx) {
   const reviewSelected = async (approve) => {
     const rows = selectedRows(s.selected, s.rows);
     if (!rows.length) return;
@@ -296,7 +310,6 @@ export function mountHours(panel, ctx) {
     await load();
     ctx.loadVolunteers();
   };
-
   bulk.addEventListener('click', (event) => {
     if (event.target.closest('#hours-confirm')) reviewSelected(true);
     else if (event.target.closest('#hours-reject')) reviewSelected(false);
@@ -312,6 +325,10 @@ export function mountHours(panel, ctx) {
     else return;
     paint();
   });
+}
+
+/** 登记时长, and a row's 更正 and 历史. */
+function bindEntries(panel, { list, s, paintFilter, load }, ctx) {
   list.addEventListener('click', async (event) => {
     const row = event.target.closest('tr[data-id]');
     if (!row) return;
@@ -332,6 +349,15 @@ export function mountHours(panel, ctx) {
       load();
     }
   });
+}
+
+export function mountHours(panel, ctx) {
+  setHtml(panel, skeleton());
+  const ledger = createLedger(panel, ctx);
+  const { s, paintFilter, paint, load } = ledger;
+  bindFilter(ledger);
+  bindReview(ledger, ctx);
+  bindEntries(panel, ledger, ctx);
 
   paint();
   return {

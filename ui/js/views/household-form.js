@@ -1,9 +1,9 @@
 // Household form dialog (新增/编辑住户): cascading grid → building → unit selects, room, phone, notes.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadHierarchy, refreshStats } from '../actions.js';
+import { loadHierarchy, refreshStats } from '../actions/basics.js';
+import { saveHousehold } from '../actions/households.js';
 import { openFormDialog } from '../components/dialog.js';
 import { field, optionalText, selectInput, textArea, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
@@ -85,7 +85,7 @@ export async function openHouseholdForm({ detail = null, gridId = null, building
         notes: optionalText(form.querySelector('#hh-notes').value),
       };
       if (detail) input.id = detail.id;
-      const id = await api.saveHousehold(input);
+      const id = await saveHousehold(input);
       toast(t('householdForm.saved'));
       refreshStats();
       return id ?? detail?.id;

@@ -3,9 +3,9 @@
 // 操作日志); the values live only in that dialog and are gone when it closes.
 import { html, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadHousehold, refreshStats } from '../actions.js';
+import { refreshStats } from '../actions/basics.js';
+import { getResident, loadHousehold, markDeceased, moveOutHousehold, moveOutResident, revealResident } from '../actions/households.js';
 import { HOUSEHOLDS } from '../router.js';
 import { orDash } from '../format.js';
 import { agedBadge, badge, badgeList, careBadge, deceasedBadge, movedOutBadge, volunteerBadge } from '../components/badges.js';
@@ -124,7 +124,7 @@ function render(root, household, highlight, admin) {
 async function reveal(residentId, name) {
   let full; // held only here and in the dialog, which is removed when it closes
   try {
-    full = await api.revealResident(residentId);
+    full = await revealResident(residentId);
   } catch (error) {
     reportError(error);
     return;
@@ -144,9 +144,8 @@ async function reveal(residentId, name) {
   });
 }
 
-export function mount(root, state) {
-  const id = state.route.id;
-  const admin = isAdmin(state.session);
+/** The page's buttons: editing and moving out the household, and each member's 活动 / 查看完整信息 / 编辑 / 迁出 / 去世. */
+function householdHandlers(id) {
   const detail = () => getState().household?.detail;
   const reload = () => {
     refreshStats();
@@ -158,7 +157,7 @@ export function mount(root, state) {
   };
   const today = () => getState().app?.today ?? '';
 
-  const handlers = {
+  return {
     '#edit-household': async () => {
       if (await openHouseholdForm({ detail: detail() }) !== null) reload();
     },
@@ -168,7 +167,7 @@ export function mount(root, state) {
         message: t('household.moveOutConfirm', { address: detail().address }),
         confirmLabel: t('household.moveOut'),
         date: { label: t('common.moveOutDate'), value: today(), hint: t('common.dateHint') },
-        onConfirm: ({ date }) => api.moveOutHousehold(id, date),
+        onConfirm: ({ date }) => moveOutHousehold(id, date),
       });
       if (done) {
         toast(t('household.movedOut'));
@@ -188,7 +187,7 @@ export function mount(root, state) {
       const { id: residentId } = member(button);
       let record;
       try {
-        record = await api.getResident(residentId);
+        record = await getResident(residentId);
       } catch (error) {
         reportError(error);
         return;
@@ -203,7 +202,7 @@ export function mount(root, state) {
         message: t('member.moveOutConfirm', { name }),
         confirmLabel: t('member.moveOut'),
         date: { label: t('common.moveOutDate'), value: today(), hint: t('common.dateHint') },
-        onConfirm: ({ date }) => api.moveOutResident(residentId, date),
+        onConfirm: ({ date }) => moveOutResident(residentId, date),
       });
       if (done) {
         toast(t('member.movedOut', { name }));
@@ -217,7 +216,7 @@ export function mount(root, state) {
         message: t('member.deceasedConfirm', { name }),
         confirmLabel: t('member.deceasedOk'),
         date: { label: t('member.deceasedDate'), value: today(), required: true },
-        onConfirm: ({ date }) => api.markDeceased(residentId, date),
+        onConfirm: ({ date }) => markDeceased(residentId, date),
       });
       if (done) {
         toast(t('member.markedDeceased', { name }));
@@ -225,6 +224,12 @@ export function mount(root, state) {
       }
     },
   };
+}
+
+export function mount(root, state) {
+  const id = state.route.id;
+  const admin = isAdmin(state.session);
+  const handlers = householdHandlers(id);
 
   const section = document.createElement('div');
   section.id = 'household-detail';

@@ -1,9 +1,9 @@
 // Households list (#/households): filters, the households table with badges, paging, 新增住户, export and 打印花名册.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadHouseholds, PAGE_SIZE } from '../actions.js';
+import { pickSaveFile } from '../actions/files.js';
+import { PAGE_SIZE, exportHouseholds, exportResidents, loadHouseholds } from '../actions/households.js';
 import { householdHref, navigate } from '../router.js';
 import { localToday, orDash, safeFileName } from '../format.js';
 import { agedBadge, badgeList, careBadge, movedOutBadge, partyBadge } from '../components/badges.js';
@@ -33,7 +33,7 @@ function filtersMarkup(state) {
     </div>
     <div class="filter">
       <label class="field-label" for="filter-care">${t('households.care')}</label>
-      ${selectInput({ id: 'filter-care', blank: t('households.allCare'), value: filter.care, choices: (state.options?.care_kinds ?? []).map((k) => ({ value: k, label: tv('care', k) })) })}
+      ${selectInput({ id: 'filter-care', blank: t('households.allCare'), value: filter.care, choices: (state.vocabularies?.care_kinds ?? []).map((k) => ({ value: k, label: tv('care', k) })) })}
     </div>
     <div class="filter filter-checks">
       ${check('filter-80', 'aged_80_plus', t('households.aged80'))}
@@ -67,8 +67,8 @@ function exportFilter() {
 
 /** 导出居民 / 导出住户: asks where to save (.xlsx suggested; the dialog also allows .csv), then writes the filtered rows. */
 const EXPORTS = {
-  'export-residents': { run: api.exportResidents, fileName: 'export.residentsFile' },
-  'export-households': { run: api.exportHouseholds, fileName: 'export.householdsFile' },
+  'export-residents': { run: exportResidents, fileName: 'export.residentsFile' },
+  'export-households': { run: exportHouseholds, fileName: 'export.householdsFile' },
 };
 
 async function exportList(button) {
@@ -78,7 +78,7 @@ async function exportList(button) {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
-    const out = await api.pickSaveFile('xlsx', safeFileName(t(fileName, { community, date: localToday() })));
+    const out = await pickSaveFile('xlsx', safeFileName(t(fileName, { community, date: localToday() })));
     if (!out) return;
     const count = await run(filter, out);
     toast(t('export.done', { count, path: out }));
@@ -172,7 +172,7 @@ export function mount(root, state) {
   return {
     update(next, prev) {
       const filterChanged = next.households.filter.grid_id !== prev.households?.filter.grid_id;
-      if (next.hierarchy !== prev.hierarchy || next.options !== prev.options || filterChanged) {
+      if (next.hierarchy !== prev.hierarchy || next.vocabularies !== prev.vocabularies || filterChanged) {
         setHtmlKeepFocus(filters, filtersMarkup(next));
       }
       if (next.households !== prev.households) setHtmlKeepFocus(results, resultsMarkup(next.households));

@@ -1,9 +1,9 @@
 // Import (#/import): choose a register file, check the detected columns and the dry run, import, then the result.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { chooseImportFile, runImport, setImportColumn, setImportSheet } from '../actions.js';
+import { pickSaveFile } from '../actions/files.js';
+import { chooseImportFile, exportRejectedRows, runImport, setImportColumn, setImportSheet } from '../actions/import.js';
 import { HOUSEHOLDS } from '../router.js';
 import { fileNameOf, orDash } from '../format.js';
 import { appliedColumns, columnLetter, FIELDS, rejectedRowCount } from '../import-model.js';
@@ -235,9 +235,9 @@ async function exportRejected(button) {
   if (!report) return;
   button.disabled = true;
   try {
-    const out = await api.pickSaveFile('xlsx', t('import.rejectedFileName'));
+    const out = await pickSaveFile('xlsx', t('import.rejectedFileName'));
     if (!out) return;
-    await api.exportRejectedRows(out, report.headers, report.rejected_rows);
+    await exportRejectedRows(out, report.headers, report.rejected_rows);
     toast(t('import.rejectedSaved', { path: out }));
   } catch (error) {
     reportError(error);

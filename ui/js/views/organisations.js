@@ -2,7 +2,7 @@
 // and their members; 新增组织 / 编辑, and a member list with 添加成员 (the volunteer form, as a member of this one).
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
+import { getOrganisation, listOrganisations, saveOrganisation } from '../actions/volunteers.js';
 import { orDash } from '../format.js';
 import { durationText, splitLabels } from '../volunteer-model.js';
 import { badge, badgeList, lineBadge } from '../components/badges.js';
@@ -20,7 +20,7 @@ export async function openOrganisationForm(ctx, { id = null } = {}) {
   let detail = null;
   if (id !== null) {
     try {
-      detail = await api.getOrganisation(id);
+      detail = await getOrganisation(id);
     } catch (error) {
       reportError(error);
       return null;
@@ -75,7 +75,7 @@ export async function openOrganisationForm(ctx, { id = null } = {}) {
         services,
         notes: value('#of-notes'),
       };
-      const saved = await api.saveOrganisation(input);
+      const saved = await saveOrganisation(input);
       toast(t('organisationForm.saved', { name: input.name.trim() }));
       return saved ?? o.id;
     },
@@ -86,7 +86,7 @@ export async function openOrganisationForm(ctx, { id = null } = {}) {
 async function openMembers(ctx, id) {
   let detail;
   try {
-    detail = await api.getOrganisation(id);
+    detail = await getOrganisation(id);
   } catch (error) {
     reportError(error);
     return false;
@@ -159,7 +159,7 @@ export function mountOrganisations(panel, ctx) {
   const paint = () => setHtmlKeepFocus(results, listMarkup(s));
   const load = async () => {
     try {
-      Object.assign(s, { rows: (await api.listOrganisations()) ?? [], loaded: true, error: null });
+      Object.assign(s, { rows: (await listOrganisations()) ?? [], loaded: true, error: null });
     } catch (error) {
       Object.assign(s, { loaded: true, error });
       reportError(error);

@@ -2,7 +2,7 @@
 // Shared by 打印花名册 and the activity sheets (报名表, 签到表, 考勤表).
 import { html } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
+import { openFile, pickSaveFile } from '../actions/files.js';
 import { safeFileName } from '../format.js';
 import { showNotice } from '../components/dialog.js';
 import { errorText } from '../components/errors.js';
@@ -13,7 +13,7 @@ export const spaced = (text) => [...String(text)].filter((c) => c.trim() !== '')
 
 /** Asks where to save the PDF (`fileName` suggested); resolves with `run(out)`'s answer, or null when cancelled. */
 export async function printToChosenFile(fileName, run) {
-  const out = await api.pickSaveFile('pdf', safeFileName(fileName));
+  const out = await pickSaveFile('pdf', safeFileName(fileName));
   if (!out) return null;
   return run(out);
 }
@@ -24,7 +24,7 @@ export async function printToChosenFile(fileName, run) {
  */
 export async function deliverPrinted(printed, { missingId = 'print-missing', hint = t('print.missingHint') } = {}) {
   try {
-    await api.openFile(printed.path);
+    await openFile(printed.path);
     toast(t('print.done', { pages: printed.pages }));
   } catch (error) {
     toast(t('print.notOpened', { pages: printed.pages, message: errorText(error) }), 'error');

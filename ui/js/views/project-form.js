@@ -2,9 +2,10 @@
 // the linked activities (chosen from the activities in the project's period). The core validates.
 import { html, setHtml } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadActivityOptions, todayDate } from '../actions.js';
+import { listActivities, loadActivityOptions } from '../actions/activities.js';
+import { todayDate } from '../actions/basics.js';
+import { saveProject } from '../actions/projects.js';
 import { isDate, normaliseDate } from '../activity-model.js';
 import { dateText } from '../format.js';
 import { addMilestone, milestoneInputs, milestoneRows, moveMilestone, removeMilestone, updateMilestone } from '../project-model.js';
@@ -157,7 +158,7 @@ export async function openProjectForm({ detail = null } = {}) {
         loadSeq += 1;
         const mine = loadSeq;
         try {
-          const found = await api.listActivities({ from: isDate(from) ? from : null, to: isDate(to) ? to : null, series_id: null, line: null, include_cancelled: false });
+          const found = await listActivities({ from: isDate(from) ? from : null, to: isDate(to) ? to : null, series_id: null, line: null, include_cancelled: false });
           if (mine !== loadSeq) return;
           activities = found ?? [];
         } catch {
@@ -205,7 +206,7 @@ export async function openProjectForm({ detail = null } = {}) {
         milestones: milestoneInputs(rows, normaliseDate),
         activity_ids: [...selected],
       };
-      const id = await api.saveProject(input);
+      const id = await saveProject(input);
       toast(t('project.saved', { name: input.name.trim() }));
       return id;
     },

@@ -2,8 +2,8 @@
 // activities and services; 编辑项目.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { todayDate } from '../actions/basics.js';
+import { completeMilestone, getProject } from '../actions/projects.js';
 import { activityHref, PROJECTS } from '../router.js';
 import { dateText, orDash } from '../format.js';
 import { badge, badgeList, lineBadge } from '../components/badges.js';
@@ -96,7 +96,7 @@ export function mount(root, state) {
 
   const load = async () => {
     try {
-      detail = await api.getProject(id);
+      detail = await getProject(id);
       if (!section.isConnected) return;
       setHtmlKeepFocus(section, detailMarkup(detail, todayDate()));
       if (first) {
@@ -127,7 +127,7 @@ export function mount(root, state) {
         cancelLabel: t('action.cancel'),
         tone: 'primary',
         date: { label: t('milestone.doneDate'), value: todayDate(), required: true },
-        onConfirm: ({ date }) => api.completeMilestone(milestoneId, date),
+        onConfirm: ({ date }) => completeMilestone(milestoneId, date),
       });
       if (done) {
         toast(t('milestone.completed', { title: m.title }));

@@ -2,8 +2,8 @@
 // next milestone; 新建项目.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { todayDate } from '../actions/basics.js';
+import { listProjects } from '../actions/projects.js';
 import { navigate, projectHref } from '../router.js';
 import { dateText, orDash } from '../format.js';
 import { countByStatus, progress } from '../project-model.js';
@@ -76,7 +76,7 @@ export function mount(root) {
 
   const load = async () => {
     try {
-      const rows = await api.listProjects();
+      const rows = await listProjects();
       if (root.isConnected) setHtml(list, listMarkup(rows ?? [], todayDate()));
     } catch (error) {
       if (root.isConnected) setHtml(list, html`<div class="empty"><p>${errorText(error)}</p></div>`);

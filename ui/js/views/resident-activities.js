@@ -1,8 +1,8 @@
 // 活动 of one resident (from the household page): date, title, sign-up status and attendance, newest first.
 import { html } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { residentActivities } from '../actions/activities.js';
+import { todayDate } from '../actions/basics.js';
 import { activityHref } from '../router.js';
 import { dateWithWeekday } from '../format.js';
 import { badge } from '../components/badges.js';
@@ -37,7 +37,7 @@ function tableMarkup(rows) {
 export async function openResidentActivities({ id, name }) {
   let rows;
   try {
-    rows = (await api.residentActivities(id)) ?? [];
+    rows = (await residentActivities(id)) ?? [];
   } catch (error) {
     reportError(error);
     return;

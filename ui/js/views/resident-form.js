@@ -1,15 +1,13 @@
 // Resident form dialog (添加成员/编辑): every field as typed; the Rust core validates and reports per field.
 import { html } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadOptions, refreshStats } from '../actions.js';
+import { loadVocabularies, refreshStats } from '../actions/basics.js';
+import { saveResident } from '../actions/households.js';
 import { gradeLabel, isDisability } from '../format.js';
 import { openFormDialog } from '../components/dialog.js';
 import { field, fieldset, optionalText, plainChoices, selectInput, textArea, textInput } from '../components/fields.js';
 import { toast } from '../components/toast.js';
-
-const SEXES = ['男', '女'];
 
 /** Staff get ID numbers and phones masked (the core keeps the stored one when the mask comes back unchanged). */
 const maskedHint = (value) => (String(value ?? '').includes('*') ? t('form.maskedHint') : '');
@@ -33,11 +31,12 @@ function careMarkup(kinds, needs) {
  * `suggestHead` preselects 户主 for the first member. Resolves with the saved id, or null when cancelled.
  */
 export async function openResidentForm({ householdId, residentId = null, record = null, suggestHead = false }) {
-  if (!getState().options) await loadOptions();
-  const options = getState().options ?? {};
-  const relations = options.relations ?? [];
-  const statuses = options.political_statuses ?? [];
-  const kinds = options.care_kinds ?? [];
+  if (!getState().vocabularies) await loadVocabularies();
+  const vocabularies = getState().vocabularies ?? {};
+  const sexes = vocabularies.sexes ?? [];
+  const relations = vocabularies.relations ?? [];
+  const statuses = vocabularies.political_statuses ?? [];
+  const kinds = vocabularies.care_kinds ?? [];
   const needs = record?.care_needs ?? [];
   const disability = needs.find((n) => isDisability(n.kind));
   const relation = record?.relation ?? (suggestHead && relations.includes('户主') ? '户主' : '');
@@ -51,7 +50,7 @@ export async function openResidentForm({ householdId, residentId = null, record 
     ${field({ id: 'rs-id-number', label: t('residentForm.idNumber'), field: 'id_number', hint: maskedHint(record?.id_number),
       control: textInput({ id: 'rs-id-number', value: record?.id_number ?? '' }) })}
     ${field({ id: 'rs-sex', label: t('residentForm.sex'), field: 'sex',
-      control: selectInput({ id: 'rs-sex', blank: t('residentForm.sexBlank'), value: record?.sex, choices: plainChoices(SEXES, (v) => tv('sex', v)) }) })}
+      control: selectInput({ id: 'rs-sex', blank: t('residentForm.sexBlank'), value: record?.sex, choices: plainChoices(sexes, (v) => tv('sex', v)) }) })}
     ${field({ id: 'rs-birth-date', label: t('residentForm.birthDate'), field: 'birth_date', hint: t('residentForm.birthDateHint'),
       control: textInput({ id: 'rs-birth-date', value: record?.birth_date ?? '', placeholder: '1949-12-31' }) })}
     ${field({ id: 'rs-phone', label: t('residentForm.phone'), field: 'phone', hint: maskedHint(record?.phone),
@@ -67,10 +66,10 @@ export async function openResidentForm({ householdId, residentId = null, record 
       <div class="disability-details" id="rs-disability" ${disability ? '' : html`hidden`}>
         ${field({ id: 'rs-disability-category', label: t('residentForm.disabilityCategory'), field: 'disability_category',
           control: selectInput({ id: 'rs-disability-category', blank: t('common.pick'), value: disability?.disability_category,
-            choices: plainChoices(options.disability_categories, (v) => tv('disability', v)) }) })}
+            choices: plainChoices(vocabularies.disability_categories, (v) => tv('disability', v)) }) })}
         ${field({ id: 'rs-disability-grade', label: t('residentForm.disabilityGrade'), field: 'disability_grade',
           control: selectInput({ id: 'rs-disability-grade', blank: t('common.pick'), value: disability?.disability_grade,
-            choices: (options.disability_grades ?? [1, 2, 3, 4]).map((g) => ({ value: g, label: gradeLabel(g) })) }) })}
+            choices: (vocabularies.disability_grades ?? []).map((g) => ({ value: g, label: gradeLabel(g) })) }) })}
       </div>` })}
     ${field({ id: 'rs-notes', label: t('residentForm.notes'), field: 'notes', wide: true,
       control: textArea({ id: 'rs-notes', value: record?.notes ?? '' }) })}
@@ -124,7 +123,7 @@ export async function openResidentForm({ householdId, residentId = null, record 
       };
       const existingId = residentId ?? record?.id ?? null;
       if (existingId !== null) input.id = existingId;
-      const id = await api.saveResident(input);
+      const id = await saveResident(input);
       toast(t('residentForm.saved', { name }));
       refreshStats();
       return id ?? existingId;

@@ -2,9 +2,10 @@
 // the system viewer.
 import { html } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadHierarchy } from '../actions.js';
+import { loadHierarchy } from '../actions/basics.js';
+import { pickSaveFile } from '../actions/files.js';
+import { printRoster } from '../actions/printing.js';
 import { localToday, safeFileName } from '../format.js';
 import { KEEP_OPEN, openFormDialog } from '../components/dialog.js';
 import { field, selectInput } from '../components/fields.js';
@@ -42,12 +43,12 @@ export async function openRosterDialog({ gridId = null } = {}) {
     onSubmit: async (form) => {
       const grid = form.querySelector('#roster-grid').value;
       const unmasked = form.querySelector('#roster-unmasked')?.checked ?? false;
-      const out = await api.pickSaveFile('pdf', safeFileName(t('roster.fileName', { date: localToday() })));
+      const out = await pickSaveFile('pdf', safeFileName(t('roster.fileName', { date: localToday() })));
       if (!out) return KEEP_OPEN;
       const busy = form.querySelector('.dialog-busy');
       busy.hidden = false;
       try {
-        return await api.printRoster(out, grid === '' ? null : grid, unmasked);
+        return await printRoster(out, grid === '' ? null : grid, unmasked);
       } finally {
         busy.hidden = true;
       }

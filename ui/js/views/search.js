@@ -3,7 +3,7 @@ import { html, setHtml } from '../html.js';
 import { t, tv } from '../i18n.js';
 import { orDash, ageText } from '../format.js';
 import { createSearch } from '../search-runner.js';
-import { highlightResident } from '../actions.js';
+import { highlightResident } from '../actions/households.js';
 import { householdHref, navigate } from '../router.js';
 import { errorText } from '../components/errors.js';
 

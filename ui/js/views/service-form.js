@@ -2,8 +2,11 @@
 // outcome, follow-up; the volunteers sent get 待审核 hours). The core validates; errors stay in the dialog.
 import { html, setHtml } from '../html.js';
 import { t, tv } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { getState } from '../store.js';
+import { loadVocabularies, todayDate } from '../actions/basics.js';
+import { completeService, saveService } from '../actions/care.js';
+import { listProjects } from '../actions/projects.js';
+import { listVolunteers, volunteerOptions } from '../actions/volunteers.js';
 import { normaliseDate, normaliseTime } from '../activity-model.js';
 import { dateText } from '../format.js';
 import { householdHits, pickVolunteers } from '../care-model.js';
@@ -13,8 +16,6 @@ import { field, fieldset, selectInput, textArea, textInput } from '../components
 import { toast } from '../components/toast.js';
 import { createSearch } from '../search-runner.js';
 
-/** Used when volunteer_options cannot be read: the core's list of service kinds. */
-const SERVICE_KINDS = ['家电维修', '水电维修', '走访慰问', '代办服务', '其他'];
 const MAX_HOUSEHOLD_HITS = 8;
 /** How many volunteers the picker lists at once (typing narrows it down). */
 const MAX_VOLUNTEERS_SHOWN = 60;
@@ -42,20 +43,21 @@ function volunteerList(volunteers, query, selected) {
  * kind; `service` (a ServiceRow) edits an open service. Resolves with the saved id, or null when cancelled.
  */
 export async function openServiceForm({ household = null, kind = null, service = null } = {}) {
-  // The form still opens when a list cannot be read: the kinds fall back to the core's list, and the
-  // volunteer box says why it is empty.
+  // The form still opens when a list cannot be read: the kinds come from the core's vocabularies (loaded with the
+  // register), and the volunteer box says why it is empty.
+  if (!getState().vocabularies) await loadVocabularies();
   let volunteersError = null;
   const [options, volunteers, projects] = await Promise.all([
-    api.volunteerOptions().catch(() => null),
-    api.listVolunteers({ query: '', line: null, organisation_id: null, include_left: false }).catch((error) => {
+    volunteerOptions().catch(() => null),
+    listVolunteers({ query: '', line: null, organisation_id: null, include_left: false }).catch((error) => {
       volunteersError = error;
       return [];
     }),
-    api.listProjects().catch(() => []),
+    listProjects().catch(() => []),
   ]);
   let chosen = service ? { id: service.household_id, address: service.address, names: service.residents ?? [] } : household;
   const selected = new Set((service?.volunteers ?? []).map((v) => v.id));
-  const kinds = options?.service_kinds?.length ? options.service_kinds : SERVICE_KINDS;
+  const kinds = getState().vocabularies?.service_kinds ?? [];
   const organisations = options?.organisations ?? [];
   const today = todayDate();
 
@@ -166,7 +168,7 @@ export async function openServiceForm({ household = null, kind = null, service =
         volunteer_ids: [...selected],
         project_id: idOrNull(value('svc-project')),
       };
-      const id = await api.saveService(input);
+      const id = await saveService(input);
       toast(service ? t('service.saved') : t('service.added', { address: chosen.address }));
       return id;
     },
@@ -212,7 +214,7 @@ export function openServiceDone(service) {
         outcome: value('done-outcome'),
         follow_up_on: normaliseDate(value('done-follow-up')),
       };
-      return api.completeService(service.id, done);
+      return completeService(service.id, done);
     },
   });
 }

@@ -4,9 +4,10 @@
 // refuses their changes); the places tree and their own password they change themselves.
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
 import { getState } from '../store.js';
-import { loadHierarchy, refreshStats } from '../actions.js';
+import { loadHierarchy, refreshStats } from '../actions/basics.js';
+import { setCareVisitDays } from '../actions/care.js';
+import { saveBuilding, saveCertificateIssuer, saveGrid, saveUnit, setCommunityName, setVolunteerPrefix, volunteerSettings } from '../actions/settings.js';
 import { orDash } from '../format.js';
 import { openFormDialog } from '../components/dialog.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
@@ -21,9 +22,9 @@ import { isAdmin } from '../roles.js';
 
 /** Per level: its save command, the parent key it needs, and its string keys. */
 const LEVELS = {
-  grid: { save: api.saveGrid, parentKey: null, child: 'building' },
-  building: { save: api.saveBuilding, parentKey: 'grid_id', child: 'unit' },
-  unit: { save: api.saveUnit, parentKey: 'building_id', child: null },
+  grid: { save: saveGrid, parentKey: null, child: 'building' },
+  building: { save: saveBuilding, parentKey: 'grid_id', child: 'unit' },
+  unit: { save: saveUnit, parentKey: 'building_id', child: null },
 };
 
 function nodeMarkup(level, node, children) {
@@ -142,7 +143,7 @@ function bindVolunteerSettings(root, admin) {
   };
   const load = async () => {
     try {
-      fill(await api.volunteerSettings());
+      fill(await volunteerSettings());
     } catch (error) {
       showErrors($('#prefix-form'), error);
     }
@@ -164,13 +165,13 @@ function bindVolunteerSettings(root, admin) {
   });
   load();
   if (!admin) return;
-  submit($('#prefix-form'), () => api.setVolunteerPrefix($('#settings-prefix').value), () => t('settings.prefixSaved'));
+  submit($('#prefix-form'), () => setVolunteerPrefix($('#settings-prefix').value), () => t('settings.prefixSaved'));
   submit($('#care-days-form'), () => {
     const days = parseThreshold($('#settings-care-days').value);
     if (Number.isNaN(days)) throw { kind: 'invalid', message: t('form.checkFields'), fields: [{ field: 'care_visit_days', message: t('careList.thresholdInvalid') }] };
-    return api.setCareVisitDays(days);
+    return setCareVisitDays(days);
   }, () => t('settings.careDaysSaved'));
-  submit($('#issuer-form'), () => api.saveCertificateIssuer(Object.fromEntries(ISSUER_FIELDS.map(([key]) => [key, $(`#issuer-${key}`).value]))),
+  submit($('#issuer-form'), () => saveCertificateIssuer(Object.fromEntries(ISSUER_FIELDS.map(([key]) => [key, $(`#issuer-${key}`).value]))),
     () => t('settings.issuerSaved'));
 }
 
@@ -228,7 +229,7 @@ export function mount(root, state) {
     const button = form.querySelector('#settings-community-save');
     button.disabled = true;
     try {
-      await api.setCommunityName(name);
+      await setCommunityName(name);
       toast(t('settings.communitySaved'));
       await loadHierarchy();
     } catch (error) {

@@ -3,8 +3,8 @@
 import { html, setHtml, setHtmlKeepFocus } from '../html.js';
 import { t, tv } from '../i18n.js';
 import { latestOnly } from '../latest.js';
-import * as api from '../api.js';
-import { refreshStats } from '../actions.js';
+import { refreshStats } from '../actions/basics.js';
+import { getVolunteer, leaveVolunteer, listVolunteers, saveVolunteer } from '../actions/volunteers.js';
 import { volunteersHref } from '../router.js';
 import { orDash } from '../format.js';
 import { normaliseDate } from '../activity-model.js';
@@ -32,7 +32,7 @@ export async function openVolunteerForm(ctx, { id = null, defaults = {} } = {}) 
   let detail = null;
   if (id !== null) {
     try {
-      detail = await api.getVolunteer(id);
+      detail = await getVolunteer(id);
     } catch (error) {
       reportError(error);
       return null;
@@ -100,7 +100,7 @@ export async function openVolunteerForm(ctx, { id = null, defaults = {} } = {}) 
         joined_on: normaliseDate(value('#vf-joined')),
       };
       if (!member && input.resident_id === null) throw invalid([{ field: 'resident_id', message: t('volunteerForm.residentRequired') }]);
-      const saved = await api.saveVolunteer(input);
+      const saved = await saveVolunteer(input);
       toast(detail ? t('volunteerForm.saved', { name: v.name }) : t('volunteerForm.added'));
       refreshStats();
       return saved ?? v.id;
@@ -192,7 +192,7 @@ export function mountVolunteerList(panel, ctx) {
   const paintToolbar = () => setHtmlKeepFocus(toolbar, toolbarMarkup(s.filter, ctx.options));
   const paint = () => setHtmlKeepFocus(results, listMarkup(s));
   const load = async () => {
-    const delivered = await latest(() => api.listVolunteers(s.filter), {
+    const delivered = await latest(() => listVolunteers(s.filter), {
       done: (rows) => Object.assign(s, { rows: rows ?? [], loaded: true, error: null }),
       failed: (error) => {
         Object.assign(s, { loaded: true, error });
@@ -238,7 +238,7 @@ export function mountVolunteerList(panel, ctx) {
         confirmLabel: t('volunteers.leave'),
         cancelLabel: t('action.cancel'),
         date: { label: t('volunteers.leaveDate'), hint: t('common.dateHint'), value: ctx.today(), required: false },
-        onConfirm: ({ date }) => api.leaveVolunteer(v.id, date),
+        onConfirm: ({ date }) => leaveVolunteer(v.id, date),
       });
       if (done) {
         toast(t('volunteers.leaveDone', { name: v.name }));

@@ -3,8 +3,8 @@
 // shown and reloads its data whenever it is shown again, so a change made on one tab is seen on the others.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
-import { todayDate } from '../actions.js';
+import { todayDate } from '../actions/basics.js';
+import { listVolunteers, volunteerOptions } from '../actions/volunteers.js';
 import { volunteersHref } from '../router.js';
 import { reportError } from '../components/errors.js';
 import { TABS } from '../volunteer-model.js';
@@ -23,7 +23,7 @@ function createContext() {
     today: () => todayDate(),
     async loadOptions() {
       try {
-        ctx.options = await api.volunteerOptions();
+        ctx.options = await volunteerOptions();
       } catch (error) {
         reportError(error);
       }
@@ -32,7 +32,7 @@ function createContext() {
     /** Every volunteer, those who left included (old entries still name them). */
     async loadVolunteers() {
       try {
-        ctx.volunteers = (await api.listVolunteers({ query: '', line: null, organisation_id: null, include_left: true })) ?? [];
+        ctx.volunteers = (await listVolunteers({ query: '', line: null, organisation_id: null, include_left: true })) ?? [];
       } catch (error) {
         reportError(error);
       }

@@ -5,8 +5,9 @@
 // under), 重试, 打开其他数据库…, 新建空白台账.
 import { html, setHtml } from '../html.js';
 import { t } from '../i18n.js';
-import * as api from '../api.js';
-import { forgetRegisterData } from '../actions.js';
+import { pickOpenFile } from '../actions/files.js';
+import { appInfo, createDatabase, openEncrypted, openOtherDatabase, recoverFromBackup, recoveryBackups, retryOpen, startFresh } from '../actions/opening.js';
+import { forgetRegisterData } from '../actions/register.js';
 import { enterRegister } from '../session.js';
 import { setState } from '../store.js';
 import { madeAt } from '../backup-model.js';
@@ -101,18 +102,18 @@ function bindProblem(root, app) {
   };
   // An encrypted backup: its password first (a wrong one is told in the dialog, which stays open).
   const withPassword = (path) => askBackupPassword({ path, submitLabel: t('welcome.restoreEncryptedSubmit'),
-    onSubmit: (password) => api.recoverFromBackup(path, password) });
+    onSubmit: (password) => recoverFromBackup(path, password) });
   const recovered = async (recovery) => {
     const made = madeAt(recovery.restored);
     await showNotice({ title: t('welcome.restoredTitle'), okId: 'recovered-ok',
       body: html`<p class="dialog-message" id="recovered">${t('welcome.restored', { time: made ? made.time : recovery.restored.file_name })}</p>
         ${recovery.set_aside ? html`<p class="field-hint">${t('welcome.setAside')} <span class="break" id="recovered-aside">${recovery.set_aside}</span></p>` : ''}` });
-    await opened(await api.appInfo());
+    await opened(await appInfo());
   };
   const restore = (path) => run(null, async () => {
     let recovery;
     try {
-      recovery = await api.recoverFromBackup(path);
+      recovery = await recoverFromBackup(path);
     } catch (error) {
       if (!needsBackupPassword(error)) throw error;
       recovery = await withPassword(path);
@@ -125,7 +126,7 @@ function bindProblem(root, app) {
   });
   const list = root.querySelector('#recovery-backups');
   if (list) {
-    api.recoveryBackups().then((found) => {
+    recoveryBackups().then((found) => {
       if (!root.isConnected) return;
       setHtml(list, html`${backupsMarkup(found)}`);
       for (const button of list.querySelectorAll('[data-restore]')) {
@@ -138,14 +139,14 @@ function bindProblem(root, app) {
   }
   // 选择其他备份文件…: the file is restored at once (the core checks it first); one that needs a password asks for it.
   root.querySelector('#restore-other')?.addEventListener('click', () => run(null, async () => {
-    const path = await api.pickOpenFile('backup');
+    const path = await pickOpenFile('backup');
     if (path) await restore(path);
   }));
   root.querySelector('#open-retry')?.addEventListener('click', () => run(null, async () => {
     try {
-      await opened(await api.retryOpen());
+      await opened(await retryOpen());
     } catch (error) {
-      setState({ app: await api.appInfo() });
+      setState({ app: await appInfo() });
       throw error;
     }
   }));
@@ -157,14 +158,14 @@ function bindProblem(root, app) {
     const password = unlockForm.querySelector('#unlock-password').value;
     run(null, async () => {
       try {
-        await opened(await api.openEncrypted(name, password));
+        await opened(await openEncrypted(name, password));
       } catch (error) {
         if (root.isConnected) showErrors(unlockForm, error);
       }
     });
   });
   root.querySelector('#open-other').addEventListener('click', () => run(null, async () => {
-    const next = await api.openOtherDatabase();
+    const next = await openOtherDatabase();
     if (next) await opened(next);
   }));
   return app;
@@ -225,7 +226,7 @@ export function mount(root, state, { onToggleLang }) {
     buttons.forEach((b) => { b.disabled = true; });
     busy.hidden = false;
     try {
-      await opened(mode === 'fresh' ? await api.startFresh(name) : await api.createDatabase(mode, name));
+      await opened(mode === 'fresh' ? await startFresh(name) : await createDatabase(mode, name));
       toast(t('welcome.created'));
       navigate(DASHBOARD);
     } catch (error) {
