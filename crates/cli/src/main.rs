@@ -7,23 +7,23 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use xinghe_ledger::activities::ActivityFilter;
+use xinghe_ledger::access::password_tries::PasswordTries;
 use xinghe_ledger::activities::print::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
 };
-use xinghe_ledger::safety::backup::{self, inspect_backup_with, BackupInfo};
+use xinghe_ledger::activities::ActivityFilter;
 use xinghe_ledger::care::print::care_checklist_pdf;
-use xinghe_ledger::values::dates::{local_now, NaiveDate};
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
-use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::hours::print::{certificate_pdf, hours_report_pdf, hours_text, period_text};
 use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
-use xinghe_ledger::register::import::{ImportOptions, ImportReport};
-use xinghe_ledger::register::model::HouseholdFilter;
-use xinghe_ledger::access::password_tries::PasswordTries;
 use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::pdf::MISSING_MARK;
+use xinghe_ledger::register::import::{ImportOptions, ImportReport};
+use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::register::roster::RosterOptions;
-use xinghe_ledger::hours::print::{certificate_pdf, hours_report_pdf, hours_text, period_text};
+use xinghe_ledger::safety::backup::{self, inspect_backup_with, BackupInfo};
+use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::values::dates::{local_now, NaiveDate};
 use xinghe_ledger::{Error, Ledger};
 use zeroize::Zeroizing;
 
@@ -761,8 +761,13 @@ fn run(cli: Cli, given: PasswordsGiven) -> Result<ExitCode, Error> {
             }
         }
         Command::Audit { from, to, by, limit, json } => {
-            let filter =
-                xinghe_ledger::access::audit::AuditFilter { from, to, operator: by, limit: Some(limit), ..Default::default() };
+            let filter = xinghe_ledger::access::audit::AuditFilter {
+                from,
+                to,
+                operator: by,
+                limit: Some(limit),
+                ..Default::default()
+            };
             let page = ledger.audit_log(&filter)?;
             if json {
                 print_json(&page)?;

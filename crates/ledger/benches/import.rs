@@ -6,8 +6,8 @@
 use rust_xlsxwriter::Workbook;
 use std::path::Path;
 use std::time::Instant;
-use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::register::import::ImportOptions;
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::Ledger;
 
 const ROWS: u32 = 20_000;

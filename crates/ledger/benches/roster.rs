@@ -4,8 +4,8 @@
 //! Run: `cargo bench -p xinghe-ledger --bench roster`; figures go in docs/benchmarks.md.
 
 use std::time::{Duration, Instant};
-use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::register::roster::{self, RosterOptions};
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::Ledger;
 
 const TARGET_RESIDENTS: f64 = 5_000.0;

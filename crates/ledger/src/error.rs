@@ -51,6 +51,11 @@ pub enum Error {
     /// cannot tell a wrong password from a damaged first page, hence the second half.
     #[error("密码不正确，无法打开已加密的台账 {}；如果文件已损坏，请从备份恢复（备份用的是备份时管理员的密码）", path.display())]
     WrongPassword { path: PathBuf },
+    /// A file (a backup) read without a password failed, and it could be encrypted: the screens
+    /// ask for the password it was made under (crate::access::login::asking_for_password).
+    /// `message` is why the read failed.
+    #[error("{message}")]
+    NeedsPassword { path: PathBuf, message: String },
     /// The file or its folder cannot be written (SQLITE_READONLY, cannot create the -wal file).
     #[error("无法写入数据库{}：文件或所在的文件夹是只读的（{detail}）。数据没有改动；请把数据库放到可以写入的文件夹，或请管理员开放写入权限后重试", shown(.path))]
     ReadOnly { path: Option<PathBuf>, detail: String },
@@ -107,6 +112,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::Corrupt { .. } => "corrupt",
             Error::WrongPassword { .. } => "wrong_password",
+            Error::NeedsPassword { .. } => "needs_password",
             Error::ReadOnly { .. } => "read_only",
             Error::DiskFull { .. } | Error::BackupDiskFull { .. } => "disk_full",
             Error::NetworkFolder { .. } => "network_folder",

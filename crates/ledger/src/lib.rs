@@ -3,8 +3,8 @@
 //! builds, tests and benchmarks without a webview and also serves `xinghe-cli`.
 
 pub mod access;
-pub mod audit_log;
 pub mod activities;
+pub mod audit_log;
 pub mod care;
 pub mod dashboard;
 pub mod demo;

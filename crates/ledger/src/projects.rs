@@ -1,12 +1,12 @@
 //! 书记项目: projects with one owner, a timetable and milestones; linked activities and
 //! services. A project's status (按计划 / 滞后 / 已完成) follows from its milestones on "today".
 
-use crate::activities::LINES;
 use crate::access::audit::{self, Change};
-use crate::values::dates::parse_date;
+use crate::activities::LINES;
 use crate::error::{Error, FieldError, Result};
-use crate::register::households::format_address;
 use crate::ledger::Ledger;
+use crate::register::households::format_address;
+use crate::values::dates::parse_date;
 use crate::values::text::non_blank;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};

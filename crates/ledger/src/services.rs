@@ -4,11 +4,11 @@
 //! one 待审核 hour entry under the same rules as any other entry, all or nothing — or cancelled.
 
 use crate::access::audit::{self, Change};
-use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::hours::{filter_date, hhmm, record_checked, ValidEntry};
-use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::households::format_address;
+use crate::values::dates::parse_date;
 use crate::values::text::non_blank;
 use crate::volunteers::Conditions;
 use chrono::{NaiveDate, NaiveTime};

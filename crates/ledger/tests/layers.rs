@@ -258,7 +258,13 @@ fn formats_has_no_database_and_the_core_no_command_line() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate_dir).join("Cargo.toml"))
             .unwrap()
     };
-    let depends_on = |toml: &str, name: &str| toml.lines().any(|l| l.trim_start().starts_with(&format!("{name} ")) || l.trim_start().starts_with(&format!("{name}.")) || l.trim_start().starts_with(&format!("{name}=")));
+    let depends_on = |toml: &str, name: &str| {
+        toml.lines().any(|l| {
+            l.trim_start().starts_with(&format!("{name} "))
+                || l.trim_start().starts_with(&format!("{name}."))
+                || l.trim_start().starts_with(&format!("{name}="))
+        })
+    };
     assert!(!depends_on(&manifest("formats"), "rusqlite"), "crates/formats must not depend on rusqlite");
     assert!(!depends_on(&manifest("ledger"), "clap"), "crates/ledger must not depend on clap");
 }

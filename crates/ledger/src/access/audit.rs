@@ -8,8 +8,8 @@
 //! (migration 0007, `append`), and `verify_chain` (`check`, 设置 → 操作日志) names the first record
 //! that does not match. A restore keeps the trail it replaces (`read_trail`, `carry_over_trail`).
 
-use crate::values::dates::parse_date;
 use crate::error::{Error, Result};
+use crate::values::dates::parse_date;
 use crate::values::idcard::mask_id_number;
 use crate::values::phone::mask_phone;
 use crate::values::text::non_blank;
@@ -209,7 +209,8 @@ fn append(conn: &Connection, row: &TrailRow) -> Result<()> {
     Ok(())
 }
 
-pub(crate) const TRAIL_COLUMNS: &str = "id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash";
+pub(crate) const TRAIL_COLUMNS: &str =
+    "id, at, operator, action, entity, entity_id, summary, before, after, carried_from, hash";
 
 pub(crate) fn trail_row(r: &rusqlite::Row) -> rusqlite::Result<TrailRow> {
     Ok(TrailRow {
@@ -393,7 +394,6 @@ pub(crate) fn save_action(before: &Option<String>) -> &'static str {
         "新增"
     }
 }
-
 
 /// What to browse: all filters optional, dates inclusive (YYYY-MM-DD or office spellings).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -582,7 +582,6 @@ pub(crate) fn filter_day(text: Option<&str>, field: &'static str, what: &str) ->
             .ok_or_else(|| Error::invalid(field, format!("{what}“{text}”不是有效日期"))),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -3,5 +3,6 @@
 //! and the store, never a feature or the `Ledger`.
 
 pub mod audit;
+pub mod login;
 pub mod operators;
 pub mod password_tries;

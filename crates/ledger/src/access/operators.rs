@@ -7,8 +7,6 @@
 //! administrator's actions check `require_admin` here in the core. The CLI and the tests work on
 //! the file directly, as its owner: they never turn logins on, so every check passes there.
 
-
-
 use crate::error::{Error, FieldError, Result};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use password_hash::rand_core::OsRng;
@@ -277,7 +275,6 @@ pub(crate) fn operator_json(conn: &rusqlite::Connection, id: i64) -> Result<Opti
         )
         .optional()?)
 }
-
 
 pub(crate) fn remember_last_name(conn: &rusqlite::Connection, name: &str) -> Result<()> {
     conn.execute(

@@ -25,8 +25,8 @@
 //! lock the owner out of their data over a broken home folder, and bought nothing, since the
 //! folder can be pointed elsewhere anyway.
 
-use crate::error::{Error, Result};
 use crate::access::operators::{FAILURES_BEFORE_WAIT, WAIT_AFTER_FAILURES};
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::File;

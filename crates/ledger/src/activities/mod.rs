@@ -2,14 +2,14 @@
 //! or recurring), sign-ups with capacity and a waitlist, attendance, and the data the printed
 //! sheets are made from.
 
-pub(crate) mod sessions;
 pub mod print;
+pub(crate) mod sessions;
 mod sheets;
 
 pub(crate) mod signups;
 
-use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
+use crate::values::dates::parse_date;
 use crate::values::limits::{self, Kind};
 use crate::values::text::non_blank;
 use chrono::{NaiveDate, NaiveTime};

@@ -6,9 +6,9 @@ use super::{
     ValidActivity, LEARNING_MODES, LINES, MAX_EVERY_WEEKS, MAX_SESSIONS,
 };
 use crate::access::audit::{self, Change};
-use crate::values::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::values::dates::parse_date;
 use crate::values::text::non_blank;
 use chrono::{Duration, NaiveDate};
 use rusqlite::types::Value;

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::households::format_address;
 use crate::values::phone::{mask_phone, Phone};
 use crate::values::text::non_blank;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};

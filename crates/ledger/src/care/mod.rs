@@ -5,9 +5,9 @@
 pub mod print;
 
 use crate::error::{Error, Result};
+use crate::ledger::{Ledger, CURRENT};
 use crate::register::hierarchy::head_from_row;
 use crate::register::households::{format_address, HOUSEHOLD_ORDER};
-use crate::ledger::{Ledger, CURRENT};
 use crate::register::model::CareNeed;
 use crate::register::residents::MEMBER_ORDER;
 use chrono::NaiveDate;

@@ -6,11 +6,11 @@
 mod partners;
 
 use crate::error::{Error, Result};
-use crate::values::idcard::{check_character, IdNumber, Sex};
 use crate::ledger::Ledger;
 use crate::register::model::{CareNeed, ValidResident, DISABILITY_CATEGORIES};
-use crate::values::phone::Phone;
 use crate::register::residents::write_resident;
+use crate::values::idcard::{check_character, IdNumber, Sex};
+use crate::values::phone::Phone;
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Transaction};
 use std::collections::HashSet;

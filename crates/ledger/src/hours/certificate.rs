@@ -4,8 +4,8 @@
 use super::entries::entries_where;
 use super::{format_minutes, Certificate, CertificateIssuer, CONFIRMED};
 use crate::error::{Error, Result};
-use crate::values::idcard::mask_id_number;
 use crate::ledger::Ledger;
+use crate::values::idcard::mask_id_number;
 use crate::volunteers::{volunteer_row, Conditions};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -93,7 +93,11 @@ impl Ledger {
             certificate.to,
             certificate.total_text
         );
-        crate::access::audit::record(&tx, &actor, crate::access::audit::Change::new("生成", "志愿者", Some(volunteer_id), summary))?;
+        crate::access::audit::record(
+            &tx,
+            &actor,
+            crate::access::audit::Change::new("生成", "志愿者", Some(volunteer_id), summary),
+        )?;
         tx.commit()?;
         Ok(certificate)
     }

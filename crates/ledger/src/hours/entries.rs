@@ -7,9 +7,9 @@ use super::{
     HoursReview, SkippedVolunteer, ValidEntry, CONFIRMED, PENDING, REJECTED, STATUSES,
 };
 use crate::access::audit::{self, Change};
-use crate::values::dates::{local_now, local_today};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::values::dates::{local_now, local_today};
 use crate::volunteers::Conditions;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -294,7 +294,8 @@ impl Ledger {
         if !review.approve && note.is_empty() {
             return Err(Error::invalid("note", "驳回时请填写驳回原因"));
         }
-        let verifier = crate::values::text::non_blank(Some(&review.verifier)).unwrap_or_else(|| self.operator().to_string());
+        let verifier =
+            crate::values::text::non_blank(Some(&review.verifier)).unwrap_or_else(|| self.operator().to_string());
         let (status, action) = if review.approve { (CONFIRMED, "确认") } else { (REJECTED, "驳回") };
         let operator = self.operator().to_string();
         let actor = self.actor();

@@ -3,10 +3,10 @@
 //! Hours are numbers (shown with two decimals, kept exact) beside the "5 小时 15 分" text.
 
 use crate::error::{Error, Result};
-use crate::register::export::{save_workbook, Cell, ExportFormat, Table};
+use crate::hours::print::period_text;
 use crate::hours::{format_minutes, minutes_to_hours, GroupHours, HourEntryRow, HoursFilter, HoursReport};
 use crate::ledger::Ledger;
-use crate::hours::print::period_text;
+use crate::register::export::{save_workbook, Cell, ExportFormat, Table};
 use chrono::NaiveDate;
 use std::path::Path;
 

@@ -14,8 +14,8 @@ pub(crate) mod rules;
 pub(crate) use entries::record_checked;
 pub use report::{parse_period, RESIDENTS_GROUP};
 
-use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
+use crate::values::dates::parse_date;
 use crate::values::limits::{self, Kind};
 use crate::volunteers::VolunteerRow;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};

@@ -4,16 +4,16 @@
 pub mod access;
 
 use crate::access::audit::Change;
-use crate::values::dates::{born_on_or_before, local_today};
-use crate::store::db::OpenMode;
-use crate::store::cipher::Passphrase;
 use crate::error::Result;
+use crate::store::cipher::Passphrase;
+use crate::store::db::OpenMode;
 use crate::values::dates::AGED_YEARS;
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use crate::values::dates::{born_on_or_before, local_today};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub struct Ledger {
@@ -198,7 +198,11 @@ impl Ledger {
         } else {
             format!("操作人设为“{name}”")
         };
-        crate::access::audit::record(&tx, &actor, Change::new("修改", "设置", None, summary).before(before).after(after))?;
+        crate::access::audit::record(
+            &tx,
+            &actor,
+            Change::new("修改", "设置", None, summary).before(before).after(after),
+        )?;
         tx.commit()?;
         self.set_operator(name);
         Ok(())
@@ -256,7 +260,6 @@ impl Ledger {
         tx.commit()?;
         Ok(())
     }
-
 
     /// integrity_check, foreign_key_check and the schema version, as `xinghe-cli check` reports.
     /// Damage so bad that a check itself fails (SQLITE_CORRUPT) is reported as unhealthy, with

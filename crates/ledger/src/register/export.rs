@@ -3,8 +3,8 @@
 //! workbooks of several sheets (the hours workbook, in hours_export.rs).
 
 use crate::error::{Error, Result};
-use crate::register::households::{format_address, HOUSEHOLD_ORDER};
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::households::{format_address, HOUSEHOLD_ORDER};
 use crate::register::model::{CareNeed, HouseholdFilter, GRADE_LABELS, HEAD_RELATION, OTHER_CARE_KIND};
 use crate::register::residents::care_needs_of;
 use crate::register::residents::MEMBER_ORDER;

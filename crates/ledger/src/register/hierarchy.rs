@@ -3,7 +3,9 @@
 use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::register::model::{BuildingInput, BuildingNode, GridInput, GridNode, Head, HeadInput, Hierarchy, UnitInput, UnitNode};
+use crate::register::model::{
+    BuildingInput, BuildingNode, GridInput, GridNode, Head, HeadInput, Hierarchy, UnitInput, UnitNode,
+};
 use crate::values::phone::{mask_phone, Phone};
 use crate::values::text::non_blank;
 use rusqlite::types::Value;

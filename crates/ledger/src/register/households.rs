@@ -3,10 +3,12 @@
 
 use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::register::hierarchy::head_from_row;
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::hierarchy::head_from_row;
+use crate::register::model::{
+    HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Page, Place, HEAD_RELATION,
+};
 use crate::values::limits::{self, Kind};
-use crate::register::model::{HouseholdDetail, HouseholdFilter, HouseholdInput, HouseholdRow, Page, Place, HEAD_RELATION};
 use crate::values::phone::{mask_phone, Phone};
 use crate::values::text::non_blank;
 use crate::volunteers::{end_for_leaving, Leaving};

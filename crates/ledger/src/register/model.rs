@@ -1,8 +1,8 @@
 //! The register's vocabulary and its types: raw input as typed (`*Input`), validated values
 //! (`Valid*`), and the read models the app and CLI show (`*Row`, `*Detail`, `*Summary`).
 
-use crate::values::dates::{age_on, parse_date};
 use crate::error::{Error, FieldError, Result};
+use crate::values::dates::{age_on, parse_date};
 use crate::values::idcard::{IdNumber, Sex};
 use crate::values::limits::{self, Kind};
 use crate::values::phone::Phone;

@@ -3,11 +3,11 @@
 
 use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::values::idcard::mask_id_number;
 use crate::ledger::Ledger;
 use crate::register::model::{
     age_from, stored_if_masked, CareNeed, ResidentInput, ResidentRecord, ResidentSummary, ValidResident, AGED_YEARS,
 };
+use crate::values::idcard::mask_id_number;
 use crate::values::names::pinyin_keys;
 use crate::values::phone::mask_phone;
 use crate::volunteers::{end_for_leaving, link_resident, Leaving};

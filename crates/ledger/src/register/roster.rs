@@ -2,14 +2,14 @@
 //! 网格 → 楼栋 → 单元 → 户 with each place's head, as a printable [`Sheet`].
 
 use crate::error::Result;
-use crate::register::households::{format_address, HOUSEHOLD_ORDER};
-use crate::values::idcard::mask_id_number;
 use crate::ledger::{Ledger, CURRENT};
-use crate::register::model::{age_from, CareNeed, HouseholdFilter, AGED_YEARS, HEAD_RELATION};
 use crate::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
-use crate::values::phone::mask_phone;
+use crate::register::households::{format_address, HOUSEHOLD_ORDER};
+use crate::register::model::{age_from, CareNeed, HouseholdFilter, AGED_YEARS, HEAD_RELATION};
 use crate::register::residents::care_needs_of;
 use crate::register::residents::MEMBER_ORDER;
+use crate::values::idcard::mask_id_number;
+use crate::values::phone::mask_phone;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params_from_iter, Row as SqlRow};
 use serde::Serialize;

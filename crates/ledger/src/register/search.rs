@@ -7,10 +7,10 @@
 //! `PRAGMA data_version`.
 
 use crate::error::Result;
-use crate::register::households::format_address;
-use crate::values::idcard::mask_id_number;
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::households::format_address;
 use crate::register::model::age_from;
+use crate::values::idcard::mask_id_number;
 use crate::values::phone::mask_phone;
 use crate::values::text::to_half_width;
 use serde::Serialize;

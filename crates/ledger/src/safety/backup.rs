@@ -8,17 +8,17 @@
 //! (crate::safety::encryption), and is read back with it: the functions that open a file take the key,
 //! and the Ledger's methods pass their own.
 
-use crate::values::dates::local_now;
-use crate::store::db::{schema_version, APPLICATION_ID};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
 use crate::store::cipher::{apply_key, attach, is_plain_sqlite, key_for, Passphrase, OWNER_SETTING};
 use crate::store::copies::*;
 pub use crate::store::copies::{
-    default_folder, inspect_backup, inspect_backup_with, needs_password, verify_copy, verify_copy_with, BackupCounts, BackupInfo,
-    TempCopy, BACKUP_EXTENSION, REGISTER_ID_SETTING,
+    default_folder, inspect_backup, inspect_backup_with, needs_password, verify_copy, verify_copy_with, BackupCounts,
+    BackupInfo, TempCopy, BACKUP_EXTENSION, REGISTER_ID_SETTING,
 };
-use crate::error::{Error, Result};
-use crate::ledger::Ledger;
+use crate::store::db::{schema_version, APPLICATION_ID};
 use crate::store::output::Destination;
+use crate::values::dates::local_now;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension};
@@ -92,7 +92,6 @@ pub struct BackupStatus {
     /// True when the newest automatic backup is more than a day old (or there is none).
     pub due: bool,
 }
-
 
 /// The name "Back up to…" gives a copy: 浏河社区-备份-2026-11-29-0930.xinghe.db.
 pub fn dated_file_name(community_name: Option<&str>, at: NaiveDateTime) -> String {
@@ -908,7 +907,11 @@ fn record_restore(
     let summary =
         format!("从备份“{}”（{when}）恢复数据；恢复前的数据已另存为 {}{kept}", info.file_name, safety.display());
     let after = serde_json::to_string(&info.counts).ok();
-    crate::access::audit::record(conn, actor, crate::access::audit::Change::new("恢复", "备份", None, summary).after(after))
+    crate::access::audit::record(
+        conn,
+        actor,
+        crate::access::audit::Change::new("恢复", "备份", None, summary).after(after),
+    )
 }
 
 #[cfg(test)]

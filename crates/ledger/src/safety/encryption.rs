@@ -27,7 +27,6 @@ use crate::ledger::Ledger;
 pub use crate::store::cipher::{Passphrase, OWNER_SETTING};
 use rusqlite::{params, Connection, OptionalExtension};
 
-
 /// The encryption setting's change and its audit record, for the new file.
 fn record_setting(conn: &mut Connection, actor: &Actor, owner: Option<i64>, summary: &str) -> Result<()> {
     let tx = conn.transaction()?;
@@ -204,8 +203,8 @@ mod tests {
     use super::*;
     use crate::store::cipher::*;
     use crate::store::rewrite::*;
-    use std::path::Path;
     use rusqlite::backup::Backup;
+    use std::path::{Path, PathBuf};
 
     fn table_with_rows(conn: &Connection) {
         conn.execute_batch(

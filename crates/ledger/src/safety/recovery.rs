@@ -1,11 +1,12 @@
 //! The way out for a register that cannot be opened at all: it is set aside under a dated name
 //! (store::failure::set_aside, never deleted) and a backup is restored into a new file.
 
+use crate::access::login::{typed_key, FilePasswords};
 use crate::error::Error;
 use crate::ledger::Ledger;
 use crate::store::cipher::{apply_key, key_for, Passphrase};
+use crate::store::copies::{inspect_backup_with, needs_password, verify_copy_with, BackupInfo};
 use crate::store::failure::set_aside;
-use crate::store::copies::{inspect_backup_with, verify_copy_with, BackupInfo};
 use serde::Serialize;
 use std::path::Path;
 
@@ -66,3 +67,40 @@ pub fn restore_into_new_file(
     Ok((ledger, Recovery { restored, set_aside: set_aside.map(|p| p.display().to_string()) }))
 }
 
+/// One automatic backup found beside a database that cannot be opened: what it holds, or why it
+/// cannot be used.
+#[derive(Debug, Serialize)]
+pub struct RecoveryBackup {
+    pub path: String,
+    pub file_name: String,
+    pub info: Option<BackupInfo>,
+    pub error: Option<String>,
+    /// The backup could be encrypted and was read without its password (or with a wrong one):
+    /// restoring it asks for the password it was made under.
+    pub encrypted: bool,
+}
+
+/// The automatic backups of the database at `db` in `folder`, newest first, each read without
+/// changing it; with `password`, encrypted ones are read with it, and the password counts once
+/// among the wrong ones typed in this process (`passwords`, crate::access::login).
+pub fn recovery_backups(
+    folder: &Path,
+    db: &Path,
+    password: Option<&str>,
+    passwords: &FilePasswords,
+) -> crate::Result<Vec<RecoveryBackup>> {
+    let key = typed_key(password)?;
+    let found = crate::safety::backup::auto_backups(folder, db)?;
+    let read = passwords.read_each(found, key.as_ref(), inspect_backup_with)?;
+    Ok(read
+        .into_iter()
+        .map(|(path, read)| {
+            let (info, error, encrypted) = match read {
+                Ok(info) => (Some(info), None, false),
+                Err(e) => (None, Some(e.to_string()), needs_password(&path, key.as_ref(), &e)),
+            };
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            RecoveryBackup { path: path.display().to_string(), file_name, info, error, encrypted }
+        })
+        .collect())
+}

@@ -173,4 +173,3 @@ pub(crate) fn sync_folder(folder: &Path) {
     #[cfg(not(unix))]
     let _ = folder;
 }
-

@@ -6,9 +6,9 @@
 use crate::error::{Error, Result};
 use crate::store::cipher::{apply_key, is_plain_sqlite, key_for, Passphrase};
 use crate::store::db::schema_version;
-use crate::store::sqlite_file::APPLICATION_ID;
-pub use crate::store::output::{default_folder, BACKUP_EXTENSION};
 use crate::store::output::Destination;
+pub use crate::store::output::{default_folder, BACKUP_EXTENSION};
+use crate::store::sqlite_file::APPLICATION_ID;
 use chrono::NaiveDateTime;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -62,7 +62,6 @@ pub struct BackupInfo {
     pub needs_migration: bool,
     pub counts: BackupCounts,
 }
-
 
 /// Copies the whole database `src` into `dest` with the online backup API, in one step (one
 /// read transaction on the source, one write transaction on the destination), retrying while
@@ -254,7 +253,13 @@ pub(crate) fn copy_error(out: &Path, e: Error) -> Error {
 /// Writes the copy of `src` into the (empty) file `temp`: online backup, rollback journal (one
 /// self-contained file), the creation stamp. `key` is the source's: the copy of an encrypted
 /// register is encrypted under the same key (and SQLCipher copies only encrypted to encrypted).
-pub(crate) fn write_copy(src: &Connection, temp: &Path, out: &Path, at: NaiveDateTime, key: Option<&Passphrase>) -> Result<()> {
+pub(crate) fn write_copy(
+    src: &Connection,
+    temp: &Path,
+    out: &Path,
+    at: NaiveDateTime,
+    key: Option<&Passphrase>,
+) -> Result<()> {
     let open_dest = || -> Result<Connection> {
         let dest = Connection::open(temp)?;
         if let Some(key) = key {
@@ -448,4 +453,3 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     // By identity: a hard link or another spelling is the same file too.
     crate::store::output::is_same_file(a, b)
 }
-

@@ -7,8 +7,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
 
-pub use crate::store::sqlite_file::APPLICATION_ID;
 use crate::store::sqlite_file::read_only_uri;
+pub use crate::store::sqlite_file::APPLICATION_ID;
 
 /// Append-only: the schema version is the number of migrations applied.
 const MIGRATIONS: &[&str] = &[
@@ -219,7 +219,6 @@ fn immutable_reader(path: &Path, key: Option<&Passphrase>) -> Result<Connection>
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
-
 
 /// A fresh database in memory with the full schema: a dry run on a file that does not exist
 /// yet must still be checked against the real schema, and must create no file.

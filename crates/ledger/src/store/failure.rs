@@ -184,6 +184,7 @@ pub fn set_aside(db: &Path, at: chrono::NaiveDateTime) -> crate::Result<PathBuf>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Ledger;
 
     /// SQLITE_FULL from a real full disk and from the database's own page limit is the same
     /// result code; max_page_count gives it without a small file system.

@@ -10,9 +10,9 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// The name the new file is attached under while the register is copied into it.
-const TARGET: &str = "xinghe_rekey";
-const TEMP_PREFIX: &str = ".xinghe-rekey-";
-const TEMP_SUFFIX: &str = ".tmp";
+pub(crate) const TARGET: &str = "xinghe_rekey";
+pub(crate) const TEMP_PREFIX: &str = ".xinghe-rekey-";
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
 /// The start of the name of `register`'s rewrite copies: `.xinghe-rekey-xinghe.db-`, so that
 /// the copies of two registers in one folder are told apart.
@@ -76,37 +76,37 @@ pub(crate) fn rewrite_file<T>(
     new_key: Option<&Passphrase>,
     change: impl FnOnce(&mut Connection) -> Result<T>,
 ) -> Result<T> {
-        let hold = ExclusiveHold::take(path, key)?;
-        let temp = tempfile::Builder::new()
-            .prefix(&rewrite_prefix(path))
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(folder_of(path))
-            .map_err(|e| Error::from(e).at_open(path))?
-            .into_temp_path();
-        // On SIGTERM the temporary copy (plain, after a decrypt) is removed too.
-        let _tracked = crate::store::cleanup::Tracked::new(&temp);
-        hold.export_into(&temp, new_key).map_err(|e| e.at(path))?;
-        let mut copy = Connection::open(&temp)?;
-        if let Some(key) = &new_key {
-            apply_key(&copy, key)?;
-        }
-        let value = change(&mut copy)?;
-        copy.close().map_err(|(_, e)| Error::from(e))?;
-        crate::store::copies::verify_copy_with(&temp, new_key)?;
-        std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| Error::from(e).at_open(path))?;
-        #[cfg(test)]
-        if FAIL_BEFORE_SWAP.with(|fail| fail.get()) {
-            return Err(Error::Refused("测试：在换上新文件之前失败".into()));
-        }
-        // The old file has no -wal (the hold switched it to a rollback journal); an -shm
-        // left from WAL days must not greet the new file.
-        remove_if_there(&with_suffix(path, "-shm")).map_err(|e| e.at_open(path))?;
-        temp.persist(path).map_err(|e| Error::from(e.error).at_open(path))?;
-        sync_folder(folder_of(path));
-        // Released only now: a program that waited for the old file finds it moved, and
-        // SQLite refuses to write to a moved file in rollback-journal mode.
-        drop(hold);
-        Ok(value)
+    let hold = ExclusiveHold::take(path, key)?;
+    let temp = tempfile::Builder::new()
+        .prefix(&rewrite_prefix(path))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(folder_of(path))
+        .map_err(|e| Error::from(e).at_open(path))?
+        .into_temp_path();
+    // On SIGTERM the temporary copy (plain, after a decrypt) is removed too.
+    let _tracked = crate::store::cleanup::Tracked::new(&temp);
+    hold.export_into(&temp, new_key).map_err(|e| e.at(path))?;
+    let mut copy = Connection::open(&temp)?;
+    if let Some(key) = &new_key {
+        apply_key(&copy, key)?;
+    }
+    let value = change(&mut copy)?;
+    copy.close().map_err(|(_, e)| Error::from(e))?;
+    crate::store::copies::verify_copy_with(&temp, new_key)?;
+    std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(|e| Error::from(e).at_open(path))?;
+    #[cfg(test)]
+    if FAIL_BEFORE_SWAP.with(|fail| fail.get()) {
+        return Err(Error::Refused("测试：在换上新文件之前失败".into()));
+    }
+    // The old file has no -wal (the hold switched it to a rollback journal); an -shm
+    // left from WAL days must not greet the new file.
+    remove_if_there(&with_suffix(path, "-shm")).map_err(|e| e.at_open(path))?;
+    temp.persist(path).map_err(|e| Error::from(e.error).at_open(path))?;
+    sync_folder(folder_of(path));
+    // Released only now: a program that waited for the old file finds it moved, and
+    // SQLite refuses to write to a moved file in rollback-journal mode.
+    drop(hold);
+    Ok(value)
 }
 
 fn remove_if_there(path: &Path) -> Result<()> {
@@ -123,7 +123,7 @@ fn remove_if_there(path: &Path) -> Result<()> {
 /// the old file; and the file is in rollback-journal mode, in which SQLite refuses to write to a
 /// file that has been renamed away (SQLITE_READONLY_DBMOVED), so a program that was waiting for
 /// it cannot commit into the replaced file afterwards. The next ordinary open turns WAL on again.
-struct ExclusiveHold {
+pub(crate) struct ExclusiveHold {
     conn: Connection,
 }
 
@@ -131,7 +131,7 @@ struct ExclusiveHold {
 const HOLD_TRIES_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl ExclusiveHold {
-    fn take(path: &Path, key: Option<&Passphrase>) -> Result<ExclusiveHold> {
+    pub(crate) fn take(path: &Path, key: Option<&Passphrase>) -> Result<ExclusiveHold> {
         let conn = Connection::open(path)?;
         if let Some(key) = key {
             apply_key(&conn, key)?;
@@ -169,7 +169,7 @@ impl ExclusiveHold {
     }
 
     /// Copies the whole register into the empty file `temp` under `key`.
-    fn export_into(&self, temp: &Path, key: Option<&Passphrase>) -> Result<()> {
+    pub(crate) fn export_into(&self, temp: &Path, key: Option<&Passphrase>) -> Result<()> {
         attach(&self.conn, utf8_path(temp)?, TARGET, key)?;
         let exported = (|| -> Result<()> {
             let version: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
@@ -188,4 +188,3 @@ impl ExclusiveHold {
         Ok(())
     }
 }
-

@@ -14,12 +14,12 @@ pub(crate) use records::{volunteer_row, Conditions};
 pub use resident_link::default_line;
 pub(crate) use resident_link::{end_for_leaving, link_resident, Leaving};
 
-use crate::values::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 use crate::hours::HourEntryRow;
+use crate::services::ServiceRow;
+use crate::values::dates::parse_date;
 use crate::values::limits::{self, Kind};
 use crate::values::phone::Phone;
-use crate::services::ServiceRow;
 use crate::values::text::non_blank;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -7,8 +7,8 @@ use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::register::model::stored_if_masked;
-use crate::values::phone::{mask_phone, Phone};
 use crate::services::ServiceFilter;
+use crate::values::phone::{mask_phone, Phone};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const ORGANISATION_SELECT: &str = "SELECT o.id, o.name, o.kind, o.contact_person, o.phone, o.address, o.notes,

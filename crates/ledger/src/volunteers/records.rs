@@ -9,11 +9,11 @@ use super::{
 use crate::access::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::hours::{format_minutes, HoursFilter, STATUSES};
-use crate::register::households::format_address;
 use crate::ledger::{Ledger, CURRENT};
+use crate::register::households::format_address;
 use crate::register::model::stored_if_masked;
-use crate::values::phone::{mask_phone, Phone};
 use crate::services::SERVICE_KINDS;
+use crate::values::phone::{mask_phone, Phone};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};

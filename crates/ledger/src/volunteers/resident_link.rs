@@ -4,15 +4,15 @@
 
 use super::numbers::{last_sequence, next_number, prefix};
 use super::{RED_ENGINE, SILVER, SILVER_AGE, YOUTH};
-use crate::values::dates::{age_on, born_on_or_before};
+use crate::access::audit::{record, Actor, Change};
 use crate::error::Result;
 use crate::ledger::CURRENT;
-use crate::register::model::{is_party_member, ValidResident};
-use chrono::NaiveDate;
-use crate::access::audit::{record, Actor, Change};
 use crate::ledger::DEFAULT_OPERATOR;
+use crate::register::model::{is_party_member, ValidResident};
 use crate::store::db::MigrationStep;
 use crate::values::dates::local_today;
+use crate::values::dates::{age_on, born_on_or_before};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Retired members belong to 银力量 whatever their age; so does any member aged 60 or more.
@@ -116,9 +116,8 @@ fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> Result<usize
     if missing == 0 {
         return Ok(0);
     }
-    let tx = conn;
-    let prefix = prefix(&tx)?;
-    let base = last_sequence(&tx, &prefix)?;
+    let prefix = prefix(conn)?;
+    let base = last_sequence(conn, &prefix)?;
     let sql = format!(
         "INSERT INTO volunteers(number, resident_id, line, joined_on, created_at, updated_at)
          SELECT ?1 || '-' || printf('%05d', ?2 + row_number() OVER (ORDER BY r.id)), r.id,
@@ -128,7 +127,7 @@ fn sync_resident_volunteers(conn: &Connection, today: NaiveDate) -> Result<usize
                 ?8, ?9, ?9
          FROM residents r WHERE {MISSING} AND {CURRENT} ORDER BY r.id"
     );
-    let created = tx.execute(
+    let created = conn.execute(
         &sql,
         params![
             prefix,

@@ -5,11 +5,11 @@
 use super::rows::{Address, ParsedRow};
 use super::{ImportReport, Issue, Progress};
 use crate::error::{Error, Result};
-use crate::values::idcard::{IdNumber, Sex};
 use crate::ledger::{Ledger, CURRENT};
 use crate::register::model::{ResidentInput, ValidResident, HEAD_RELATION};
-use crate::values::phone::Phone;
 use crate::register::residents::{care_needs_of, write_resident};
+use crate::values::idcard::{IdNumber, Sex};
+use crate::values::phone::Phone;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use std::collections::HashMap;

@@ -151,7 +151,8 @@ impl Ledger {
                 "residents_updated": report.residents_updated,
                 "residents_unchanged": report.residents_unchanged,
             });
-            let change = crate::access::audit::Change::new("导入", "居民", None, summary).after(Some(counts.to_string()));
+            let change =
+                crate::access::audit::Change::new("导入", "居民", None, summary).after(Some(counts.to_string()));
             crate::access::audit::record(&tx, &actor, change)?;
         }
         if options.dry_run {

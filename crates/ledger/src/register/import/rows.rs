@@ -5,9 +5,11 @@
 use super::columns::{ColumnMap, Field};
 use super::table::{Cell, Row};
 use super::Issue;
+use crate::register::model::{
+    normalise_relation, CareNeed, ResidentInput, CARE_KINDS, DISABILITY_CATEGORIES, RELATIONS,
+};
 use crate::values::idcard::{IdNumber, IdNumberError};
 use crate::values::limits;
-use crate::register::model::{normalise_relation, CareNeed, ResidentInput, CARE_KINDS, DISABILITY_CATEGORIES, RELATIONS};
 use crate::values::text::to_half_width;
 use chrono::NaiveDate;
 use regex_lite::Regex;
