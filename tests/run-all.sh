@@ -14,6 +14,8 @@ cargo fmt --all -- --check || status=1
 node --test tests/ui/ 2>&1 | tee -a "$log" || status=1
 # The benchmarks must keep compiling even though CI does not time them.
 cargo build --workspace --all-targets || status=1
+# Lints are errors; clippy reuses the build above for the dependencies.
+cargo clippy --workspace --all-targets -- -D warnings || status=1
 xvfb-run -a -s "-screen 0 1400x900x24" cargo test --workspace --no-fail-fast 2>&1 | tee -a "$log" || status=1
 
 read -r passed failed < <(awk '
