@@ -4,16 +4,13 @@
 //! automatic copies rotate over a year of office days; a damaged copy never pushes out the good
 //! ones; and the same through `xinghe-cli backup` / `restore`.
 
-#[path = "support/small_community.rs"]
-mod support;
-
+use crate::support::small_community::{community, Community};
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use support::{community, Community};
 use xinghe_ledger::backup::{self, inspect_backup, BackupCounts, KEEP_DAILY, KEEP_MONTHLY, KEEP_WEEKLY};
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
 use xinghe_ledger::db::{schema_version, APPLICATION_ID};

@@ -3,13 +3,10 @@
 //! folders at `xinghe-cli`. Each row records the input, where it entered and exactly what the
 //! user sees. Every case also checks the promise: no panic, and a refusal changes nothing.
 //!
-//! `cargo test -p xinghe-ledger --test reliability_catalogue -- --nocapture` prints the table
+//! `cargo test -p xinghe-ledger --test story -- catalogue:: --nocapture` prints the table
 //! and writes it to `target/tmp/reliability-catalogue.md` (or to `$XINGHE_CATALOGUE`).
 
-#[path = "support/hostile_files.rs"]
-mod files;
-
-use files::*;
+use crate::support::hostile_files::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use xinghe_ledger::activities::ActivityInput;

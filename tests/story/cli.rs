@@ -103,8 +103,6 @@ fn activities_and_signups_as_json() {
 
 // ---- Volunteers' hours: `hours`, `print certificate|hours|care-list`, `export hours` ----
 
-#[path = "support/poppler.rs"]
-mod poppler_support;
 use xinghe_ledger::hours::HoursFilter;
 
 fn run_ok(db: &Path, args: &[&str]) -> String {
@@ -165,7 +163,7 @@ fn certificate_hours_report_care_list_and_hours_workbook_from_the_command_line()
     let (number, name) = (top["number"].as_str().unwrap(), top["name"].as_str().unwrap());
     let path = |name: &str| dir.path().join(name);
     let text = |pdf: &Path| -> String {
-        let raw = poppler_support::poppler("pdftotext", &["-raw"], pdf);
+        let raw = crate::support::poppler::poppler("pdftotext", &["-raw"], pdf);
         raw.chars().filter(|c| !c.is_whitespace()).collect()
     };
 

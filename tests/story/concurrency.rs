@@ -5,9 +5,7 @@
 //! told was committed must be in the register afterwards or in the safety copy taken before
 //! the restore; no plaintext copy may outlive a rewrite, whatever ends it.
 
-#[path = "support/small_community.rs"]
-mod support;
-
+use crate::support::small_community::community;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,7 +13,6 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::community;
 
 const PASSWORD: &str = "浏河-2026-yes";
 

@@ -6,9 +6,8 @@
 //! hours entry has its history row.
 //!
 //! Short by default (20 kills, for CI). The full run, figures in docs/reliability.md:
-//! `XINGHE_CRASH_KILLS=200 cargo test -p xinghe-ledger --test story_crash -- --nocapture`;
+//! `XINGHE_CRASH_KILLS=200 cargo test -p xinghe-ledger --test story -- crash:: --nocapture`;
 //! `XINGHE_CRASH_SEED=N` replays one run.
-#![cfg(unix)]
 
 use rusqlite::Connection;
 use serde_json::Value;

@@ -6,10 +6,7 @@
 //! full number, which replaces it; a masked text that is not the stored number's is refused
 //! with a message naming the field, and nothing is written.
 
-#[path = "support/logged_in_office.rs"]
-mod logged_in_office;
-
-use logged_in_office::{logged_in_office, LoggedInOffice, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE};
+use crate::support::logged_in_office::{logged_in_office, Office, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE};
 use rusqlite::Connection;
 use std::path::Path;
 use xinghe_ledger::model::{ResidentInput, ResidentRecord};
@@ -42,7 +39,7 @@ impl Office {
     fn new() -> Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("xinghe.db");
-        let LoggedInOffice { mut ledger, resident, .. } = logged_in_office(&db);
+        let Office { mut ledger, resident, .. } = logged_in_office(&db);
         let shop = ledger
             .save_organisation(&OrganisationInput {
                 name: "邻里益仓便利店".into(),

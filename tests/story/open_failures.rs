@@ -3,27 +3,19 @@
 //! the file, the file is never rewritten, and a damaged one can be set aside and restored from
 //! an automatic backup into a new file.
 
-#[path = "support/namespace.rs"]
-mod namespace;
-#[path = "support/unprivileged.rs"]
-mod unprivileged;
-use namespace::{in_namespace, run, sections};
+use crate::support::liuhe_unit;
+use crate::support::namespace::{in_namespace, run, sections};
+use crate::support::unprivileged::{chmod, rerun_without_root_powers};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use unprivileged::{chmod, rerun_without_root_powers};
 use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, UnitInput};
 use xinghe_ledger::{failure, Ledger};
 
-/// 浏河社区 with `rooms` households in 8栋1单元; returns the unit.
+/// 浏河社区 with `rooms` households in 8栋1单元 (on the clock's today); returns the unit.
 fn register(path: &Path, rooms: usize) -> i64 {
     let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    let unit = liuhe_unit(&mut ledger);
     for room in 0..rooms {
         let input = HouseholdInput { unit_id: unit, room: format!("{}", 101 + room), ..Default::default() };
         ledger.save_household(&input).unwrap();
@@ -103,7 +95,7 @@ fn another_programs_sqlite_file_is_still_not_xinghe() {
 
 #[test]
 fn a_read_only_folder_or_file_is_read_only_and_unchanged() {
-    if rerun_without_root_powers("a_read_only_folder_or_file_is_read_only_and_unchanged") {
+    if rerun_without_root_powers("open_failures::a_read_only_folder_or_file_is_read_only_and_unchanged") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -138,7 +130,7 @@ fn a_read_only_folder_or_file_is_read_only_and_unchanged() {
 /// says so, and what was committed stays.
 #[test]
 fn a_write_to_a_file_made_read_only_while_open_says_so() {
-    if rerun_without_root_powers("a_write_to_a_file_made_read_only_while_open_says_so") {
+    if rerun_without_root_powers("open_failures::a_write_to_a_file_made_read_only_while_open_says_so") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -2,10 +2,7 @@
 //! ticks milestones off, and sees which projects are late — on the project list and on the
 //! dashboard — as the days pass.
 
-#[path = "support/small_community.rs"]
-mod support;
-
-use support::{community, date};
+use crate::support::small_community::{community, date};
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::projects::{MilestoneInput, ProjectInput, ProjectRow};
 use xinghe_ledger::Ledger;

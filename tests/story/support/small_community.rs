@@ -4,6 +4,7 @@
 //! cannot make (data from before a rule existed).
 #![allow(dead_code)]
 
+use super::open_on;
 use rusqlite::Connection;
 use std::path::Path;
 use xinghe_ledger::dates::NaiveDate;
@@ -28,8 +29,7 @@ pub struct Community {
 
 /// 浏河社区: 第一网格 with 8栋 (楼栋长 王建国, staff) and 第二网格 with 9栋 (no head).
 pub fn community(path: &Path, today: &str) -> Community {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(date(today));
+    let mut ledger = open_on(path, date(today));
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
     let second = ledger.save_grid(&GridInput { name: "第二网格".into(), ..Default::default() }).unwrap();
