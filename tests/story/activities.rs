@@ -2,11 +2,9 @@
 //! wait, a cancellation promotes the first in line, a whole household signs up, and the roll
 //! call adds up — also when two PCs race for the last place.
 
-use crate::support::{demo, today};
-use std::path::Path;
+use crate::support::demo;
 use std::sync::{Arc, Barrier};
 use xinghe_ledger::activities::{ActivityFilter, ActivityInput, AttendanceMark, Attendee, Repeat};
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::Ledger;
 

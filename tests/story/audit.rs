@@ -14,7 +14,7 @@ use xinghe_ledger::audit::{AuditFilter, AuditRow};
 use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursReview};
 use xinghe_ledger::import::ImportOptions;
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::projects::{MilestoneInput, ProjectInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
 use xinghe_ledger::volunteers::VolunteerInput;

@@ -5,6 +5,7 @@
 //! ones; and the same through `xinghe-cli backup` / `restore`.
 
 use crate::support::small_community::{community, Community};
+use crate::support::TODAY;
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
@@ -16,8 +17,6 @@ use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
 use xinghe_ledger::db::{schema_version, APPLICATION_ID};
 use xinghe_ledger::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::Ledger;
-
-const TODAY: &str = "2026-11-28";
 
 /// Two households, three residents (one 80+), a volunteer with confirmed hours and a service.
 fn liuhe(path: &Path) -> Community {

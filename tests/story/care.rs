@@ -6,9 +6,8 @@
 //! each, no volunteers sent, so no hours).
 
 use crate::support::small_community::{community, date, Community};
+use crate::support::TODAY;
 use xinghe_ledger::care::CareList;
-
-const TODAY: &str = "2026-11-28";
 
 struct Homes {
     never_80: i64,

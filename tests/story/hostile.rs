@@ -18,7 +18,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use xinghe_ledger::import::table::{MAX_CELLS, MAX_ROWS};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
-use xinghe_ledger::{Error, Ledger};
+use xinghe_ledger::Error;
 
 /// Cases per property: small in CI, `XINGHE_FUZZ_CASES` for a full run.
 fn cases(default: u32) -> u32 {

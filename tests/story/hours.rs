@@ -9,7 +9,7 @@ use std::path::Path;
 use xinghe_ledger::activities::{ActivityInput, AttendanceMark, Attendee};
 use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HourEntryRow, HoursFilter, HoursReview};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput, VolunteerRow};
 use xinghe_ledger::Ledger;
 

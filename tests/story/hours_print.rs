@@ -6,15 +6,15 @@
 
 use crate::support::joined::joined_in_january;
 use crate::support::poppler::poppler;
-use crate::support::{open, printed_at, today};
+use crate::support::{eight_with_its_head, open, printed_at, today};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::Path;
 use xinghe_ledger::care_sheet::care_checklist_pdf;
-use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{CertificateIssuer, HourEntryInput, HoursReview};
 use xinghe_ledger::idcard::check_character;
-use xinghe_ledger::model::{BuildingInput, CareNeed, GridInput, HeadInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::{BuildingInput, CareNeed, GridInput, HouseholdInput, ResidentInput, UnitInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
 use xinghe_ledger::volunteer_sheets::{certificate_pdf, hours_report_pdf, SEAL_LABEL};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
@@ -43,14 +43,7 @@ fn certificates_office(dir: &Path) -> Office {
     let mut ledger = open(&dir.join("liuhe.db"));
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let eight = ledger
-        .save_building(&BuildingInput {
-            grid_id: grid,
-            name: "8栋".into(),
-            head: HeadInput { head_name: Some("王建国".into()), ..Default::default() },
-            ..Default::default()
-        })
-        .unwrap();
+    let eight = eight_with_its_head(&mut ledger, grid);
     let nine =
         ledger.save_building(&BuildingInput { grid_id: grid, name: "9栋".into(), ..Default::default() }).unwrap();
     let unit_8 =

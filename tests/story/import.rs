@@ -3,10 +3,9 @@
 //! sees exactly which rows were refused and why, re-imports an updated file without creating
 //! duplicates, and never ends up with half an import.
 
-use crate::support::{open, today};
+use crate::support::open;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::import::columns::{ColumnOverride, Field};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::model::HouseholdFilter;

@@ -6,7 +6,9 @@
 //! full number, which replaces it; a masked text that is not the stored number's is refused
 //! with a message naming the field, and nothing is written.
 
-use crate::support::logged_in_office::{logged_in_office, Office, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE};
+use crate::support::logged_in_office::{
+    logged_in_office, Office as LoggedInOffice, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE,
+};
 use rusqlite::Connection;
 use std::path::Path;
 use xinghe_ledger::model::{ResidentInput, ResidentRecord};
@@ -39,7 +41,7 @@ impl Office {
     fn new() -> Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("xinghe.db");
-        let Office { mut ledger, resident, .. } = logged_in_office(&db);
+        let LoggedInOffice { mut ledger, resident, .. } = logged_in_office(&db);
         let shop = ledger
             .save_organisation(&OrganisationInput {
                 name: "邻里益仓便利店".into(),

@@ -9,7 +9,7 @@ use crate::support::unprivileged::{chmod, rerun_without_root_powers};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, UnitInput};
+use xinghe_ledger::model::HouseholdInput;
 use xinghe_ledger::{failure, Ledger};
 
 /// 浏河社区 with `rooms` households in 8栋1单元 (on the clock's today); returns the unit.

@@ -6,6 +6,7 @@
 //! into its backup folder.
 
 use crate::support::small_community::community;
+use crate::support::TODAY;
 use std::path::{Path, PathBuf};
 use xinghe_ledger::backup::{self, default_folder};
 use xinghe_ledger::dates::{local_now, NaiveDateTime};
@@ -13,8 +14,6 @@ use xinghe_ledger::export::{write_rejected_rows, RejectedRow};
 use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::{Error, Ledger};
-
-const TODAY: &str = "2026-11-28";
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()

@@ -3,11 +3,10 @@
 //! the PDF as a reader would, with poppler's pdftotext, pdffonts and pdfinfo, and through the CLI.
 
 use crate::support::poppler::poppler;
-use crate::support::{demo, printed_at, today};
+use crate::support::{demo, printed_at};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::idcard::check_character;
 use xinghe_ledger::model::{CareNeed, HouseholdFilter, HouseholdInput, ResidentInput};
 use xinghe_ledger::pdf::{self, Align, Column, Orientation, Row, Sheet};

@@ -1,7 +1,7 @@
 //! Properties of the import/export pair over random registers and random damage: exporting
 //! and importing gives back the same people, and no file, however broken, makes it panic.
 
-use crate::support::{open, today};
+use crate::support::open;
 use proptest::prelude::*;
 use std::path::Path;
 use xinghe_ledger::dates::NaiveDate;

@@ -1,7 +1,7 @@
 //! Story: an office sets up its community, registers households and residents, finds them as
 //! staff do, moves people out, and finds everything again after reopening the file.
 
-use crate::support::{open, today};
+use crate::support::open;
 use xinghe_ledger::model::{
     BuildingInput, CareNeed, GridInput, HeadInput, HouseholdFilter, HouseholdInput, ResidentInput, UnitInput,
 };

@@ -4,11 +4,10 @@
 //! open. Services are cancelled, never deleted, and closed ones cannot be changed.
 
 use crate::support::joined::joined_in_january;
-use crate::support::{liuhe_unit, open, today};
+use crate::support::{liuhe_unit, open};
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceFilter, ServiceInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
 use xinghe_ledger::Ledger;

@@ -6,7 +6,6 @@
 
 #![allow(dead_code)]
 
-pub use super::today;
 use super::{demo, open};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -347,8 +346,7 @@ pub fn template() -> &'static Path {
     let (_, path) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("template.db");
-        let mut ledger = demo(&path, 100, 5);
-        drop(ledger);
+        drop(demo(&path, 100, 5));
         (dir, path)
     });
     path

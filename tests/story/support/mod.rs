@@ -12,12 +12,15 @@ pub mod unprivileged;
 
 use std::path::Path;
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
-use xinghe_ledger::model::{BuildingInput, GridInput, UnitInput};
+use xinghe_ledger::model::{BuildingInput, GridInput, HeadInput, UnitInput};
 use xinghe_ledger::Ledger;
 
-/// The day the stories are pinned to unless one says otherwise: 2026-11-28.
+/// The day the stories are pinned to unless one says otherwise.
+pub const TODAY: &str = "2026-11-28";
+
+/// `TODAY` as a date.
 pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
 }
 
 /// When the stories print their sheets: 14:30 on `today()`.
@@ -51,4 +54,10 @@ pub fn liuhe_unit(ledger: &mut Ledger) -> i64 {
     let building =
         ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
     ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap()
+}
+
+/// 8栋 in `grid`, with 王建国 its 楼栋长; returns the building.
+pub fn eight_with_its_head(ledger: &mut Ledger, grid: i64) -> i64 {
+    let head = HeadInput { head_name: Some("王建国".into()), ..Default::default() };
+    ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), head, ..Default::default() }).unwrap()
 }
