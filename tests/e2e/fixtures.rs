@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::Ledger;
 
 /// The date `n` days before `today`, as `YYYY-MM-DD`.
@@ -103,7 +103,7 @@ pub fn hours_fixture(db: &Path, today: NaiveDate) -> HoursFixture {
     ledger.create_demo(100, 11).unwrap();
     let date = days_before(today, 3);
     let page = ledger
-        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+        .list_households(&xinghe_ledger::register::model::HouseholdFilter { limit: Some(500), ..Default::default() })
         .unwrap();
     let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
     // Three residents with names no one else has, made volunteers through the core; none of
@@ -176,7 +176,7 @@ pub fn care_fixture(db: &Path, today: NaiveDate) -> CareFixture {
     let mut ledger = open_on(db, today);
     ledger.create_demo(120, 21).unwrap();
     let page = ledger
-        .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+        .list_households(&xinghe_ledger::register::model::HouseholdFilter { limit: Some(500), ..Default::default() })
         .unwrap();
     let households: Vec<i64> = page.rows.iter().map(|h| h.id).collect();
     // New volunteers: a demo volunteer's own hours (classes, visits, placed relative to today)

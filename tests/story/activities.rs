@@ -2,23 +2,11 @@
 //! wait, a cancellation promotes the first in line, a whole household signs up, and the roll
 //! call adds up — also when two PCs race for the last place.
 
-use std::path::Path;
+use crate::support::demo;
 use std::sync::{Arc, Barrier};
 use xinghe_ledger::activities::{ActivityFilter, ActivityInput, AttendanceMark, Attendee, Repeat};
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::Ledger;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-fn community(path: &Path) -> Ledger {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(today());
-    ledger.create_demo(100, 11).unwrap();
-    ledger
-}
 
 fn class(capacity: Option<i64>) -> ActivityInput {
     ActivityInput {
@@ -54,7 +42,7 @@ fn resident(id: i64) -> Attendee {
 #[test]
 fn a_full_class_waitlists_in_order_and_a_cancellation_promotes_the_first() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = community(&dir.path().join("a.db"));
+    let mut ledger = demo(&dir.path().join("a.db"), 100, 11);
     let activity = ledger.save_activity(&class(Some(2))).unwrap();
     let people = residents(&ledger, 4);
     let outcomes: Vec<String> =
@@ -85,7 +73,7 @@ fn a_full_class_waitlists_in_order_and_a_cancellation_promotes_the_first() {
 fn two_sign_ups_racing_for_the_last_place_get_one_place_and_one_wait() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("race.db");
-    let mut ledger = community(&path);
+    let mut ledger = demo(&path, 100, 11);
     let people = residents(&ledger, 40);
     for round in 0..20 {
         let activity = ledger.save_activity(&class(Some(1))).unwrap();
@@ -110,7 +98,7 @@ fn two_sign_ups_racing_for_the_last_place_get_one_place_and_one_wait() {
 #[test]
 fn a_household_signs_up_together_and_the_roll_call_adds_up() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = community(&dir.path().join("h.db"));
+    let mut ledger = demo(&dir.path().join("h.db"), 100, 11);
     let households = ledger.list_households(&HouseholdFilter { limit: Some(500), ..Default::default() }).unwrap();
     let big = households.rows.iter().find(|h| h.member_count >= 3).unwrap();
     let activity = ledger.save_activity(&class(Some(2))).unwrap();
@@ -152,7 +140,7 @@ fn a_household_signs_up_together_and_the_roll_call_adds_up() {
 #[test]
 fn a_weekly_class_is_planned_edited_from_a_session_on_and_one_session_cancelled() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = community(&dir.path().join("w.db"));
+    let mut ledger = demo(&dir.path().join("w.db"), 100, 11);
     let repeat = Repeat { every_weeks: 1, count: Some(10), until: None };
     let ids = ledger.create_sessions(&class(Some(20)), &repeat).unwrap();
     assert_eq!(ids.len(), 10);
@@ -190,7 +178,7 @@ fn a_weekly_class_is_planned_edited_from_a_session_on_and_one_session_cancelled(
 #[test]
 fn a_bad_activity_form_names_its_fields_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = community(&dir.path().join("v.db"));
+    let mut ledger = demo(&dir.path().join("v.db"), 100, 11);
     let err = ledger
         .save_activity(&ActivityInput { end_time: "08:00".into(), capacity: Some(0), ..class(None) })
         .unwrap_err();

@@ -6,17 +6,16 @@
 //!
 //! Set XINGHE_PRINT_DIR to keep the PDFs there for looking at them.
 
-#[path = "support/poppler.rs"]
-mod support;
-use support::poppler;
+use crate::support::poppler::poppler;
+use crate::support::printed_at;
 
 use std::path::{Path, PathBuf};
-use xinghe_ledger::activity_sheets::{
+use xinghe_ledger::activities::print::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, ActivitySheet, AttendanceGrid, AttendancePerson, SheetOptions,
     SheetPerson, DEFAULT_BLANK_ROWS,
 };
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::pdf::PrintedPdf;
+use xinghe_ledger::values::dates::NaiveDate;
 
 const REGISTERED: usize = 42;
 const LONG_ADDRESS: &str =
@@ -29,7 +28,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn options() -> SheetOptions {
-    SheetOptions::new(day(2026, 11, 28).and_hms_opt(14, 30, 0).unwrap())
+    SheetOptions::new(printed_at())
 }
 
 /// Rare-character names first, one very long address and name, then ordinary residents.

@@ -4,56 +4,21 @@
 //! in the 操作日志 with her name and the values before and after; a refused action leaves none;
 //! and the trail itself cannot be rewritten or deleted, not even with SQL.
 
+use crate::support::demo;
+use crate::support::logged_in_office::{kong, named_office, Office, ID_NUMBER};
 use rusqlite::Connection;
 use std::path::Path;
 use std::process::{Command, Output};
+use xinghe_ledger::access::audit::{AuditFilter, AuditRow};
 use xinghe_ledger::activities::{ActivityInput, Attendee};
-use xinghe_ledger::audit::{AuditFilter, AuditRow};
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursReview};
-use xinghe_ledger::import::ImportOptions;
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
 use xinghe_ledger::projects::{MilestoneInput, ProjectInput};
+use xinghe_ledger::register::import::ImportOptions;
+use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::volunteers::VolunteerInput;
 use xinghe_ledger::Ledger;
-
-const ID_NUMBER: &str = "430105196401060595";
-
-struct Office {
-    ledger: Ledger,
-    unit: i64,
-    household: i64,
-    kong: i64,
-}
-
-fn office(path: &std::path::Path) -> Office {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    ledger.set_operator_name("李敏").unwrap();
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-    let household =
-        ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
-    let kong = ledger.save_resident(&kong(household, None, "13800000001")).unwrap();
-    Office { ledger, unit, household, kong }
-}
-
-fn kong(household_id: i64, id: Option<i64>, phone: &str) -> ResidentInput {
-    ResidentInput {
-        id,
-        household_id,
-        name: "孔喆".into(),
-        relation: "户主".into(),
-        id_number: Some(ID_NUMBER.into()),
-        phone: Some(phone.into()),
-        ..Default::default()
-    }
-}
 
 fn last_id(ledger: &Ledger) -> i64 {
     ledger.audit_log(&AuditFilter { limit: Some(1), ..Default::default() }).unwrap().rows.first().map_or(0, |r| r.id)
@@ -78,7 +43,7 @@ fn changed(row: &AuditRow) -> Vec<&str> {
 #[test]
 fn every_action_of_the_day_leaves_exactly_its_own_records() {
     let dir = tempfile::tempdir().unwrap();
-    let Office { mut ledger, unit, household, kong: kong_id } = office(&dir.path().join("a.db"));
+    let Office { mut ledger, unit, household, resident: kong_id } = named_office(&dir.path().join("a.db"));
 
     // Setting up the register was recorded too, in order, under her name.
     let setup = since(&ledger, 0);
@@ -270,7 +235,7 @@ fn every_action_of_the_day_leaves_exactly_its_own_records() {
 fn the_trail_refuses_update_and_delete_even_from_sql() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let office = office(&path);
+    let office = named_office(&path);
     let before = office.ledger.audit_log(&AuditFilter::default()).unwrap().total;
     drop(office);
     let sql = Connection::open(&path).unwrap();
@@ -285,9 +250,7 @@ fn the_trail_refuses_update_and_delete_even_from_sql() {
 #[test]
 fn a_demo_is_one_record_and_a_restore_is_recorded_in_the_restored_data() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = Ledger::open(&dir.path().join("demo.db")).unwrap();
-    ledger.set_today(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    ledger.create_demo(24, 7).unwrap();
+    let mut ledger = demo(&dir.path().join("demo.db"), 24, 7);
     let rows = since(&ledger, 0);
     assert_eq!(actions(&rows), [("生成", "台账")], "the partners filled through the Ledger add no records");
 
@@ -308,7 +271,7 @@ fn a_demo_is_one_record_and_a_restore_is_recorded_in_the_restored_data() {
 fn the_cli_lists_the_trail_newest_first_and_filters_by_date() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let Office { mut ledger, household, kong: kong_id, .. } = office(&path);
+    let Office { mut ledger, household, resident: kong_id, .. } = named_office(&path);
     ledger.save_resident(&kong(household, Some(kong_id), "13900000009")).unwrap();
     drop(ledger);
     let cli = |args: &[&str]| {
@@ -347,7 +310,7 @@ fn text(out: &Output) -> String {
 fn a_backup_to_a_folder_is_recorded_in_the_audit_trail() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
-    let Office { ledger, .. } = office(&db);
+    let Office { ledger, .. } = named_office(&db);
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
     let before = last_id(&ledger);
@@ -388,7 +351,7 @@ fn a_backup_to_a_folder_is_recorded_in_the_audit_trail() {
 fn a_backup_made_while_another_program_writes_is_kept_and_says_it_is_not_in_the_audit_trail() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
-    let Office { ledger, .. } = office(&db);
+    let Office { ledger, .. } = named_office(&db);
     let holder = Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;").unwrap();
     let out_file = dir.path().join("副本.xinghe.db");
@@ -396,7 +359,7 @@ fn a_backup_made_while_another_program_writes_is_kept_and_says_it_is_not_in_the_
     holder.execute_batch("ROLLBACK").unwrap();
     let warning = made.unwrap().unrecorded.expect("told that the backup is not in the log");
     assert!(out_file.exists(), "the backup stands");
-    xinghe_ledger::backup::verify_copy(&out_file).unwrap();
+    xinghe_ledger::safety::backup::verify_copy(&out_file).unwrap();
     assert!(warning.contains("备份已完成") && warning.contains("未能记入操作日志"), "{warning}");
     assert!(warning.contains("副本.xinghe.db") && warning.contains("占用"), "{warning}");
     let rows = since(&ledger, 0);
@@ -412,7 +375,7 @@ fn a_backup_made_while_another_program_writes_is_kept_and_says_it_is_not_in_the_
 #[test]
 fn restoring_an_old_backup_keeps_the_replaced_trail() {
     let dir = tempfile::tempdir().unwrap();
-    let Office { mut ledger, household, kong: kong_id, .. } = office(&dir.path().join("a.db"));
+    let Office { mut ledger, household, resident: kong_id, .. } = named_office(&dir.path().join("a.db"));
     let old = dir.path().join("旧.xinghe.db");
     ledger.backup_to(&old).unwrap();
     let in_backup = last_id(&ledger) - 1; // the backup's own record came after the copy
@@ -474,7 +437,7 @@ const PUT_BACK_TRIGGERS: &str = "
 fn an_audit_row_edited_with_sqlite3_is_found_by_check() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
-    let Office { ledger, .. } = office(&db);
+    let Office { ledger, .. } = named_office(&db);
     let rows = since(&ledger, 0);
     let third = rows[2].clone();
     drop(ledger);
@@ -549,7 +512,7 @@ fn a_register_from_before_the_chain_has_its_old_records_chained_when_opened() {
             conn.execute_batch(sql).unwrap();
         }
         conn.pragma_update(None, "user_version", 5).unwrap();
-        conn.pragma_update(None, "application_id", xinghe_ledger::db::APPLICATION_ID).unwrap();
+        conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
         for (at, summary) in [("2026-11-01 09:00:00", "新增居民“孔喆”"), ("2026-11-02 10:00:00", "修改居民“孔喆”")]
         {
             conn.execute(

@@ -4,23 +4,19 @@
 //! automatic copies rotate over a year of office days; a damaged copy never pushes out the good
 //! ones; and the same through `xinghe-cli backup` / `restore`.
 
-#[path = "support/small_community.rs"]
-mod support;
-
+use crate::support::small_community::{community, Community};
+use crate::support::TODAY;
 use chrono::Datelike;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use support::{community, Community};
-use xinghe_ledger::backup::{self, inspect_backup, BackupCounts, KEEP_DAILY, KEEP_MONTHLY, KEEP_WEEKLY};
-use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
-use xinghe_ledger::db::{schema_version, APPLICATION_ID};
-use xinghe_ledger::model::{HouseholdInput, ResidentInput};
+use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
+use xinghe_ledger::safety::backup::{self, inspect_backup, BackupCounts, KEEP_DAILY, KEEP_MONTHLY, KEEP_WEEKLY};
+use xinghe_ledger::store::db::{schema_version, APPLICATION_ID};
+use xinghe_ledger::values::dates::{NaiveDate, NaiveDateTime};
 use xinghe_ledger::Ledger;
-
-const TODAY: &str = "2026-11-28";
 
 /// Two households, three residents (one 80+), a volunteer with confirmed hours and a service.
 fn liuhe(path: &Path) -> Community {
@@ -576,7 +572,7 @@ fn safety_copies_from_the_last_thirty_days_all_stay_and_of_older_ones_the_newest
     for month in 1..=12 {
         std::fs::copy(&copy, folder.join(format!("xinghe-恢复前-2025-{month:02}-01-090000.xinghe.db"))).unwrap();
     }
-    let now = xinghe_ledger::dates::local_now();
+    let now = xinghe_ledger::values::dates::local_now();
     std::fs::copy(&copy, folder.join(safety_name(now - chrono::TimeDelta::days(60)))).unwrap();
     // Eleven restores in a row this morning while looking for the right backup: the first copy
     // holds the data as it was before all of them.

@@ -5,13 +5,9 @@
 //! Visits are services requested and completed through the services module (one done date
 //! each, no volunteers sent, so no hours).
 
-#[path = "support/small_community.rs"]
-mod support;
-
-use support::{community, date, Community};
+use crate::support::small_community::{community, date, Community};
+use crate::support::TODAY;
 use xinghe_ledger::care::CareList;
-
-const TODAY: &str = "2026-11-28";
 
 struct Homes {
     never_80: i64,

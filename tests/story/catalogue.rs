@@ -3,20 +3,17 @@
 //! folders at `xinghe-cli`. Each row records the input, where it entered and exactly what the
 //! user sees. Every case also checks the promise: no panic, and a refusal changes nothing.
 //!
-//! `cargo test -p xinghe-ledger --test reliability_catalogue -- --nocapture` prints the table
+//! `cargo test -p xinghe-cli --test story -- catalogue:: --nocapture` prints the table
 //! and writes it to `target/tmp/reliability-catalogue.md` (or to `$XINGHE_CATALOGUE`).
 
-#[path = "support/hostile_files.rs"]
-mod files;
-
-use files::*;
+use crate::support::hostile_files::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::hours::HourEntryInput;
-use xinghe_ledger::import::table::MAX_ROWS;
-use xinghe_ledger::import::ImportReport;
-use xinghe_ledger::model::{HouseholdInput, ResidentInput};
+use xinghe_ledger::register::import::table::MAX_ROWS;
+use xinghe_ledger::register::import::ImportReport;
+use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerInput};
 use xinghe_ledger::Error;
 
@@ -562,10 +559,10 @@ fn login_cases(c: &mut Catalogue) {
     login(c, "first administrator with a 5-character password", ledger.create_first_admin("李敏", "12345").map(drop));
     ledger.create_first_admin("李敏", "liuhe-2026").unwrap();
     login(c, "a second \"first administrator\"", ledger.create_first_admin("张三", "another-1").map(drop));
-    let staff = |name: &str, password: Option<&str>| xinghe_ledger::operators::OperatorInput {
+    let staff = |name: &str, password: Option<&str>| xinghe_ledger::access::operators::OperatorInput {
         id: None,
         name: name.into(),
-        role: xinghe_ledger::operators::Role::Staff,
+        role: xinghe_ledger::access::operators::Role::Staff,
         active: true,
         password: password.map(str::to_string),
     };
@@ -574,7 +571,7 @@ fn login_cases(c: &mut Catalogue) {
     ledger.save_operator(&staff("赵强", Some("zhaoqiang1"))).unwrap();
     login(c, "a second operator named 王芳", ledger.save_operator(&staff("王芳", Some("wangfang1"))).map(drop));
     let me = ledger.session().unwrap().operator_id;
-    let demote = xinghe_ledger::operators::OperatorInput { id: Some(me), ..staff("李敏", None) };
+    let demote = xinghe_ledger::access::operators::OperatorInput { id: Some(me), ..staff("李敏", None) };
     login(c, "the only administrator made staff", ledger.save_operator(&demote).map(drop));
     login(c, "my password change with the wrong old password", ledger.change_own_password("liuhe-2025", "liuhe-2027"));
     login(c, "idle lock of 0 minutes", ledger.set_idle_lock_minutes(0));
@@ -723,7 +720,7 @@ fn database_cases(c: &mut Catalogue) {
     );
     // "Today" pinned for tests and reproducible demos: a value that is not YYYY-MM-DD is refused.
     let mut pinned = Command::new(env!("CARGO_BIN_EXE_xinghe-cli"));
-    pinned.arg("--db").arg(&db).arg("stats").env(xinghe_ledger::dates::TODAY_VARIABLE, "2027/02/28");
+    pinned.arg("--db").arg(&db).arg("stats").env(xinghe_ledger::values::dates::TODAY_VARIABLE, "2027/02/28");
     c.cli("XINGHE_TODAY=2027/02/28 (not YYYY-MM-DD), any command (stats)", "CLI", pinned.output().unwrap());
 
     // A read-only folder and a full disk need a mount: made in a private namespace.

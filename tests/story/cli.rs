@@ -103,8 +103,6 @@ fn activities_and_signups_as_json() {
 
 // ---- Volunteers' hours: `hours`, `print certificate|hours|care-list`, `export hours` ----
 
-#[path = "support/poppler.rs"]
-mod poppler_support;
 use xinghe_ledger::hours::HoursFilter;
 
 fn run_ok(db: &Path, args: &[&str]) -> String {
@@ -165,7 +163,7 @@ fn certificate_hours_report_care_list_and_hours_workbook_from_the_command_line()
     let (number, name) = (top["number"].as_str().unwrap(), top["name"].as_str().unwrap());
     let path = |name: &str| dir.path().join(name);
     let text = |pdf: &Path| -> String {
-        let raw = poppler_support::poppler("pdftotext", &["-raw"], pdf);
+        let raw = crate::support::poppler::poppler("pdftotext", &["-raw"], pdf);
         raw.chars().filter(|c| !c.is_whitespace()).collect()
     };
 
@@ -245,7 +243,7 @@ fn signup_reports_each_person_as_committed_and_goes_on_past_a_refusal() {
         let input = xinghe_ledger::activities::ActivityInput {
             title: "剪纸课".into(),
             line: "其他".into(),
-            date: (xinghe_ledger::dates::local_today() + chrono::Duration::days(7)).to_string(),
+            date: (xinghe_ledger::values::dates::local_today() + chrono::Duration::days(7)).to_string(),
             start_time: "09:00".into(),
             end_time: "10:00".into(),
             capacity: Some(2),
@@ -406,7 +404,7 @@ fn hours_add_into_a_closed_pipe_stops_after_the_first_commit() {
     let file = dir.path().join("时长.csv");
     // Early-morning service on the last five days: after any volunteer's joining, clear of the
     // demo's daytime hours.
-    let today = xinghe_ledger::dates::local_now().date();
+    let today = xinghe_ledger::values::dates::local_now().date();
     let lines: String =
         (1..=5).map(|d| format!("{volunteer},{},05:00,05:30,楼道清扫\n", today - chrono::TimeDelta::days(d))).collect();
     std::fs::write(&file, lines).unwrap();

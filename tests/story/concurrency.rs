@@ -5,9 +5,7 @@
 //! told was committed must be in the register afterwards or in the safety copy taken before
 //! the restore; no plaintext copy may outlive a rewrite, whatever ends it.
 
-#[path = "support/small_community.rs"]
-mod support;
-
+use crate::support::small_community::community;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,7 +13,6 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::community;
 
 const PASSWORD: &str = "浏河-2026-yes";
 
@@ -93,7 +90,7 @@ fn record_hours_until(db: PathBuf, volunteer: String, stop: Arc<AtomicBool>, pas
 fn slots_in(path: &Path, password: Option<&str>) -> BTreeSet<String> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     // The key only for a file that is encrypted by now.
-    if let Some(p) = password.filter(|_| !xinghe_ledger::encryption::is_plain_sqlite(path).unwrap()) {
+    if let Some(p) = password.filter(|_| !xinghe_ledger::store::cipher::is_plain_sqlite(path).unwrap()) {
         conn.execute_batch(&format!("PRAGMA key = '{p}'")).unwrap();
     }
     let mut stmt = conn.prepare("SELECT date || ' ' || start_time FROM hour_entries").unwrap();
@@ -262,11 +259,11 @@ fn a_dated_copy_in_the_backup_folder_is_encrypted_with_the_register_and_another_
 
     let on = cli().arg("--db").arg(&db).arg("encrypt").env("XINGHE_PASSWORD", PASSWORD).output().unwrap();
     assert!(on.status.success(), "{}", text(&on));
-    assert!(!xinghe_ledger::encryption::is_plain_sqlite(&dated[0]).unwrap(), "our dated copy is encrypted");
-    assert!(xinghe_ledger::encryption::is_plain_sqlite(&theirs).unwrap(), "the other register's is left alone");
-    let info = xinghe_ledger::backup::inspect_backup_with(
+    assert!(!xinghe_ledger::store::cipher::is_plain_sqlite(&dated[0]).unwrap(), "our dated copy is encrypted");
+    assert!(xinghe_ledger::store::cipher::is_plain_sqlite(&theirs).unwrap(), "the other register's is left alone");
+    let info = xinghe_ledger::safety::backup::inspect_backup_with(
         &dated[0],
-        Some(&xinghe_ledger::encryption::Passphrase::new(PASSWORD).unwrap()),
+        Some(&xinghe_ledger::safety::encryption::Passphrase::new(PASSWORD).unwrap()),
     )
     .unwrap();
     assert_eq!(info.community_name.as_deref(), Some("浏河社区"));
@@ -341,13 +338,13 @@ fn looking_at_the_open_register_keeps_sqlites_lock_on_it() {
     ledger.stats().unwrap();
     let held = locks_held_on(&db);
     assert!(held > 0, "a WAL connection holds a shared lock on the register");
-    assert!(xinghe_ledger::encryption::is_plain_sqlite(&db).unwrap());
+    assert!(xinghe_ledger::store::cipher::is_plain_sqlite(&db).unwrap());
     assert_eq!(locks_held_on(&db), held, "after is_plain_sqlite");
-    assert!(xinghe_ledger::output::is_same_file(&db, &dir.path().join(".").join("liuhe.db")));
+    assert!(xinghe_ledger::store::output::is_same_file(&db, &dir.path().join(".").join("liuhe.db")));
     assert_eq!(locks_held_on(&db), held, "after is_same_file");
     let err = ledger.restore_from(&db, &dir.path().join("backups")).unwrap_err();
     assert!(err.to_string().contains("就是正在使用的数据库"), "{err}");
     assert_eq!(locks_held_on(&db), held, "after a restore onto itself was refused");
-    let _ = xinghe_ledger::backup::inspect_backup(&db);
+    let _ = xinghe_ledger::safety::backup::inspect_backup(&db);
     assert_eq!(locks_held_on(&db), held, "after reading the register as if it were a backup");
 }

@@ -6,9 +6,8 @@
 //! hours entry has its history row.
 //!
 //! Short by default (20 kills, for CI). The full run, figures in docs/reliability.md:
-//! `XINGHE_CRASH_KILLS=200 cargo test -p xinghe-ledger --test story_crash -- --nocapture`;
+//! `XINGHE_CRASH_KILLS=200 cargo test -p xinghe-cli --test story -- crash:: --nocapture`;
 //! `XINGHE_CRASH_SEED=N` replays one run.
-#![cfg(unix)]
 
 use rusqlite::Connection;
 use serde_json::Value;
@@ -19,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 use xinghe_ledger::activities::ActivityInput;
-use xinghe_ledger::idcard::check_character;
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::volunteers::VolunteerInput;
 use xinghe_ledger::Ledger;
 
@@ -286,7 +285,7 @@ impl SignupPhase {
     fn prepare(&mut self, rng: &mut fastrand::Rng) -> (i64, i64, Vec<i64>, PathBuf) {
         self.round += 1;
         let capacity = rng.i64(20..200);
-        let date = (xinghe_ledger::dates::local_today() + chrono::Duration::days(30)).to_string();
+        let date = (xinghe_ledger::values::dates::local_today() + chrono::Duration::days(30)).to_string();
         let input = ActivityInput {
             title: format!("崩溃测试活动 第{}场", self.round),
             line: "其他".into(),

@@ -5,13 +5,9 @@
 //! Volunteers and hours go through the volunteers module and the hours ledger
 //! (support/small_community.rs), entries reviewed into the status each line needs.
 
-#[path = "support/small_community.rs"]
-mod support;
-
-use support::{community, date, Community};
+use crate::support::small_community::{community, date, Community};
+use crate::support::TODAY;
 use xinghe_ledger::activities::{ActivityInput, AttendanceMark, Attendee};
-
-const TODAY: &str = "2026-11-28";
 
 fn activity(c: &mut Community, title: &str, line: &str, on: &str, capacity: Option<i64>) -> i64 {
     c.ledger

@@ -14,8 +14,8 @@ use chrono::{Datelike, NaiveDate};
 use fixtures::{days_after, days_before, open_on};
 use std::path::Path;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter, HoursReview};
-use xinghe_ledger::model::ResidentInput;
 use xinghe_ledger::projects::{MilestoneInput, ProjectInput};
+use xinghe_ledger::register::model::ResidentInput;
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerInput};
 use xinghe_ledger::Ledger;
@@ -330,9 +330,9 @@ fn the_demo_is_built_on_any_day() {
 
 fn cli(db: &Path, today: Option<&str>, args: &[&str]) -> std::process::Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_xinghe-cli"));
-    command.arg("--db").arg(db).args(args).env_remove(xinghe_ledger::dates::TODAY_VARIABLE);
+    command.arg("--db").arg(db).args(args).env_remove(xinghe_ledger::values::dates::TODAY_VARIABLE);
     if let Some(today) = today {
-        command.env(xinghe_ledger::dates::TODAY_VARIABLE, today);
+        command.env(xinghe_ledger::values::dates::TODAY_VARIABLE, today);
     }
     command.output().unwrap()
 }

@@ -7,29 +7,25 @@
 //! it); turning encryption off gives a plain SQLite file again; a failure before the new file
 //! is swapped in leaves the old one byte for byte. And the same through `xinghe-cli`.
 
-#[path = "support/logged_in_office.rs"]
-mod logged_in_office;
-#[path = "support/unprivileged.rs"]
-mod unprivileged;
-use logged_in_office::{logged_in_office, LoggedInOffice, ADMIN_PASSWORD, ID_NUMBER, NAME, PHONE};
+use crate::support::logged_in_office::{logged_in_office, Office, ADMIN_PASSWORD, ID_NUMBER, NAME, PHONE};
+use crate::support::unprivileged::{chmod, rerun_without_root_powers};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use unprivileged::{chmod, rerun_without_root_powers};
-use xinghe_ledger::audit::AuditFilter;
-use xinghe_ledger::backup::{self, inspect_backup, inspect_backup_with};
-use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
-use xinghe_ledger::encryption::{is_plain_sqlite, Passphrase};
-use xinghe_ledger::model::HouseholdInput;
-use xinghe_ledger::operators::{OperatorInput, Role};
-use xinghe_ledger::{failure, Error, Ledger};
+use xinghe_ledger::access::audit::AuditFilter;
+use xinghe_ledger::access::operators::{OperatorInput, Role};
+use xinghe_ledger::register::model::HouseholdInput;
+use xinghe_ledger::safety::backup::{self, inspect_backup, inspect_backup_with};
+use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::values::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::{Error, Ledger};
 
 const STAFF_PASSWORD: &str = "wangfang1";
 
 /// The register as the app holds it: logins required, 李敏 the administrator (and logged in),
 /// 王芳 staff, one household with 孔喆; returns the unit for more households.
-fn office(path: &Path) -> (Ledger, i64) {
-    let LoggedInOffice { mut ledger, unit, .. } = logged_in_office(path);
+fn office_with_staff(path: &Path) -> (Ledger, i64) {
+    let Office { mut ledger, unit, .. } = logged_in_office(path);
     ledger
         .save_operator(&OperatorInput {
             id: None,
@@ -91,7 +87,7 @@ fn files_starting(folder: &Path, prefix: &str) -> Vec<PathBuf> {
 fn the_administrator_turns_encryption_on_and_only_the_password_opens_the_register() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, _) = office(&db);
+    let (mut ledger, _) = office_with_staff(&db);
     assert!(!ledger.is_encrypted());
 
     // Staff may not; the administrator proves her own password again.
@@ -138,7 +134,7 @@ fn the_administrator_turns_encryption_on_and_only_the_password_opens_the_registe
 
     // A plain register given a password opens as it is, and stays plain.
     let plain = dir.path().join("plain.db");
-    drop(office(&plain));
+    drop(office_with_staff(&plain));
     let opened = Ledger::open_with_password(&plain, ADMIN_PASSWORD).unwrap();
     assert!(!opened.is_encrypted());
     assert!(is_plain_sqlite(&plain).unwrap());
@@ -151,7 +147,7 @@ fn every_copy_is_encrypted_and_restores_and_an_older_plain_backup_keeps_the_regi
     let folder = dir.path().join("backups");
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
-    let (mut ledger, unit) = office(&db);
+    let (mut ledger, unit) = office_with_staff(&db);
     let plain_backup = ledger.backup_to_folder(&usb, at(2026, 11, 1, 9)).unwrap().path;
     assert!(is_plain_sqlite(&plain_backup).unwrap());
 
@@ -200,10 +196,17 @@ fn every_copy_is_encrypted_and_restores_and_an_older_plain_backup_keeps_the_regi
 
     // A register that cannot be opened any more comes back from an encrypted backup, encrypted.
     std::fs::write(&db, b"broken").unwrap();
-    let err = failure::restore_into_new_file(&db, &dated, at(2026, 12, 1, 9), None).err().expect("needs the password");
+    let err = xinghe_ledger::safety::recovery::restore_into_new_file(&db, &dated, at(2026, 12, 1, 9), None)
+        .err()
+        .expect("needs the password");
     assert!(err.to_string().contains("加密的备份"), "{err}");
-    let (ledger, recovery) =
-        failure::restore_into_new_file(&db, &dated, at(2026, 12, 1, 9), Some(&key(ADMIN_PASSWORD))).unwrap();
+    let (ledger, recovery) = xinghe_ledger::safety::recovery::restore_into_new_file(
+        &db,
+        &dated,
+        at(2026, 12, 1, 9),
+        Some(&key(ADMIN_PASSWORD)),
+    )
+    .unwrap();
     assert!(ledger.is_encrypted() && recovery.set_aside.is_some());
     assert_eq!(households(&ledger), 2);
     drop(ledger);
@@ -215,7 +218,7 @@ fn the_owners_password_change_rekeys_the_file_and_staff_changes_do_not() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
     let folder = dir.path().join("backups");
-    let (mut ledger, _) = office(&db);
+    let (mut ledger, _) = office_with_staff(&db);
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     let before_change = PathBuf::from(ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap().path);
     let salt = |path: &Path| std::fs::read(path).unwrap()[..16].to_vec();
@@ -285,7 +288,7 @@ fn the_owners_password_change_rekeys_the_file_and_staff_changes_do_not() {
 fn turning_encryption_off_gives_a_plain_sqlite_file_again() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, _) = office(&db);
+    let (mut ledger, _) = office_with_staff(&db);
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     ledger.lock();
     ledger.log_in("王芳", STAFF_PASSWORD).unwrap();
@@ -310,14 +313,14 @@ fn turning_encryption_off_gives_a_plain_sqlite_file_again() {
 
 #[test]
 fn a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening() {
-    if rerun_without_root_powers("a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening") {
+    if rerun_without_root_powers("encryption::a_failure_before_the_swap_leaves_the_file_byte_for_byte_and_opening") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("只读");
     std::fs::create_dir(&folder).unwrap();
     let db = folder.join("xinghe.db");
-    drop(office(&db));
+    drop(office_with_staff(&db));
     // As xinghe-cli opens it: no login, so the file's owner may encrypt it.
     let mut ledger = Ledger::open(&db).unwrap();
     let before = std::fs::read(&db).unwrap();
@@ -383,7 +386,7 @@ fn text(bytes: &[u8]) -> String {
 fn the_command_line_encrypts_works_on_the_encrypted_file_and_decrypts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    drop(office(&db));
+    drop(office_with_staff(&db));
 
     let out = cli(&db, &["encrypt"]);
     assert!(!out.status.success());
@@ -436,7 +439,7 @@ fn a_backup_made_under_an_older_password_restores_with_that_password_even_into_a
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
     let folder = dir.path().join("backups");
-    let (mut ledger, unit) = office(&db);
+    let (mut ledger, unit) = office_with_staff(&db);
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     let old = PathBuf::from(ledger.auto_backup(&folder, at(2026, 11, 28, 9)).unwrap().path);
     ledger.change_own_password(ADMIN_PASSWORD, "liuhe-2027").unwrap();
@@ -472,7 +475,7 @@ fn a_backup_made_under_an_older_password_restores_with_that_password_even_into_a
 fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_password() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, unit) = office(&db);
+    let (mut ledger, unit) = office_with_staff(&db);
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     let usb = dir.path().join("U盘");
     std::fs::create_dir(&usb).unwrap();
@@ -508,7 +511,7 @@ fn the_command_line_restores_a_backup_made_under_an_older_password_with_backup_p
 fn turning_encryption_on_encrypts_the_older_backups_in_the_backup_folder() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, _) = office(&db);
+    let (mut ledger, _) = office_with_staff(&db);
     let folder = backup::default_folder(&db);
     ledger.auto_backup(&folder, at(2026, 11, 20, 9)).unwrap();
     ledger.auto_backup(&folder, at(2026, 11, 27, 9)).unwrap();
@@ -526,7 +529,7 @@ fn turning_encryption_on_encrypts_the_older_backups_in_the_backup_folder() {
         assert_encrypted_bytes(path);
         let info = inspect_backup_with(path, Some(&key(ADMIN_PASSWORD))).unwrap();
         assert_eq!(info.counts.households, 1, "{}", path.display());
-        assert_eq!(info.schema_version, xinghe_ledger::db::schema_version());
+        assert_eq!(info.schema_version, xinghe_ledger::store::db::schema_version());
     }
     let created = inspect_backup_with(&older[0], Some(&key(ADMIN_PASSWORD))).unwrap().created_at;
     assert!(created.is_some(), "the time the backup was made is kept");
@@ -539,7 +542,7 @@ fn turning_encryption_on_encrypts_the_older_backups_in_the_backup_folder() {
 #[test]
 fn an_encrypted_register_replaces_its_own_earlier_backups_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let (mut ledger, _) = office_with_staff(&dir.path().join("xinghe.db"));
     let copy = dir.path().join("copy.xinghe.db");
     ledger.backup_to(&copy).unwrap();
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
@@ -548,7 +551,7 @@ fn an_encrypted_register_replaces_its_own_earlier_backups_and_nothing_else() {
     ledger.backup_to(&copy).expect("and so is the encrypted one");
 
     let other_dir = tempfile::tempdir().unwrap();
-    let (mut other, _) = office(&other_dir.path().join("xinghe.db"));
+    let (mut other, _) = office_with_staff(&other_dir.path().join("xinghe.db"));
     other.encrypt(ADMIN_PASSWORD).unwrap();
     let theirs = dir.path().join("theirs.xinghe.db");
     other.backup_to(&theirs).unwrap();
@@ -565,7 +568,7 @@ const WARNING: &str = "警告：--password 会出现在进程列表中，请改�
 /// An encrypted register with 孔喆, and no session in this process.
 fn encrypted_office(dir: &Path) -> PathBuf {
     let db = dir.join("xinghe.db");
-    let (mut ledger, _) = office(&db);
+    let (mut ledger, _) = office_with_staff(&db);
     ledger.encrypt(ADMIN_PASSWORD).unwrap();
     db
 }
@@ -733,7 +736,7 @@ fn password_on_the_command_line_warns() {
 fn a_weak_encryption_password_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    drop(office(&db));
+    drop(office_with_staff(&db));
     for (weak, rule) in [
         ("liuhe26", "至少要 8 个字符"),
         ("aaaaaaaa", "不能全是同一个字符"),
@@ -751,7 +754,7 @@ fn a_weak_encryption_password_is_refused() {
     assert!(cli_with_stdin(&db, &["--password-stdin", "decrypt"], "liuhe-2026-a").status.success());
 
     // The app: 李敏's login password is weak (logins keep their rule of 6 characters).
-    let (mut ledger, _) = office(&dir.path().join("app.db"));
+    let (mut ledger, _) = office_with_staff(&dir.path().join("app.db"));
     ledger.change_own_password(ADMIN_PASSWORD, "123456").unwrap();
     let err = ledger.encrypt("123456").unwrap_err();
     assert!(err.to_string().contains("请先在“修改我的密码”中换一个更强的登录密码"), "{err}");

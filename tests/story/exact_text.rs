@@ -4,20 +4,18 @@
 //! and imported unchanged, and printed without a panic. Text over a limit (names 50, labels
 //! 100, notes 10,000 characters) is refused with a message, never cut short.
 
-#[path = "support/poppler.rs"]
-mod support;
-use support::poppler;
+use crate::support::poppler::poppler;
+use crate::support::{demo, open, printed_at, today};
 
 use std::path::Path;
+use xinghe_ledger::activities::print::{sign_in_sheet, SheetOptions};
 use xinghe_ledger::activities::ActivityInput;
-use xinghe_ledger::activity_sheets::{sign_in_sheet, SheetOptions};
-use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::hours::print::certificate_pdf;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter, HoursReview};
-use xinghe_ledger::import::ImportOptions;
-use xinghe_ledger::limits::{LABEL_CHARS, NAME_CHARS, TEXT_CHARS};
-use xinghe_ledger::model::{HouseholdFilter, HouseholdInput, ResidentInput};
-use xinghe_ledger::roster::{self, RosterOptions};
-use xinghe_ledger::volunteer_sheets::certificate_pdf;
+use xinghe_ledger::register::import::ImportOptions;
+use xinghe_ledger::register::model::{HouseholdFilter, HouseholdInput, ResidentInput};
+use xinghe_ledger::register::roster::{self, RosterOptions};
+use xinghe_ledger::values::limits::{LABEL_CHARS, NAME_CHARS, TEXT_CHARS};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
 use xinghe_ledger::Ledger;
 
@@ -51,14 +49,6 @@ fn long_text() -> String {
     text
 }
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-fn printed_at() -> NaiveDateTime {
-    today().and_hms_opt(14, 30, 0).unwrap()
-}
-
 struct Office {
     ledger: Ledger,
     household: i64,
@@ -66,10 +56,8 @@ struct Office {
 }
 
 /// The demo community plus one household whose people carry every hostile name.
-fn office(dir: &Path) -> Office {
-    let mut ledger = Ledger::open(&dir.join("register.db")).unwrap();
-    ledger.set_today(today());
-    ledger.create_demo(100, 3).unwrap();
+fn hostile_names_office(dir: &Path) -> Office {
+    let mut ledger = demo(&dir.join("register.db"), 100, 3);
     let unit_id = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
     let household = ledger
         .save_household(&HouseholdInput { unit_id, room: "901".into(), notes: Some(long_text()), ..Default::default() })
@@ -94,7 +82,7 @@ fn office(dir: &Path) -> Office {
 #[test]
 fn residents_and_households_are_stored_shown_and_found_exactly_as_typed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = hostile_names_office(dir.path());
     for (id, name, notes) in &office.residents {
         let stored = office.ledger.resident(*id).unwrap();
         assert_eq!(&stored.name, name);
@@ -117,12 +105,11 @@ fn residents_and_households_are_stored_shown_and_found_exactly_as_typed() {
 #[test]
 fn exporting_and_importing_gives_back_every_name_and_note_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    let office = office(dir.path());
+    let office = hostile_names_office(dir.path());
     for format in ["xlsx", "csv"] {
         let file = dir.path().join(format!("居民.{format}"));
         office.ledger.export_residents(&HouseholdFilter::default(), &file).unwrap();
-        let mut copy = Ledger::open(&dir.path().join(format!("copy-{format}.db"))).unwrap();
-        copy.set_today(today());
+        let mut copy = open(&dir.path().join(format!("copy-{format}.db")));
         let report = copy.import_file(&file, &ImportOptions::default(), &mut |_| {}).unwrap();
         assert!(report.rejected.is_empty(), "{format}: {:?}", report.rejected);
         for (_, name, notes) in &office.residents {
@@ -136,7 +123,7 @@ fn exporting_and_importing_gives_back_every_name_and_note_unchanged() {
 #[test]
 fn activities_volunteers_organisations_and_hours_keep_their_text_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = hostile_names_office(dir.path());
     let ledger = &mut office.ledger;
     let activity = ledger
         .save_activity(&ActivityInput {
@@ -209,7 +196,7 @@ fn activities_volunteers_organisations_and_hours_keep_their_text_exactly() {
 #[test]
 fn hostile_text_prints_to_pdf_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = hostile_names_office(dir.path());
     let roster = office.ledger.roster(None).unwrap();
     let printed = roster::render(&roster, &RosterOptions { unmasked: false, printed_at: printed_at() }).unwrap();
     let pdf = dir.path().join("花名册.pdf");
@@ -275,7 +262,7 @@ fn hostile_text_prints_to_pdf_without_a_panic() {
 #[test]
 fn text_over_a_limit_is_refused_with_a_message_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = hostile_names_office(dir.path());
     let before = office.ledger.stats().unwrap();
     let resident = |name: String, notes: String| ResidentInput {
         household_id: office.household,
@@ -323,7 +310,7 @@ fn text_over_a_limit_is_refused_with_a_message_and_nothing_is_saved() {
 #[test]
 fn a_name_with_spaces_is_found_by_typing_it_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = hostile_names_office(dir.path());
     let id = office
         .ledger
         .save_resident(&ResidentInput {

@@ -2,13 +2,14 @@
 //! .xlsx and .csv — and gets exactly what the list shows: whole ID numbers, landlines with their
 //! leading 0, real dates, the rarest names, and no typed formula that could ever run.
 
+use crate::support::demo;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::export::{write_rejected_rows, RejectedRow, HOUSEHOLD_HEADERS, RESIDENT_HEADERS};
-use xinghe_ledger::model::{CareNeed, HouseholdFilter, HouseholdInput, HouseholdRow, ResidentInput};
+use xinghe_ledger::register::export::{write_rejected_rows, RejectedRow, HOUSEHOLD_HEADERS, RESIDENT_HEADERS};
+use xinghe_ledger::register::model::{CareNeed, HouseholdFilter, HouseholdInput, HouseholdRow, ResidentInput};
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::Ledger;
 
 const ID_NUMBER: &str = "11010519491231002X";
@@ -43,12 +44,10 @@ impl Office {
 
 /// The demo community plus one household that holds everything awkward: a rare character, an
 /// ID number ending in X, a landline, an unrecognised care label and notes that look like formulas.
-fn office() -> Office {
+fn awkward_office() -> Office {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("liuhe.db");
-    let mut ledger = Ledger::open(&db).unwrap();
-    ledger.set_today(date(2026, 11, 28));
-    ledger.create_demo(100, 7).unwrap();
+    let mut ledger = demo(&db, 100, 7);
     let unit_id = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
     let household = ledger
         .save_household(&HouseholdInput {
@@ -148,7 +147,7 @@ fn csv_records(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 
 #[test]
 fn the_whole_community_to_excel_keeps_every_digit_date_and_character() {
-    let office = office();
+    let office = awkward_office();
     let out = office.path("居民.xlsx");
     let written = office.ledger.export_residents(&HouseholdFilter::default(), &out).unwrap();
     assert_eq!(written as u64, office.ledger.stats().unwrap().residents);
@@ -229,7 +228,7 @@ fn the_whole_community_to_excel_keeps_every_digit_date_and_character() {
 
 #[test]
 fn a_filtered_list_exports_exactly_what_it_shows() {
-    let mut office = office();
+    let mut office = awkward_office();
     let second_grid = office.ledger.hierarchy().unwrap().grids[1].id;
     // A moved-out household is shown only when asked for, with its 迁出日期 as a real date.
     let moved = shown(&office.ledger, &HouseholdFilter::default())[3].id;
@@ -280,7 +279,7 @@ fn a_filtered_list_exports_exactly_what_it_shows() {
 
 #[test]
 fn csv_opens_in_excel_as_chinese_and_runs_no_formula() {
-    let office = office();
+    let office = awkward_office();
     let out = office.path("居民.CSV");
     let written = office.ledger.export_residents(&HouseholdFilter::default(), &out).unwrap();
     let (headers, records) = csv_records(&out);
@@ -307,7 +306,7 @@ fn csv_opens_in_excel_as_chinese_and_runs_no_formula() {
 
 #[test]
 fn an_unknown_format_is_refused_and_nothing_is_written() {
-    let office = office();
+    let office = awkward_office();
     for name in ["居民.txt", "居民.xls", "居民"] {
         let err = office.ledger.export_residents(&HouseholdFilter::default(), &office.path(name)).unwrap_err();
         assert_eq!(err.kind(), "invalid");
@@ -320,7 +319,7 @@ fn an_unknown_format_is_refused_and_nothing_is_written() {
 
 #[test]
 fn an_existing_file_is_replaced_only_by_a_complete_new_one() {
-    let mut office = office();
+    let mut office = awkward_office();
     let out = office.path("居民.xlsx");
     std::fs::write(&out, b"last month's list").unwrap();
     // Excel cannot hold more than 32,767 characters in one cell, so this export fails. The
@@ -355,7 +354,7 @@ fn an_existing_file_is_replaced_only_by_a_complete_new_one() {
 
 #[test]
 fn rejected_import_rows_come_back_as_text_with_row_number_and_reason() {
-    let office = office();
+    let office = awkward_office();
     let out = office.path("未导入的行.xlsx");
     let headers: Vec<String> = ["姓名", "身份证号", "联系电话"].map(String::from).to_vec();
     let rows = [RejectedRow {
@@ -375,7 +374,7 @@ fn rejected_import_rows_come_back_as_text_with_row_number_and_reason() {
 
 #[test]
 fn the_cli_exports_and_explains_mistakes_in_chinese() {
-    let office = office();
+    let office = awkward_office();
     let cli = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_xinghe-cli")).arg("--db").arg(&office.db).args(args).output().unwrap()
     };

@@ -5,22 +5,20 @@
 //! an import (a refused file leaves the database byte for byte as it was), memory bounded.
 //!
 //! CI runs few cases of each property; `XINGHE_FUZZ_CASES=2000` runs a full fuzzing pass. The
-//! 1,000,000-row files are `#[ignore]`d (`cargo test -p xinghe-ledger --test hostile --
-//! --ignored a_million_rows --nocapture`); CI runs the same check one row over the limit.
+//! 1,000,000-row files are `#[ignore]`d (`cargo test -p xinghe-cli --test story --
+//! --ignored hostile::a_million_rows --nocapture`); CI runs the same check one row over the limit.
 //! Figures and the reasons behind the limits are in docs/reliability.md.
 
-#[path = "support/hostile_files.rs"]
-mod files;
-
-use files::*;
+use crate::support::hostile_files::*;
+use crate::support::open;
 use proptest::prelude::*;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
-use xinghe_ledger::import::table::{MAX_CELLS, MAX_ROWS};
-use xinghe_ledger::import::{ImportOptions, ImportReport};
-use xinghe_ledger::{Error, Ledger};
+use xinghe_ledger::register::import::table::{MAX_CELLS, MAX_ROWS};
+use xinghe_ledger::register::import::{ImportOptions, ImportReport};
+use xinghe_ledger::Error;
 
 /// Cases per property: small in CI, `XINGHE_FUZZ_CASES` for a full run.
 fn cases(default: u32) -> u32 {
@@ -681,7 +679,7 @@ fn import_in_child_within(file: &Path, limit_kb: Option<u64>) -> Measured {
         }
     };
     let output = child
-        .args(["--exact", "child_import", "--ignored", "--nocapture", "--test-threads=1"])
+        .args(["--exact", "hostile::child_import", "--ignored", "--nocapture", "--test-threads=1"])
         .env("XINGHE_CHILD_IMPORT", file)
         .env("XINGHE_CHILD_DB", dir.path().join("child.db"))
         .output()
@@ -705,8 +703,7 @@ fn child_import() {
     let (Some(file), Some(db)) = (std::env::var_os("XINGHE_CHILD_IMPORT"), std::env::var_os("XINGHE_CHILD_DB")) else {
         return;
     };
-    let mut ledger = Ledger::open(Path::new(&db)).unwrap();
-    ledger.set_today(today());
+    let mut ledger = open(Path::new(&db));
     let outcome = match ledger.import_file(Path::new(&file), &ImportOptions::default(), &mut |_| {}) {
         Ok(report) => format!("imported {} rejected {}", report.residents_created, report.rejected_rows.len()),
         Err(e) => format!("refused {e}"),

@@ -4,17 +4,14 @@
 //! all or nothing; a wrong entry is corrected, never deleted, and keeps its history; totals,
 //! reports and the certificate count confirmed hours only.
 
+use crate::support::{liuhe_unit, open, today};
 use std::path::Path;
 use xinghe_ledger::activities::{ActivityInput, AttendanceMark, Attendee};
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HourEntryRow, HoursFilter, HoursReview};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput, VolunteerRow};
 use xinghe_ledger::Ledger;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
 
 /// 浏河社区 with one unit; people are added one household each.
 struct Office {
@@ -23,15 +20,9 @@ struct Office {
     rooms: u32,
 }
 
-fn office(path: &Path) -> Office {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(today());
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+fn one_unit_office(path: &Path) -> Office {
+    let mut ledger = open(path);
+    let unit = liuhe_unit(&mut ledger);
     Office { ledger, unit, rooms: 0 }
 }
 
@@ -115,7 +106,7 @@ fn overnight(volunteer_id: i64, date: &str, start: &str, end: &str, content: &st
 #[test]
 fn a_resident_ticked_as_volunteer_gets_a_number_and_a_default_line() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let senior = office.ticked_resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
     let young = office.ticked_resident("李晓", None, "1998-02-11", true);
     let member = office.ticked_resident("陈红", Some("中共预备党员"), "1990-07-07", true);
@@ -200,8 +191,7 @@ fn residents_ticked_by_import_or_before_the_volunteer_table_get_records() {
     )
     .unwrap();
     {
-        let mut ledger = Ledger::open(&path).unwrap();
-        ledger.set_today(today());
+        let mut ledger = open(&path);
         ledger.import_file(&file, &Default::default(), &mut |_| {}).unwrap();
         let names: Vec<String> =
             ledger.list_volunteers(&VolunteerFilter::default()).unwrap().into_iter().map(|v| v.name).collect();
@@ -231,7 +221,7 @@ fn residents_ticked_by_import_or_before_the_volunteer_table_get_records() {
 #[test]
 fn overlapping_periods_and_more_than_24_hours_a_day_are_refused_naming_the_entry() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let zhou = office.volunteer("周国强");
     let sweep = office.ledger.record_hours(&hours(zhou, "2026-11-20", "08:00", "10:30", "楼道清扫")).unwrap();
 
@@ -280,7 +270,7 @@ fn overlapping_periods_and_more_than_24_hours_a_day_are_refused_naming_the_entry
 #[test]
 fn hours_that_have_not_happened_or_fall_after_leaving_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let zhou = office.volunteer("周国强");
     let err = office.ledger.record_hours(&hours(zhou, "2026-11-29", "09:00", "10:00", "文明劝导")).unwrap_err();
     assert_eq!(err.fields()[0].field, "end_time");
@@ -310,7 +300,7 @@ fn hours_that_have_not_happened_or_fall_after_leaving_are_refused() {
 #[test]
 fn totals_count_confirmed_hours_only() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let zhou = office.volunteer("周国强");
     let shop = office
         .ledger
@@ -375,7 +365,7 @@ fn totals_count_confirmed_hours_only() {
 #[test]
 fn review_is_all_or_nothing_and_a_rejection_needs_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     office.ledger.set_operator("李梅");
     let zhou = office.volunteer("周国强");
     let a = office.ledger.record_hours(&hours(zhou, "2026-11-01", "09:00", "10:00", "楼道清扫")).unwrap();
@@ -416,7 +406,7 @@ fn review_is_all_or_nothing_and_a_rejection_needs_a_reason() {
 #[test]
 fn a_correction_keeps_the_wrong_entry_and_its_history() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let zhou = office.volunteer("周国强");
     let wrong = office.ledger.record_hours(&hours(zhou, "2026-11-20", "09:00", "12:00", "楼道清扫")).unwrap();
     office.confirm(&[wrong]);
@@ -454,7 +444,7 @@ fn a_correction_keeps_the_wrong_entry_and_its_history() {
 fn entries_are_never_deleted_or_rewritten() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let mut office = office(&path);
+    let mut office = one_unit_office(&path);
     let zhou = office.volunteer("周国强");
     let id = office.ledger.record_hours(&hours(zhou, "2026-11-20", "09:00", "12:00", "楼道清扫")).unwrap();
     drop(office);
@@ -470,7 +460,7 @@ fn entries_are_never_deleted_or_rewritten() {
 #[test]
 fn hours_from_an_activity_roll_call() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let a = office.resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
     let b = office.resident("李晓", None, "1998-02-11", true);
     let busy = office.resident("陈红", None, "1990-07-07", true);
@@ -530,7 +520,7 @@ fn hours_from_an_activity_roll_call() {
 #[test]
 fn the_certificate_lists_confirmed_hours_with_the_masked_id_and_the_issuer() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let resident = office.resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
     let mut form = office.ledger.resident(resident).unwrap();
     form.id_number = Some("430105196005010019".into());
@@ -586,7 +576,7 @@ fn the_certificate_lists_confirmed_hours_with_the_masked_id_and_the_issuer() {
     assert!(office.ledger.issue_certificate(zhou, NaiveDate::from_ymd_opt(2026, 11, 21), None).is_err());
     let issued = office
         .ledger
-        .audit_log(&xinghe_ledger::audit::AuditFilter {
+        .audit_log(&xinghe_ledger::access::audit::AuditFilter {
             query: Some("出具志愿服务记录证明".into()),
             ..Default::default()
         })
@@ -597,7 +587,7 @@ fn the_certificate_lists_confirmed_hours_with_the_masked_id_and_the_issuer() {
 #[test]
 fn a_volunteer_who_moves_out_or_dies_stops_volunteering_and_keeps_the_hours() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("register.db"));
+    let mut office = one_unit_office(&dir.path().join("register.db"));
     let volunteer = office.volunteer("迁出人");
     let mover = office.ledger.volunteer(volunteer).unwrap().volunteer.resident_id.unwrap();
     let deceased = office.volunteer("故去人");
@@ -621,7 +611,7 @@ fn a_volunteer_who_moves_out_or_dies_stops_volunteering_and_keeps_the_hours() {
 #[test]
 fn roll_call_hours_respect_rejections_guests_cancellation_and_leaving() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = one_unit_office(&dir.path().join("a.db"));
     let resident = office.resident("周国强", Some("中共党员（在职）"), "1960-05-01", true);
     let zhou = office.record_of(resident).id;
     let shop = office
@@ -683,13 +673,12 @@ fn roll_call_hours_respect_rejections_guests_cancellation_and_leaving() {
 fn entries_record_the_operator_named_in_the_settings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let mut office = office(&path);
+    let mut office = one_unit_office(&path);
     let zhou = office.volunteer("周国强");
     office.ledger.set_operator_name("  刘芳 ").unwrap();
     drop(office);
 
-    let mut ledger = Ledger::open(&path).unwrap();
-    ledger.set_today(today());
+    let mut ledger = open(&path);
     assert_eq!(ledger.operator(), "刘芳");
     let id = ledger.record_hours(&hours(zhou, "2026-11-20", "09:00", "10:00", "文明劝导")).unwrap();
     ledger.review_hours(&[id], &HoursReview { approve: true, ..Default::default() }).unwrap();

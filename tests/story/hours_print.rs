@@ -4,34 +4,23 @@
 //! for the .xlsx). Only confirmed hours ever count: a pending and a rejected entry sit beside
 //! the confirmed ones and must not show up in any total.
 
-#[path = "support/joined.rs"]
-mod joined;
-#[path = "support/poppler.rs"]
-mod support;
-use joined::joined_in_january;
-use support::poppler;
+use crate::support::joined::joined_in_january;
+use crate::support::poppler::poppler;
+use crate::support::{eight_with_its_head, open, printed_at, today};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::Path;
-use xinghe_ledger::care_sheet::care_checklist_pdf;
-use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::care::print::care_checklist_pdf;
+use xinghe_ledger::hours::print::{certificate_pdf, hours_report_pdf, SEAL_LABEL};
 use xinghe_ledger::hours::{CertificateIssuer, HourEntryInput, HoursReview};
-use xinghe_ledger::idcard::check_character;
-use xinghe_ledger::model::{BuildingInput, CareNeed, GridInput, HeadInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::register::model::{BuildingInput, CareNeed, GridInput, HouseholdInput, ResidentInput, UnitInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
-use xinghe_ledger::volunteer_sheets::{certificate_pdf, hours_report_pdf, SEAL_LABEL};
+use xinghe_ledger::values::dates::NaiveDate;
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
 use xinghe_ledger::Ledger;
 
 const ZHANG_ID17: &str = "43010519500101002";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-fn printed_at() -> NaiveDateTime {
-    today().and_hms_opt(14, 30, 0).unwrap()
-}
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -50,19 +39,11 @@ struct Office {
     zhao: i64,
 }
 
-fn office(dir: &Path) -> Office {
-    let mut ledger = Ledger::open(&dir.join("liuhe.db")).unwrap();
-    ledger.set_today(today());
+fn certificates_office(dir: &Path) -> Office {
+    let mut ledger = open(&dir.join("liuhe.db"));
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let eight = ledger
-        .save_building(&BuildingInput {
-            grid_id: grid,
-            name: "8栋".into(),
-            head: HeadInput { head_name: Some("王建国".into()), ..Default::default() },
-            ..Default::default()
-        })
-        .unwrap();
+    let eight = eight_with_its_head(&mut ledger, grid);
     let nine =
         ledger.save_building(&BuildingInput { grid_id: grid, name: "9栋".into(), ..Default::default() }).unwrap();
     let unit_8 =
@@ -242,7 +223,7 @@ fn assert_one_subset_font(pdf: &Path) {
 #[test]
 fn the_certificate_reads_back_with_name_masked_id_total_services_number_and_seal() {
     let dir = tempfile::tempdir().unwrap();
-    let office = office(dir.path());
+    let office = certificates_office(dir.path());
     let cert = office.ledger.certificate(office.zhang, Some(day("2026-01-01")), Some(today())).unwrap();
     assert_eq!(cert.total_minutes, 315);
     let printed = certificate_pdf(&cert, printed_at()).unwrap();
@@ -291,7 +272,7 @@ fn the_certificate_reads_back_with_name_masked_id_total_services_number_and_seal
 #[test]
 fn a_member_without_an_id_number_is_named_by_number_and_no_hours_means_no_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = certificates_office(dir.path());
     let cert = office.ledger.certificate(office.zhao, None, None).unwrap();
     let pdf = dir.path().join("赵.pdf");
     certificate_pdf(&cert, printed_at()).unwrap().save(&pdf).unwrap();
@@ -311,7 +292,7 @@ fn a_member_without_an_id_number_is_named_by_number_and_no_hours_means_no_certif
 #[test]
 fn a_long_service_list_continues_on_the_next_page_with_its_header_and_the_seal_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(dir.path());
+    let mut office = certificates_office(dir.path());
     let first = day("2026-06-01");
     for n in 0..60 {
         let date = (first + chrono::Days::new(n)).to_string();
@@ -344,7 +325,7 @@ fn a_long_service_list_continues_on_the_next_page_with_its_header_and_the_seal_w
 #[test]
 fn the_hours_report_prints_totals_by_volunteer_line_organisation_and_month_from_confirmed_hours() {
     let dir = tempfile::tempdir().unwrap();
-    let office = office(dir.path());
+    let office = certificates_office(dir.path());
     let report = office.ledger.hours_report(None, None).unwrap();
     assert_eq!(report.total_minutes, TOTAL_MINUTES);
     let printed = hours_report_pdf(&report, "浏河社区", printed_at()).unwrap();
@@ -398,7 +379,7 @@ fn the_hours_report_prints_totals_by_volunteer_line_organisation_and_month_from_
 #[test]
 fn the_care_checklist_gives_each_building_head_their_households_longest_unvisited_first() {
     let dir = tempfile::tempdir().unwrap();
-    let office = office(dir.path());
+    let office = certificates_office(dir.path());
     let list = office.ledger.care_list(None).unwrap();
     let printed = care_checklist_pdf(&list, "浏河社区", printed_at()).unwrap();
     let pdf = dir.path().join("走访清单.pdf");
@@ -461,7 +442,7 @@ fn number(cell: &Data) -> f64 {
 #[test]
 fn the_hours_workbook_reads_back_with_numbers_that_add_up_and_every_entry_in_detail() {
     let dir = tempfile::tempdir().unwrap();
-    let office = office(dir.path());
+    let office = certificates_office(dir.path());
     let out = dir.path().join("志愿时长.xlsx");
     let written = office.ledger.export_hours(None, None, &out).unwrap();
     assert_eq!(written, 6, "every entry, whatever its status");

@@ -3,12 +3,12 @@
 //! sees exactly which rows were refused and why, re-imports an updated file without creating
 //! duplicates, and never ends up with half an import.
 
+use crate::support::open;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::import::columns::{ColumnOverride, Field};
-use xinghe_ledger::import::{ImportOptions, ImportReport};
-use xinghe_ledger::model::HouseholdFilter;
+use xinghe_ledger::register::import::columns::{ColumnOverride, Field};
+use xinghe_ledger::register::import::{ImportOptions, ImportReport};
+use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::Ledger;
 
 /// One fixture cell.
@@ -52,16 +52,6 @@ fn xlsx(path: &Path, rows: &[Vec<Fx>], merges: &[(u32, u16, u32, u16, &str)]) {
     workbook.save(path).unwrap();
 }
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-fn ledger(dir: &Path) -> Ledger {
-    let mut ledger = Ledger::open(&dir.join("register.db")).unwrap();
-    ledger.set_today(today());
-    ledger
-}
-
 fn import(ledger: &mut Ledger, file: &Path) -> ImportReport {
     ledger.import_file(file, &ImportOptions::default(), &mut |_| {}).unwrap()
 }
@@ -84,7 +74,7 @@ fn the_shared_office_sample_imports_exactly_as_expected() {
         serde_json::from_str(&std::fs::read_to_string(shared_sample().join("register_sample_expected.json")).unwrap())
             .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let report = import(&mut ledger, &shared_sample().join("register_sample.xlsx"));
     assert_eq!(report.data_rows, expected["data_rows"].as_u64().unwrap() as u32);
     assert_eq!(report.residents_created, expected["residents_valid"].as_u64().unwrap() as u32);
@@ -190,7 +180,7 @@ fn a_messy_office_workbook_reports_every_problem_by_excel_row_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("登记表.xlsx");
     messy_workbook(&file);
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let report = import(&mut ledger, &file);
 
     assert_eq!(report.header_row, 3);
@@ -241,7 +231,7 @@ fn a_gbk_csv_with_continuation_rows_and_duplicates() {
     let (bytes, _, _) = encoding_rs::GBK.encode(csv);
     let file = dir.path().join("gbk.csv");
     std::fs::write(&file, &bytes).unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let report = import(&mut ledger, &file);
     assert_eq!(rejected(&report), [(5, "id_as_number"), (6, "duplicate")]);
     assert!(report.rejected[1].reason.contains("第 2 行"), "names the earlier row");
@@ -252,7 +242,7 @@ fn a_gbk_csv_with_continuation_rows_and_duplicates() {
 #[test]
 fn re_importing_an_updated_file_updates_fills_blanks_and_never_erases() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let first = dir.path().join("v1.csv");
     std::fs::write(
         &first,
@@ -296,7 +286,7 @@ fn a_dry_run_reports_everything_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("登记表.xlsx");
     messy_workbook(&file);
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let options = ImportOptions { dry_run: true, ..ImportOptions::default() };
     let report = ledger.import_file(&file, &options, &mut |_| {}).unwrap();
     assert_eq!(report.residents_created, 4);
@@ -312,7 +302,7 @@ fn a_failure_part_way_leaves_the_register_exactly_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("登记表.xlsx");
     messy_workbook(&file);
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     ledger.create_demo(100, 5).unwrap();
     let before = ledger.stats().unwrap();
     // Make the database itself fail on the third person of the file, after two were written.
@@ -334,7 +324,7 @@ fn the_user_corrects_a_column_the_importer_did_not_know() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("odd.csv");
     std::fs::write(&file, "姓名,现居住房屋,电话\n孔喆,1栋1单元101,13800000001\n").unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let preview = ledger.preview_import(&file, &ImportOptions::default()).unwrap();
     assert_eq!(preview.report.unknown_columns, ["现居住房屋"]);
     assert_eq!(rejected(&preview.report), [(2, "missing")]);
@@ -350,7 +340,7 @@ fn the_user_corrects_a_column_the_importer_did_not_know() {
 #[test]
 fn not_a_register_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let photo = dir.path().join("photo.xlsx");
     std::fs::write(&photo, b"\xff\xd8\xff\xe0 not a workbook").unwrap();
     let err = ledger.import_file(&photo, &ImportOptions::default(), &mut |_| {}).unwrap_err();
@@ -396,7 +386,7 @@ fn files_written_by_libreoffice_import_the_same() {
         };
         let db_dir = dir.path().join(format!("db-{format}"));
         std::fs::create_dir_all(&db_dir).unwrap();
-        let mut ledger = ledger(&db_dir);
+        let mut ledger = open(&db_dir.join("register.db"));
         let report = import(&mut ledger, &source);
         assert_eq!(rejected(&report), [(6, "id_as_number"), (10, "invalid"), (11, "invalid")], "{format}");
         assert_eq!(report.skipped, [7, 12], "{format}");
@@ -411,7 +401,7 @@ fn files_written_by_libreoffice_import_the_same() {
 #[test]
 fn a_namesake_with_another_id_number_is_a_different_person() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let file = dir.path().join("a.csv");
     std::fs::write(&file, "姓名,身份证号,地址,关系\n王芳,430105196401060595,1栋1单元101,户主\n").unwrap();
     import(&mut ledger, &file);
@@ -427,7 +417,7 @@ fn a_namesake_with_another_id_number_is_a_different_person() {
 #[test]
 fn a_sheet_without_relations_keeps_the_registered_heads() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let file = dir.path().join("a.csv");
     std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n").unwrap();
     import(&mut ledger, &file);
@@ -443,7 +433,7 @@ fn a_sheet_without_relations_keeps_the_registered_heads() {
 #[test]
 fn a_refused_row_leaves_no_empty_household_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let file = dir.path().join("a.csv");
     std::fs::write(&file, "姓名,身份证号,地址,关系\n孔喆,430105196401060595,1栋1单元101,户主\n").unwrap();
     import(&mut ledger, &file);
@@ -461,7 +451,7 @@ fn a_refused_row_leaves_no_empty_household_behind() {
 #[test]
 fn a_note_that_starts_with_subtotal_words_is_still_a_person() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = ledger(dir.path());
+    let mut ledger = open(&dir.path().join("register.db"));
     let file = dir.path().join("a.csv");
     std::fs::write(&file, "姓名,地址,关系,备注\n孔喆,1栋1单元101,户主,小计3人同住\n合计,,,共1人\n").unwrap();
     let report = import(&mut ledger, &file);

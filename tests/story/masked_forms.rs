@@ -6,14 +6,13 @@
 //! full number, which replaces it; a masked text that is not the stored number's is refused
 //! with a message naming the field, and nothing is written.
 
-#[path = "support/logged_in_office.rs"]
-mod logged_in_office;
-
-use logged_in_office::{logged_in_office, LoggedInOffice, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE};
+use crate::support::logged_in_office::{
+    logged_in_office, Office as LoggedInOffice, ADMIN, ADMIN_PASSWORD, ID_NUMBER, PHONE,
+};
 use rusqlite::Connection;
 use std::path::Path;
-use xinghe_ledger::model::{ResidentInput, ResidentRecord};
-use xinghe_ledger::operators::{OperatorInput, Role};
+use xinghe_ledger::access::operators::{OperatorInput, Role};
+use xinghe_ledger::register::model::{ResidentInput, ResidentRecord};
 use xinghe_ledger::volunteers::{OrganisationDetail, OrganisationInput, VolunteerDetail, VolunteerInput};
 use xinghe_ledger::{Error, Ledger};
 

@@ -3,27 +3,20 @@
 //! the file, the file is never rewritten, and a damaged one can be set aside and restored from
 //! an automatic backup into a new file.
 
-#[path = "support/namespace.rs"]
-mod namespace;
-#[path = "support/unprivileged.rs"]
-mod unprivileged;
-use namespace::{in_namespace, run, sections};
+use crate::support::liuhe_unit;
+use crate::support::namespace::{in_namespace, run, sections};
+use crate::support::unprivileged::{chmod, rerun_without_root_powers};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use unprivileged::{chmod, rerun_without_root_powers};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, UnitInput};
-use xinghe_ledger::{failure, Ledger};
+use xinghe_ledger::register::model::HouseholdInput;
+use xinghe_ledger::store::failure;
+use xinghe_ledger::Ledger;
 
-/// 浏河社区 with `rooms` households in 8栋1单元; returns the unit.
+/// 浏河社区 with `rooms` households in 8栋1单元 (on the clock's today); returns the unit.
 fn register(path: &Path, rooms: usize) -> i64 {
     let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    let unit = liuhe_unit(&mut ledger);
     for room in 0..rooms {
         let input = HouseholdInput { unit_id: unit, room: format!("{}", 101 + room), ..Default::default() };
         ledger.save_household(&input).unwrap();
@@ -103,7 +96,7 @@ fn another_programs_sqlite_file_is_still_not_xinghe() {
 
 #[test]
 fn a_read_only_folder_or_file_is_read_only_and_unchanged() {
-    if rerun_without_root_powers("a_read_only_folder_or_file_is_read_only_and_unchanged") {
+    if rerun_without_root_powers("open_failures::a_read_only_folder_or_file_is_read_only_and_unchanged") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -138,7 +131,7 @@ fn a_read_only_folder_or_file_is_read_only_and_unchanged() {
 /// says so, and what was committed stays.
 #[test]
 fn a_write_to_a_file_made_read_only_while_open_says_so() {
-    if rerun_without_root_powers("a_write_to_a_file_made_read_only_while_open_says_so") {
+    if rerun_without_root_powers("open_failures::a_write_to_a_file_made_read_only_while_open_says_so") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -240,8 +233,8 @@ fn a_corrupt_file_is_set_aside_and_a_backup_restored_into_a_new_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("xinghe.db");
     register(&path, 2);
-    let folder = xinghe_ledger::backup::default_folder(&path);
-    let auto = Ledger::open(&path).unwrap().auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    let folder = xinghe_ledger::safety::backup::default_folder(&path);
+    let auto = Ledger::open(&path).unwrap().auto_backup(&folder, xinghe_ledger::values::dates::local_now()).unwrap();
     let bytes = random_bytes(4096);
     std::fs::write(&path, &bytes).unwrap();
     assert_eq!(Ledger::open(&path).err().unwrap().kind(), "corrupt");
@@ -249,11 +242,18 @@ fn a_corrupt_file_is_set_aside_and_a_backup_restored_into_a_new_file() {
     // A file that is not a backup is refused before anything is moved.
     let junk = dir.path().join("junk.xinghe.db");
     std::fs::write(&junk, "no").unwrap();
-    assert!(failure::restore_into_new_file(&path, &junk, xinghe_ledger::dates::local_now(), None).is_err());
+    assert!(xinghe_ledger::safety::recovery::restore_into_new_file(
+        &path,
+        &junk,
+        xinghe_ledger::values::dates::local_now(),
+        None
+    )
+    .is_err());
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 
-    let at = xinghe_ledger::dates::local_now();
-    let (ledger, recovery) = failure::restore_into_new_file(&path, Path::new(&auto.path), at, None).unwrap();
+    let at = xinghe_ledger::values::dates::local_now();
+    let (ledger, recovery) =
+        xinghe_ledger::safety::recovery::restore_into_new_file(&path, Path::new(&auto.path), at, None).unwrap();
     assert_eq!(ledger.stats().unwrap().households, 2);
     assert_eq!(recovery.restored.counts.households, 2);
     assert!(ledger.setting("backup_created_at").unwrap().is_none());
@@ -527,7 +527,7 @@ fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
     let local = shared.join("xinghe.db");
     register(&local, 2);
     let folder = dir.path().join("备份");
-    let backup = Ledger::open(&local).unwrap().auto_backup(&folder, xinghe_ledger::dates::local_now()).unwrap();
+    let backup = Ledger::open(&local).unwrap().auto_backup(&folder, xinghe_ledger::values::dates::local_now()).unwrap();
     let mounted = Command::new("bindfs").arg(&shared).arg(&mount).output().is_ok_and(|o| o.status.success());
     if !mounted {
         eprintln!("不能直接挂载 bindfs（非 root 或未安装）：跳过；网络文件夹的拒绝见 a_register_on_a_network_filesystem_is_refused_for_writing");
@@ -536,8 +536,10 @@ fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
     let _unmount = Unmount(mount.clone());
     let on_share = mount.join("xinghe.db");
     let before = std::fs::read(&local).unwrap();
-    let at = xinghe_ledger::dates::local_now();
-    let err = failure::restore_into_new_file(&on_share, Path::new(&backup.path), at, None).err().expect("refused");
+    let at = xinghe_ledger::values::dates::local_now();
+    let err = xinghe_ledger::safety::recovery::restore_into_new_file(&on_share, Path::new(&backup.path), at, None)
+        .err()
+        .expect("refused");
     assert_eq!(err.kind(), "network_folder", "{err}");
     let err = failure::set_aside(&on_share, at).err().expect("refused");
     assert_eq!(err.kind(), "network_folder", "{err}");

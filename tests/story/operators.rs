@@ -5,24 +5,15 @@
 //! administrator cannot be removed; a password change takes effect at once; a restore logs
 //! everybody out. The passwords themselves are never stored.
 
-#[path = "support/logged_in_office.rs"]
-mod logged_in_office;
-
-use logged_in_office::{logged_in_office, ADMIN_PASSWORD, ID_NUMBER};
+use crate::support::logged_in_office::{logged_in_office, Office, ADMIN_PASSWORD, ID_NUMBER};
 use rusqlite::Connection;
-use xinghe_ledger::audit::AuditFilter;
-use xinghe_ledger::model::{HouseholdFilter, HouseholdInput};
-use xinghe_ledger::operators::{OperatorInput, Role};
-use xinghe_ledger::roster::RosterOptions;
+use xinghe_ledger::access::audit::AuditFilter;
+use xinghe_ledger::access::operators::{OperatorInput, Role};
+use xinghe_ledger::register::model::{HouseholdFilter, HouseholdInput};
+use xinghe_ledger::register::roster::RosterOptions;
 use xinghe_ledger::{Error, Ledger};
 
 const STAFF_PASSWORD: &str = "wangfang1";
-
-/// A register as the app holds it: logins required, 李敏 the administrator, one household.
-fn office(path: &std::path::Path) -> (Ledger, i64) {
-    let office = logged_in_office(path);
-    (office.ledger, office.resident)
-}
 
 fn staff(name: &str) -> OperatorInput {
     OperatorInput {
@@ -53,7 +44,7 @@ fn the_first_start_makes_an_administrator_and_staff_work_under_their_own_names()
         assert_eq!((session.name.as_str(), session.role), ("李敏", Role::Admin));
     }
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, resident) = office(&db);
+    let Office { mut ledger, resident, .. } = logged_in_office(&db);
     assert!(
         ledger.create_first_admin("张三", "another-password").is_err(),
         "only the very first start creates an administrator"
@@ -93,8 +84,8 @@ fn the_first_start_makes_an_administrator_and_staff_work_under_their_own_names()
     forbidden(ledger.audit_log(&AuditFilter::default()));
     forbidden(ledger.list_operators());
     forbidden(ledger.save_operator(&staff("赵强")));
-    forbidden(ledger.backup_to_folder(dir.path(), xinghe_ledger::dates::local_now()));
-    let unmasked = RosterOptions { unmasked: true, printed_at: xinghe_ledger::dates::local_now() };
+    forbidden(ledger.backup_to_folder(dir.path(), xinghe_ledger::values::dates::local_now()));
+    let unmasked = RosterOptions { unmasked: true, printed_at: xinghe_ledger::values::dates::local_now() };
     forbidden(ledger.roster_pdf(None, &unmasked));
     let masked = RosterOptions { unmasked: false, ..unmasked };
     assert!(ledger.roster_pdf(None, &masked).is_ok(), "a masked roster is daily work");
@@ -109,13 +100,13 @@ fn the_first_start_makes_an_administrator_and_staff_work_under_their_own_names()
 #[test]
 fn an_administrator_sees_one_residents_full_numbers_and_the_look_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, resident) = office(&dir.path().join("xinghe.db"));
+    let Office { mut ledger, resident, .. } = logged_in_office(&dir.path().join("xinghe.db"));
     assert_eq!(ledger.resident(resident).unwrap().id_number.as_deref(), Some(ID_NUMBER));
     let revealed = ledger.reveal_resident(resident).unwrap();
     assert_eq!(revealed.id_number.as_deref(), Some(ID_NUMBER));
     assert_eq!(revealed.phone.as_deref(), Some("13800000001"));
 
-    let printed = RosterOptions { unmasked: true, printed_at: xinghe_ledger::dates::local_now() };
+    let printed = RosterOptions { unmasked: true, printed_at: xinghe_ledger::values::dates::local_now() };
     ledger.roster_pdf(None, &printed).unwrap();
     ledger.export_residents(&HouseholdFilter::default(), &dir.path().join("居民.xlsx")).unwrap();
 
@@ -132,7 +123,7 @@ fn an_administrator_sees_one_residents_full_numbers_and_the_look_is_recorded() {
 #[test]
 fn a_wrong_password_is_refused_with_one_message_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let Office { mut ledger, .. } = logged_in_office(&dir.path().join("xinghe.db"));
     ledger.save_operator(&staff("王芳")).unwrap();
     ledger.lock();
     let wrong_password = ledger.log_in("王芳", "wangfang2").unwrap_err();
@@ -158,7 +149,7 @@ fn a_wrong_password_is_refused_with_one_message_and_recorded() {
 #[test]
 fn the_last_administrator_stays_and_a_switched_off_operator_cannot_log_in() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let Office { mut ledger, .. } = logged_in_office(&dir.path().join("xinghe.db"));
     let me = ledger.session().unwrap().operator_id;
     let demote = OperatorInput { id: Some(me), name: "李敏".into(), role: Role::Staff, active: true, password: None };
     let refused = ledger.save_operator(&demote).unwrap_err();
@@ -190,7 +181,7 @@ fn the_last_administrator_stays_and_a_switched_off_operator_cannot_log_in() {
 fn passwords_are_stored_only_as_argon2id_hashes_and_the_audit_trail_never_holds_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut ledger, _) = office(&db);
+    let Office { mut ledger, .. } = logged_in_office(&db);
     ledger.save_operator(&staff("王芳")).unwrap();
     drop(ledger);
 
@@ -218,7 +209,7 @@ fn passwords_are_stored_only_as_argon2id_hashes_and_the_audit_trail_never_holds_
 #[test]
 fn a_restore_logs_everybody_out() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let Office { mut ledger, .. } = logged_in_office(&dir.path().join("xinghe.db"));
     let copy = dir.path().join("copy.xinghe.db");
     ledger.backup_to(&copy).unwrap();
     ledger.restore_from(&copy, &dir.path().join("backups")).unwrap();
@@ -231,7 +222,7 @@ fn a_restore_logs_everybody_out() {
 fn the_command_line_works_on_the_file_as_its_owner_without_a_login() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    drop(office(&db));
+    drop(logged_in_office(&db));
     let mut ledger = Ledger::open(&db).unwrap();
     assert!(ledger.require_admin("修改设置").is_ok(), "logins are the app's: the CLI never turns them on");
     ledger.set_community_name("浏河社区").unwrap();
@@ -254,7 +245,7 @@ fn a_version_4_register_keeps_its_audit_trail_through_the_operators_migration() 
             conn.execute_batch(sql).unwrap();
         }
         conn.pragma_update(None, "user_version", 4).unwrap();
-        conn.pragma_update(None, "application_id", xinghe_ledger::db::APPLICATION_ID).unwrap();
+        conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
         conn.execute(
             "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary, after)
              VALUES ('2026-11-01 09:00:00', '李敏', '新增', '居民', 7, '新增居民“孔喆”', '{\"name\":\"孔喆\"}')",
@@ -284,7 +275,7 @@ fn a_version_4_register_keeps_its_audit_trail_through_the_operators_migration() 
 fn a_role_change_from_another_pc_applies_to_an_open_session_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("xinghe.db");
-    let (mut office_pc, _) = office(&db);
+    let Office { ledger: mut office_pc, .. } = logged_in_office(&db);
     let zhao = OperatorInput { role: Role::Admin, password: Some("zhaoqiang1".into()), ..staff("赵强") };
     let zhao_id = office_pc.save_operator(&zhao).unwrap();
 
@@ -310,7 +301,7 @@ fn a_role_change_from_another_pc_applies_to_an_open_session_at_once() {
 #[test]
 fn a_name_no_operator_could_have_leaves_no_record() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, _) = office(&dir.path().join("xinghe.db"));
+    let Office { mut ledger, .. } = logged_in_office(&dir.path().join("xinghe.db"));
     ledger.lock();
     let long = "密".repeat(500);
     assert_eq!(ledger.log_in(&long, "anything").unwrap_err().to_string(), "姓名或密码不正确");

@@ -5,19 +5,15 @@
 //! the register's own copies (automatic backups, safety copies, re-encrypted backups) still go
 //! into its backup folder.
 
-#[path = "support/small_community.rs"]
-mod support;
-
+use crate::support::small_community::community;
+use crate::support::TODAY;
 use std::path::{Path, PathBuf};
-use support::community;
-use xinghe_ledger::backup::{self, default_folder};
-use xinghe_ledger::dates::{local_now, NaiveDateTime};
-use xinghe_ledger::export::{write_rejected_rows, RejectedRow};
-use xinghe_ledger::model::HouseholdFilter;
-use xinghe_ledger::roster::RosterOptions;
+use xinghe_ledger::register::export::{write_rejected_rows, RejectedRow};
+use xinghe_ledger::register::model::HouseholdFilter;
+use xinghe_ledger::register::roster::RosterOptions;
+use xinghe_ledger::safety::backup::{self, default_folder};
+use xinghe_ledger::values::dates::{local_now, NaiveDateTime};
 use xinghe_ledger::{Error, Ledger};
-
-const TODAY: &str = "2026-11-28";
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
@@ -25,7 +21,7 @@ fn at(text: &str) -> NaiveDateTime {
 
 /// A register named like a workbook, so that an export's own extension check lets every path
 /// through to the writer, with one resident and one automatic backup.
-fn office(dir: &Path) -> (Ledger, PathBuf, PathBuf) {
+fn workbook_named_office(dir: &Path) -> (Ledger, PathBuf, PathBuf) {
     let db = dir.join("台账.xlsx");
     let mut c = community(&db, TODAY);
     let household = c.household(0, "301");
@@ -70,7 +66,7 @@ fn writers() -> Vec<Writer> {
 #[test]
 fn every_writer_refuses_the_open_register_its_sqlite_files_and_its_backups() {
     let dir = tempfile::tempdir().unwrap();
-    let (ledger, db, backup) = office(dir.path());
+    let (ledger, db, backup) = workbook_named_office(dir.path());
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::os::unix::fs::symlink(&db, dir.path().join("link.xlsx")).unwrap();
     std::fs::hard_link(&db, dir.path().join("hard.xlsx")).unwrap();
@@ -116,7 +112,7 @@ fn every_writer_refuses_the_open_register_its_sqlite_files_and_its_backups() {
 #[test]
 fn a_closed_register_is_no_longer_protected() {
     let dir = tempfile::tempdir().unwrap();
-    let (ledger, db, _) = office(dir.path());
+    let (ledger, db, _) = workbook_named_office(dir.path());
     let copy = dir.path().join("副本.xlsx");
     ledger.export_residents(&HouseholdFilter::default(), &copy).unwrap();
     drop(ledger);
@@ -130,7 +126,7 @@ fn a_closed_register_is_no_longer_protected() {
 #[test]
 fn a_backup_replaces_only_an_earlier_backup_of_the_same_register() {
     let dir = tempfile::tempdir().unwrap();
-    let (ledger, _db, _) = office(dir.path());
+    let (ledger, _db, _) = workbook_named_office(dir.path());
     let usb = dir.path().join("U盘.xinghe.db");
     ledger.backup_to(&usb).unwrap();
     ledger.backup_to(&usb).expect("an earlier backup of this register may be replaced");
@@ -143,7 +139,7 @@ fn a_backup_replaces_only_an_earlier_backup_of_the_same_register() {
 
     // Another register's backup is a Xinghe backup, but not of this register.
     let other_dir = tempfile::tempdir().unwrap();
-    let (other, _, _) = office(other_dir.path());
+    let (other, _, _) = workbook_named_office(other_dir.path());
     let theirs = dir.path().join("他们的.xinghe.db");
     other.backup_to(&theirs).unwrap();
     let bytes = std::fs::read(&theirs).unwrap();
@@ -155,11 +151,11 @@ fn a_backup_replaces_only_an_earlier_backup_of_the_same_register() {
 #[test]
 fn a_backup_carries_the_register_identity_and_a_restore_keeps_the_backups() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, db, _) = office(dir.path());
+    let (mut ledger, db, _) = workbook_named_office(dir.path());
     let id = ledger.setting("register_id").unwrap().expect("every register has an identity");
     assert_eq!(id.len(), 32, "{id}");
     let other_dir = tempfile::tempdir().unwrap();
-    let (other, _, _) = office(other_dir.path());
+    let (other, _, _) = workbook_named_office(other_dir.path());
     assert_ne!(other.setting("register_id").unwrap().unwrap(), id, "random per register");
     let theirs = dir.path().join("他们的.xinghe.db");
     other.backup_to(&theirs).unwrap();
@@ -171,7 +167,7 @@ fn a_backup_carries_the_register_identity_and_a_restore_keeps_the_backups() {
 #[test]
 fn the_registers_own_copies_still_go_into_its_backup_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut ledger, db, first) = office(dir.path());
+    let (mut ledger, db, first) = workbook_named_office(dir.path());
     let folder = default_folder(&db);
     let second = ledger.auto_backup(&folder, at("2026-11-28 18:00")).unwrap();
     assert_ne!(PathBuf::from(&second.path), first);
@@ -185,7 +181,7 @@ fn the_registers_own_copies_still_go_into_its_backup_folder() {
 #[test]
 fn a_register_opened_through_a_symlink_protects_the_backups_beside_the_link() {
     let dir = tempfile::tempdir().unwrap();
-    let (ledger, db, _) = office(dir.path());
+    let (ledger, db, _) = workbook_named_office(dir.path());
     drop(ledger);
     let desk = dir.path().join("桌面");
     std::fs::create_dir(&desk).unwrap();

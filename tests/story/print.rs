@@ -2,29 +2,23 @@
 //! included, in address order, masked unless asked, page N of M, one subset font — and checks
 //! the PDF as a reader would, with poppler's pdftotext, pdffonts and pdfinfo, and through the CLI.
 
-#[path = "support/poppler.rs"]
-mod support;
-use support::poppler;
+use crate::support::poppler::poppler;
+use crate::support::{demo, printed_at};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::idcard::check_character;
-use xinghe_ledger::model::{CareNeed, HouseholdFilter, HouseholdInput, ResidentInput};
 use xinghe_ledger::pdf::{self, Align, Column, Orientation, Row, Sheet};
-use xinghe_ledger::roster::{self, RosterOptions};
+use xinghe_ledger::register::model::{CareNeed, HouseholdFilter, HouseholdInput, ResidentInput};
+use xinghe_ledger::register::roster::{self, RosterOptions};
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::Ledger;
 
 const CAO_ID: &str = "43010519800101123";
 const CAO_PHONE: &str = "13812345678";
 const LONG_CARE_NOTE: &str = "需定期上门送药的慢性病患者（糖尿病、高血压、冠心病），家属长期在外地工作";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
 fn options(unmasked: bool) -> RosterOptions {
-    RosterOptions { unmasked, printed_at: today().and_hms_opt(14, 30, 0).unwrap() }
+    RosterOptions { unmasked, printed_at: printed_at() }
 }
 
 fn id_number(first17: &str) -> String {
@@ -33,10 +27,8 @@ fn id_number(first17: &str) -> String {
 
 /// The demo community (two grids) plus a household of rare-character names, one deceased
 /// member and one who moved out.
-fn office(dir: &Path) -> Ledger {
-    let mut ledger = Ledger::open(&dir.join("liuhe.db")).unwrap();
-    ledger.set_today(today());
-    ledger.create_demo(120, 7).unwrap();
+fn rare_names_office(dir: &Path) -> Ledger {
+    let mut ledger = demo(&dir.join("liuhe.db"), 120, 7);
     let unit = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
     let household =
         ledger.save_household(&HouseholdInput { unit_id: unit, room: "701".into(), ..Default::default() }).unwrap();
@@ -85,7 +77,7 @@ fn text_pages(pdf: &Path) -> Vec<String> {
 #[test]
 fn the_roster_prints_every_current_resident_masked_in_one_subset_font() {
     let dir = tempfile::tempdir().unwrap();
-    let ledger = office(dir.path());
+    let ledger = rare_names_office(dir.path());
     let pdf = dir.path().join("花名册.pdf");
     let (roster, pages) = print(&ledger, None, false, &pdf);
 
@@ -146,7 +138,7 @@ fn the_roster_prints_every_current_resident_masked_in_one_subset_font() {
 #[test]
 fn unmasked_prints_id_numbers_and_phones_in_full() {
     let dir = tempfile::tempdir().unwrap();
-    let ledger = office(dir.path());
+    let ledger = rare_names_office(dir.path());
     let pdf = dir.path().join("full.pdf");
     print(&ledger, None, true, &pdf);
     let all = text_pages(&pdf).concat();
@@ -157,7 +149,7 @@ fn unmasked_prints_id_numbers_and_phones_in_full() {
 #[test]
 fn one_grid_prints_only_its_own_places() {
     let dir = tempfile::tempdir().unwrap();
-    let ledger = office(dir.path());
+    let ledger = rare_names_office(dir.path());
     let grids = ledger.hierarchy().unwrap().grids;
     assert!(grids.len() >= 2);
     let pdf = dir.path().join("grid.pdf");
@@ -175,7 +167,7 @@ fn one_grid_prints_only_its_own_places() {
 #[test]
 fn a_character_no_font_has_is_reported_and_printed_as_a_box() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ledger = office(dir.path());
+    let mut ledger = rare_names_office(dir.path());
     let household = ledger.roster(None).unwrap().households[0].id;
     // U+2F000 is an unassigned plane-2 code point: no font can have it.
     let name = "张\u{2F000}";
@@ -258,7 +250,7 @@ fn cli(db: &Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn the_cli_prints_a_roster_file_and_refuses_an_unknown_grid() {
     let dir = tempfile::tempdir().unwrap();
-    drop(office(dir.path()));
+    drop(rare_names_office(dir.path()));
     let db = dir.path().join("liuhe.db");
     let out: PathBuf = dir.path().join("花名册.pdf");
     let output = cli(&db, &["print", "roster", "--out", out.to_str().unwrap()]);

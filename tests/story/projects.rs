@@ -2,15 +2,11 @@
 //! ticks milestones off, and sees which projects are late — on the project list and on the
 //! dashboard — as the days pass.
 
-#[path = "support/small_community.rs"]
-mod support;
-
-use support::{community, date};
+use crate::support::small_community::{community, date};
+use crate::support::TODAY;
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::projects::{MilestoneInput, ProjectInput, ProjectRow};
 use xinghe_ledger::Ledger;
-
-const TODAY: &str = "2026-11-28";
 
 fn milestone(title: &str, due_on: &str, done_on: Option<&str>) -> MilestoneInput {
     MilestoneInput { id: None, title: title.into(), due_on: due_on.into(), done_on: done_on.map(str::to_string) }

@@ -1,20 +1,17 @@
 //! Properties of the import/export pair over random registers and random damage: exporting
 //! and importing gives back the same people, and no file, however broken, makes it panic.
 
+use crate::support::open;
 use proptest::prelude::*;
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::idcard::check_character;
-use xinghe_ledger::import::ImportOptions;
-use xinghe_ledger::model::{
+use xinghe_ledger::register::import::ImportOptions;
+use xinghe_ledger::register::model::{
     BuildingInput, CareNeed, GridInput, HouseholdFilter, HouseholdInput, ResidentInput, UnitInput, POLITICAL_STATUSES,
     RELATIONS,
 };
+use xinghe_ledger::values::dates::NaiveDate;
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::Ledger;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
 
 #[derive(Debug, Clone)]
 struct Person {
@@ -103,8 +100,7 @@ fn id_number(day: u32, sequence: u32) -> String {
 
 /// Writes the register through the same API the forms use.
 fn build(path: &Path, households: &[Vec<Person>]) -> Ledger {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(today());
+    let mut ledger = open(path);
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
     let building =
         ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
@@ -183,8 +179,7 @@ proptest! {
         for format in ["xlsx", "csv"] {
             let file = dir.path().join(format!("residents.{format}"));
             original.export_residents(&HouseholdFilter::default(), &file).unwrap();
-            let mut copy = Ledger::open(&dir.path().join(format!("copy-{format}.db"))).unwrap();
-            copy.set_today(today());
+            let mut copy = open(&dir.path().join(format!("copy-{format}.db")));
             let report = copy.import_file(&file, &ImportOptions::default(), &mut |_| {}).unwrap();
             prop_assert!(report.rejected.is_empty(), "{format}: {:?}", report.rejected);
             prop_assert_eq!(&snapshot(&copy), &expected, "{}", format);

@@ -1,21 +1,11 @@
 //! Story: an office sets up its community, registers households and residents, finds them as
 //! staff do, moves people out, and finds everything again after reopening the file.
 
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::model::{
+use crate::support::open;
+use xinghe_ledger::register::model::{
     BuildingInput, CareNeed, GridInput, HeadInput, HouseholdFilter, HouseholdInput, ResidentInput, UnitInput,
 };
 use xinghe_ledger::Ledger;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-fn open(path: &std::path::Path) -> Ledger {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(today());
-    ledger
-}
 
 struct Place {
     grid: i64,

@@ -3,20 +3,14 @@
 //! when one of them would break a rule of the hours ledger, nobody does and the service stays
 //! open. Services are cancelled, never deleted, and closed ones cannot be changed.
 
-#[path = "support/joined.rs"]
-mod joined;
-use joined::joined_in_january;
+use crate::support::joined::joined_in_january;
+use crate::support::{liuhe_unit, open};
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter};
-use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceFilter, ServiceInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
 use xinghe_ledger::Ledger;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
 
 struct Office {
     ledger: Ledger,
@@ -28,15 +22,9 @@ struct Office {
 
 /// 浏河社区: the 孔 household at 8栋1单元101, the shop with its repairman 王师傅 and the
 /// resident volunteer 周国强.
-fn office(path: &Path) -> Office {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(today());
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+fn repair_office(path: &Path) -> Office {
+    let mut ledger = open(path);
+    let unit = liuhe_unit(&mut ledger);
     let household =
         ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
     for (name, relation) in [("孔喆", "户主"), ("郝堃", "配偶")] {
@@ -111,7 +99,7 @@ fn done(date: &str) -> ServiceDoneInput {
 #[test]
 fn a_repair_done_gives_every_volunteer_sent_pending_hours() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = repair_office(&dir.path().join("a.db"));
     let id = office.ledger.save_service(&repair(&office)).unwrap();
 
     let open =
@@ -155,7 +143,7 @@ fn a_repair_done_gives_every_volunteer_sent_pending_hours() {
 #[test]
 fn a_completion_that_would_break_an_hours_rule_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = repair_office(&dir.path().join("a.db"));
     let id = office.ledger.save_service(&repair(&office)).unwrap();
     let busy = HourEntryInput {
         volunteer_id: office.master,
@@ -189,7 +177,7 @@ fn a_completion_that_would_break_an_hours_rule_writes_nothing() {
 #[test]
 fn a_visit_without_volunteers_needs_no_times_and_a_cancelled_service_stays_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = repair_office(&dir.path().join("a.db"));
     let visit = ServiceInput {
         household_id: office.household,
         kind: "走访慰问".into(),
@@ -233,7 +221,7 @@ fn a_visit_without_volunteers_needs_no_times_and_a_cancelled_service_stays_liste
 #[test]
 fn organisation_names_are_unique_and_members_need_one() {
     let dir = tempfile::tempdir().unwrap();
-    let mut office = office(&dir.path().join("a.db"));
+    let mut office = repair_office(&dir.path().join("a.db"));
     let err = office
         .ledger
         .save_organisation(&OrganisationInput {

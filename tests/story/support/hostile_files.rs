@@ -6,21 +6,18 @@
 
 #![allow(dead_code)]
 
+use super::{demo, open};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::idcard::check_character;
-use xinghe_ledger::import::{ImportOptions, ImportReport};
+use xinghe_ledger::register::import::{ImportOptions, ImportReport};
+use xinghe_ledger::values::dates::NaiveDate;
+use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::{Error, Ledger};
 
 pub const HEADER: [&str; 7] = ["姓名", "身份证号", "楼栋", "单元", "房号", "与户主关系", "备注"];
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
 
 /// A valid ID number, unique for every `n` below 10,000,000.
 pub fn id_number(n: u32) -> String {
@@ -349,10 +346,7 @@ pub fn template() -> &'static Path {
     let (_, path) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("template.db");
-        let mut ledger = Ledger::open(&path).unwrap();
-        ledger.set_today(today());
-        ledger.create_demo(100, 5).unwrap();
-        drop(ledger);
+        drop(demo(&path, 100, 5));
         (dir, path)
     });
     path
@@ -369,8 +363,7 @@ impl Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("register.db");
         std::fs::copy(template(), &db).unwrap();
-        let mut ledger = Ledger::open(&db).unwrap();
-        ledger.set_today(today());
+        let ledger = open(&db);
         Office { dir, db, ledger }
     }
 

@@ -4,12 +4,13 @@
 //! cannot make (data from before a rule existed).
 #![allow(dead_code)]
 
+use super::{eight_with_its_head, open_on};
 use rusqlite::Connection;
 use std::path::Path;
-use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::hours::{HourEntryInput, HoursReview};
-use xinghe_ledger::model::{BuildingInput, CareNeed, GridInput, HeadInput, HouseholdInput, ResidentInput, UnitInput};
+use xinghe_ledger::register::model::{BuildingInput, CareNeed, GridInput, HouseholdInput, ResidentInput, UnitInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
+use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerInput};
 use xinghe_ledger::Ledger;
 
@@ -28,19 +29,11 @@ pub struct Community {
 
 /// 浏河社区: 第一网格 with 8栋 (楼栋长 王建国, staff) and 第二网格 with 9栋 (no head).
 pub fn community(path: &Path, today: &str) -> Community {
-    let mut ledger = Ledger::open(path).unwrap();
-    ledger.set_today(date(today));
+    let mut ledger = open_on(path, date(today));
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
     let second = ledger.save_grid(&GridInput { name: "第二网格".into(), ..Default::default() }).unwrap();
-    let building = ledger
-        .save_building(&BuildingInput {
-            grid_id: grid,
-            name: "8栋".into(),
-            head: HeadInput { head_name: Some("王建国".into()), ..Default::default() },
-            ..Default::default()
-        })
-        .unwrap();
+    let building = eight_with_its_head(&mut ledger, grid);
     let nine =
         ledger.save_building(&BuildingInput { grid_id: second, name: "9栋".into(), ..Default::default() }).unwrap();
     let unit = |ledger: &mut Ledger, building_id: i64, name: &str| {

@@ -10,8 +10,9 @@ pub fn running_as_root() -> bool {
     status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)) == Some("0")
 }
 
-/// Runs `test` again in a child without root's file powers; true when the child ran it (the
-/// caller then returns), false when this process should run the test itself.
+/// Runs `test` (its full name in the story binary, `module::function`) again in a child
+/// without root's file powers; true when the child ran it (the caller then returns), false when
+/// this process should run the test itself.
 pub fn rerun_without_root_powers(test: &str) -> bool {
     if !running_as_root() || std::env::var_os("XINGHE_TEST_NO_DAC").is_some() {
         return false;

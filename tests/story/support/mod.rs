@@ -1,0 +1,63 @@
+//! What the stories share: the day they are pinned to, opening a register on it, the office
+//! fixtures (a small hand-built community, the app's logged-in register, the demo) and readers
+//! for what the core writes.
+
+pub mod hostile_files;
+pub mod joined;
+pub mod logged_in_office;
+pub mod namespace;
+pub mod poppler;
+pub mod small_community;
+pub mod unprivileged;
+
+use std::path::Path;
+use xinghe_ledger::register::model::{BuildingInput, GridInput, HeadInput, UnitInput};
+use xinghe_ledger::values::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::Ledger;
+
+/// The day the stories are pinned to unless one says otherwise.
+pub const TODAY: &str = "2026-11-28";
+
+/// `TODAY` as a date.
+pub fn today() -> NaiveDate {
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
+}
+
+/// When the stories print their sheets: 14:30 on `today()`.
+pub fn printed_at() -> NaiveDateTime {
+    today().and_hms_opt(14, 30, 0).unwrap()
+}
+
+/// Opens (creating) the register at `path` with `today()` pinned.
+pub fn open(path: &Path) -> Ledger {
+    open_on(path, today())
+}
+
+/// Opens (creating) the register at `path` with `day` pinned as today.
+pub fn open_on(path: &Path, day: NaiveDate) -> Ledger {
+    let mut ledger = Ledger::open(path).unwrap();
+    ledger.set_today(day);
+    ledger
+}
+
+/// The demo community (`households` households from `seed`) built at `path` on `today()`.
+pub fn demo(path: &Path, households: u32, seed: u64) -> Ledger {
+    let mut ledger = open(path);
+    ledger.create_demo(households, seed).unwrap();
+    ledger
+}
+
+/// Names the community 浏河社区 and builds 第一网格, its 8栋 and 8栋1单元; returns the unit.
+pub fn liuhe_unit(ledger: &mut Ledger) -> i64 {
+    ledger.set_community_name("浏河社区").unwrap();
+    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
+    let building =
+        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
+    ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap()
+}
+
+/// 8栋 in `grid`, with 王建国 its 楼栋长; returns the building.
+pub fn eight_with_its_head(ledger: &mut Ledger, grid: i64) -> i64 {
+    let head = HeadInput { head_name: Some("王建国".into()), ..Default::default() };
+    ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), head, ..Default::default() }).unwrap()
+}
