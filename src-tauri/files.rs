@@ -46,6 +46,11 @@ fn test_save_dir() -> Option<PathBuf> {
     std::env::var_os("XINGHE_E2E_SAVE_DIR").map(PathBuf::from)
 }
 
+/// The path given by the caller, else the one `pick` asks the user for (None when cancelled).
+pub fn given_or_picked(given: Option<String>, pick: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    given.map(PathBuf::from).or_else(pick)
+}
+
 /// Asks which file to open; None when the user cancels.
 pub fn pick_open<R: Runtime>(app: &AppHandle<R>, kind: FileKind) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("XINGHE_E2E_OPEN") {
@@ -72,11 +77,12 @@ pub fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBu
 }
 
 /// Opens a file we just wrote in the system's viewer (PDF reader, Excel).
-pub fn open_in_viewer<R: Runtime>(app: &AppHandle<R>, path: &std::path::Path) -> Result<(), String> {
+/// A viewer that cannot be started is an `Error::Io` (kind `io`).
+pub fn open_in_viewer<R: Runtime>(app: &AppHandle<R>, path: &std::path::Path) -> xinghe_ledger::Result<()> {
     if test_save_dir().is_some() {
         return Ok(());
     }
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| format!("无法打开 {}：{e}", path.display()))
+        .map_err(|e| std::io::Error::other(format!("无法打开 {}：{e}", path.display())).into())
 }

@@ -3,16 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
-use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::access::login::FilePasswords;
 use xinghe_ledger::safety::recovery::{self, Recovery};
+use xinghe_ledger::store::cipher::Passphrase;
 use xinghe_ledger::store::failure;
-use xinghe_ledger::access::operators::LoginFailures;
+use xinghe_ledger::values::dates::local_now;
 use xinghe_ledger::{Error, Ledger};
-
-/// The one count of wrong passwords typed for encrypted files: the register and its backups
-/// are (nearly always) under the same key, so every way to try one counts together.
-const FILE_PASSWORD: &str = "encrypted file";
 
 pub struct AppState {
     /// Changes only when the start screen opens another database.
@@ -20,9 +16,8 @@ pub struct AppState {
     ledger: Mutex<Option<Ledger>>,
     /// Why the existing file could not be opened (kind, message), shown on the start screen.
     open_error: Mutex<Option<(&'static str, String)>>,
-    /// Wrong passwords typed for encrypted files in a row; after five, 30 seconds' wait (the
-    /// logins' rule), so the key owner's password cannot be guessed without limit.
-    password_failures: Mutex<LoginFailures>,
+    /// Wrong passwords typed for encrypted files in a row; after five, 30 seconds' wait.
+    passwords: FilePasswords,
 }
 
 impl AppState {
@@ -32,7 +27,7 @@ impl AppState {
             db_path: Mutex::new(db_path),
             ledger: Mutex::new(None),
             open_error: Mutex::new(None),
-            password_failures: Mutex::new(LoginFailures::default()),
+            passwords: FilePasswords::default(),
         };
         if state.db_path().exists() {
             let _ = state.open_existing();
@@ -92,43 +87,21 @@ impl AppState {
         self.open_existing()
     }
 
-    /// Runs `attempt`, which reads the encrypted `file` with a password typed by the user: refused
-    /// while the wait after five wrong passwords in a row lasts; a wrong password is counted and
-    /// logged (the file and the count, never the password). Only opening an encrypted file ends
-    /// the count: a plain file opens with any password.
-    pub fn try_password<T>(
+    /// The count of wrong passwords typed for encrypted files (crate::access::login's policy).
+    pub fn passwords(&self) -> &FilePasswords {
+        &self.passwords
+    }
+
+    /// Reads the backup at `path` (inspects or restores it, `read`) with the password `typed`
+    /// for it, or else with the open register's own key (when someone is logged in).
+    pub fn read_backup<T>(
         &self,
-        file: &Path,
-        attempt: impl FnOnce() -> xinghe_ledger::Result<T>,
+        path: &Path,
+        typed: Option<&str>,
+        read: impl FnOnce(Option<&Passphrase>) -> xinghe_ledger::Result<T>,
     ) -> xinghe_ledger::Result<T> {
-        self.password_wait()?;
-        let result = attempt();
-        self.password_tried(file, result.as_ref().map(|_| ()));
-        result
-    }
-
-    /// Refused while the wait after five wrong passwords in a row for encrypted files lasts.
-    pub fn password_wait(&self) -> xinghe_ledger::Result<()> {
-        self.password_failures().check(FILE_PASSWORD, Instant::now())
-    }
-
-    /// Counts the outcome of a password typed for the encrypted `file`: a wrong password adds
-    /// one (and is logged), an encrypted file opened ends the count, anything else leaves it.
-    pub fn password_tried(&self, file: &Path, outcome: Result<(), &Error>) {
-        match outcome {
-            Err(Error::WrongPassword { .. }) => {
-                let mut failures = self.password_failures();
-                failures.failed(FILE_PASSWORD, Instant::now());
-                let in_a_row = failures.in_a_row(FILE_PASSWORD);
-                tracing::warn!(file = %file.display(), in_a_row, "wrong password for an encrypted file");
-            }
-            Ok(()) if !is_plain_sqlite(file).unwrap_or(true) => self.password_failures().succeeded(FILE_PASSWORD),
-            _ => {}
-        }
-    }
-
-    fn password_failures(&self) -> std::sync::MutexGuard<'_, LoginFailures> {
-        self.password_failures.lock().unwrap_or_else(|p| p.into_inner())
+        let own_key = self.with(|l| Ok(l.encryption_key().cloned())).ok().flatten();
+        self.passwords.read_with(path, typed, own_key.as_ref(), read)
     }
 
     /// 从备份恢复 on the start screen: the broken file is renamed aside (never deleted), and the
@@ -140,12 +113,8 @@ impl AppState {
         if guard.is_some() {
             return Err(Error::Refused("数据库已经打开；请在“设置 → 数据备份”中从备份恢复".into()));
         }
-        let key = password.map(Passphrase::new).transpose()?;
-        let restore = || recovery::restore_into_new_file(&path, backup, xinghe_ledger::values::dates::local_now(), key.as_ref());
-        let (ledger, recovery) = match &key {
-            Some(_) => self.try_password(backup, restore)?,
-            None => restore()?,
-        };
+        let restore = |key: Option<&Passphrase>| recovery::restore_into_new_file(&path, backup, local_now(), key);
+        let (ledger, recovery) = self.passwords.read_with(backup, password, None, restore)?;
         *guard = Some(with_logins(ledger));
         self.set_open_error(None);
         Ok(recovery)
@@ -153,15 +122,16 @@ impl AppState {
 
     /// An encrypted register at the database path (the start screen's 解锁并登录): opened with the
     /// key owner's password, who is then logged in with it. A login that fails (say, a mistyped
-    /// name) leaves the register open at the login screen. Wrong passwords count as in
-    /// `try_password`: after five in a row, 30 seconds' wait.
+    /// name) leaves the register open at the login screen. Wrong passwords count as every
+    /// password typed for an encrypted file (`passwords`): after five in a row, 30 seconds' wait.
     pub fn open_encrypted(&self, name: &str, password: &str) -> xinghe_ledger::Result<()> {
         let path = self.db_path();
         let mut guard = self.lock();
         if guard.is_some() {
             return Err(Error::Refused("数据库已经打开".into()));
         }
-        let opened = self.try_password(&path, || Ledger::open_with_password(&path, password).map_err(|e| e.at(&path)));
+        let opened =
+            self.passwords.attempt(&path, || Ledger::open_with_password(&path, password).map_err(|e| e.at(&path)));
         let mut ledger = with_logins(opened?);
         if let Err(e) = ledger.log_in(name, password) {
             tracing::warn!("the register is unlocked, the login failed: {e}");
@@ -178,7 +148,7 @@ impl AppState {
         }
         let path = self.db_path();
         let aside = if path.exists() && self.lock().is_none() {
-            Some(failure::set_aside(&path, xinghe_ledger::values::dates::local_now())?.display().to_string())
+            Some(failure::set_aside(&path, local_now())?.display().to_string())
         } else {
             None
         };

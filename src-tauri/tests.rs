@@ -139,7 +139,10 @@ fn a_household_and_residents_through_the_commands() {
     assert_eq!(detail["members"][0]["id_number_masked"], "110105********002X");
     assert_eq!(
         detail["members"][0]["age"],
-        json!(xinghe_ledger::values::dates::age_on(chrono_date(1949, 12, 31), xinghe_ledger::values::dates::local_today()))
+        json!(xinghe_ledger::values::dates::age_on(
+            chrono_date(1949, 12, 31),
+            xinghe_ledger::values::dates::local_today()
+        ))
     );
     let hits = t.ok("search", json!({"query": "c"}));
     assert_eq!(hits[0]["name"], "曹𠇔");

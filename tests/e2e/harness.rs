@@ -76,9 +76,9 @@ fn require_tools() {
 /// XINGHE_TODAY pins for the test process), taken once. The app is started with the same date
 /// pinned, and the fixtures pin their Ledger to it, so a run that crosses midnight, and the
 /// dates the fixtures write relative to today, agree with what the app calls today.
-pub fn today() -> xinghe_ledger::dates::NaiveDate {
-    static TODAY: std::sync::OnceLock<xinghe_ledger::dates::NaiveDate> = std::sync::OnceLock::new();
-    *TODAY.get_or_init(xinghe_ledger::dates::local_today)
+pub fn today() -> xinghe_ledger::values::dates::NaiveDate {
+    static TODAY: std::sync::OnceLock<xinghe_ledger::values::dates::NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(xinghe_ledger::values::dates::local_today)
 }
 
 /// Opens `db` as the fixtures do: with "today" pinned to the run's day.
@@ -126,7 +126,7 @@ impl App {
             child: command
                 .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
                 .env("XINGHE_DB", db)
-                .env(xinghe_ledger::dates::TODAY_VARIABLE, today().to_string())
+                .env(xinghe_ledger::values::dates::TODAY_VARIABLE, today().to_string())
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())

@@ -4,26 +4,18 @@
 mod fixtures;
 mod harness;
 mod no_network;
+mod steps;
 
 use fixtures::unique_names;
 use harness::App;
-
-/// The date `n` days before the app's today, as `YYYY-MM-DD`.
-fn days_ago(n: u64) -> String {
-    fixtures::days_before(harness::today(), n)
-}
-
-/// The date `n` days after the app's today, as `YYYY-MM-DD`.
-fn days_ahead(n: u64) -> String {
-    fixtures::days_after(harness::today(), n)
-}
+use steps::*;
 
 /// A valid ID number for 1956-03-12, sequence 999 (odd: male).
 const GOOD_ID: &str = "430105195603129998";
 
 #[test]
 fn good_id_fixture_is_valid() {
-    assert!(xinghe_ledger::idcard::IdNumber::parse(GOOD_ID, harness::today()).is_ok());
+    assert!(xinghe_ledger::values::idcard::IdNumber::parse(GOOD_ID, harness::today()).is_ok());
 }
 
 /// "Today" pinned with a typo must not fall back to the clock unnoticed: the app stops before
@@ -34,7 +26,7 @@ fn a_malformed_xinghe_today_stops_the_app_naming_the_value() {
     let db = dir.path().join("never.db");
     let mut app = std::process::Command::new(env!("CARGO_BIN_EXE_xinghe"))
         .env("XINGHE_DB", &db)
-        .env(xinghe_ledger::dates::TODAY_VARIABLE, "2027-02-30")
+        .env(xinghe_ledger::values::dates::TODAY_VARIABLE, "2027-02-30")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -232,22 +224,6 @@ async fn an_office_imports_its_register_exports_the_rejected_rows_and_prints_the
     app.close().await;
 }
 
-/// Waits for the app to finish writing a file with this ending in `dir`.
-async fn wait_for_file(dir: &std::path::Path, ending: &str) -> std::path::PathBuf {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let found = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.to_string_lossy().ends_with(ending));
-        if let Some(path) = found {
-            return path;
-        }
-        assert!(std::time::Instant::now() < deadline, "no {ending} file was saved in {}", dir.display());
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,7 +232,10 @@ async fn a_class_fills_up_waitlists_promotes_on_cancel_and_takes_the_roll() {
         let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 4).unwrap();
         let page = ledger
-            .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+            .list_households(&xinghe_ledger::register::model::HouseholdFilter {
+                limit: Some(500),
+                ..Default::default()
+            })
             .unwrap();
         let pairs: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 2).map(|h| h.id).collect();
         let ones: Vec<i64> = page.rows.iter().filter(|h| h.member_count == 1).map(|h| h.id).collect();
@@ -324,16 +303,16 @@ async fn editing_a_resident_keeps_an_imported_care_label() {
     let (household, resident) = {
         let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 9).unwrap();
-        let page = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap();
+        let page = ledger.list_households(&xinghe_ledger::register::model::HouseholdFilter::default()).unwrap();
         let household = page.rows[0].id;
         let id = ledger.household(household).unwrap().members[0].id;
         let mut record = ledger.resident(id).unwrap();
-        record.care_needs.push(xinghe_ledger::model::CareNeed {
+        record.care_needs.push(xinghe_ledger::register::model::CareNeed {
             kind: "其他".into(),
             label: Some("失独家庭".into()),
             ..Default::default()
         });
-        let input = xinghe_ledger::model::ResidentInput {
+        let input = xinghe_ledger::register::model::ResidentInput {
             id: Some(id),
             household_id: household,
             name: record.name,
@@ -422,31 +401,6 @@ async fn hours_recorded_from_an_activity_are_confirmed_in_the_ledger_and_counted
     assert_eq!(ledger.volunteer(first.0).unwrap().volunteer.confirmed_minutes, 270);
 }
 
-/// Waits for the app to finish writing a file whose name contains `part` in `dir`.
-async fn wait_for_file_named(dir: &std::path::Path, part: &str) -> std::path::PathBuf {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let found = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
-            p.file_name().unwrap().to_string_lossy().contains(part) && !p.to_string_lossy().ends_with(".tmp")
-        });
-        if let Some(path) = found {
-            return path;
-        }
-        assert!(std::time::Instant::now() < deadline, "no file named *{part}* was saved in {}", dir.display());
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}
-
-/// Clicks the message away when one is shown: it sits over the rows' buttons at the bottom right.
-async fn dismiss_toast(app: &App) {
-    app.driver.execute("document.querySelector('#toast .toast-message')?.click()", vec![]).await.unwrap();
-}
-
-fn pdf_text(pdf: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext").arg(pdf).arg("-").output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_certificate() {
     let dir = tempfile::tempdir().unwrap();
@@ -458,7 +412,10 @@ async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_
     let candidate = {
         let mut ledger = harness::open_ledger(&db);
         let page = ledger
-            .list_households(&xinghe_ledger::model::HouseholdFilter { limit: Some(500), ..Default::default() })
+            .list_households(&xinghe_ledger::register::model::HouseholdFilter {
+                limit: Some(500),
+                ..Default::default()
+            })
             .unwrap();
         let households: Vec<i64> = page.rows.iter().rev().map(|h| h.id).collect();
         let names = unique_names(&mut ledger, &households);
@@ -607,29 +564,6 @@ async fn an_organisation_member_works_a_night_shift_has_it_corrected_and_gets_a_
 // ---- end volunteers ----
 
 // ---- Dashboard, care visits, services, projects ----
-
-/// Waits until no element matches `css` (e.g. a row that an action removes).
-async fn wait_gone(app: &App, css: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !app.driver.find_all(thirtyfour::By::Css(css)).await.unwrap().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "{css} is still shown");
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    }
-}
-
-/// Scrolls the page so that the element matching `css` is at the top (for a screenshot).
-async fn scroll_to(app: &App, css: &str) {
-    app.driver
-        .execute(
-            "const el = document.querySelector(arguments[0]); const main = document.querySelector('.app-main');
-             main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 12;",
-            vec![serde_json::json!(css)],
-        )
-        .await
-        .unwrap();
-    // The webview paints the scrolled page on its next frame; a screenshot taken at once shows the old one.
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_counts_and_charts_and_a_service_done_from_the_care_page_gives_hours() {
@@ -797,30 +731,6 @@ async fn an_empty_register_shows_what_to_do_on_the_dashboard_care_and_project_pa
 
 // ---- Backups and restore ----
 
-/// 浏河社区 with `rooms` households of one resident each in 8栋1单元.
-fn backup_fixture(db: &std::path::Path, rooms: &[&str]) {
-    use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
-    let mut ledger = harness::open_ledger(db);
-    ledger.set_community_name("浏河社区").unwrap();
-    let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-    let building =
-        ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
-    for (i, room) in rooms.iter().enumerate() {
-        let household = ledger
-            .save_household(&HouseholdInput { unit_id: unit, room: room.to_string(), ..Default::default() })
-            .unwrap();
-        let resident = ResidentInput {
-            household_id: household,
-            name: format!("住户{}", i + 1),
-            relation: "户主".into(),
-            ..Default::default()
-        };
-        ledger.save_resident(&resident).unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_seeing_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -834,7 +744,8 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
     {
         let mut ledger = harness::open_ledger(&db);
         let unit = ledger.hierarchy().unwrap().grids[0].buildings[0].units[0].id;
-        let input = xinghe_ledger::model::HouseholdInput { unit_id: unit, room: "103".into(), ..Default::default() };
+        let input =
+            xinghe_ledger::register::model::HouseholdInput { unit_id: unit, room: "103".into(), ..Default::default() };
         ledger.save_household(&input).unwrap();
     }
 
@@ -891,7 +802,7 @@ async fn the_office_backs_up_to_a_usb_stick_and_restores_an_older_backup_after_s
     let ledger = harness::open_ledger(&db);
     assert_eq!(ledger.backup_counts().unwrap().households, 2);
     let safety_copy = wait_for_file_named(&folder, "e2e-恢复前-").await;
-    assert_eq!(xinghe_ledger::backup::inspect_backup(&safety_copy).unwrap().counts.households, 3);
+    assert_eq!(xinghe_ledger::safety::backup::inspect_backup(&safety_copy).unwrap().counts.households, 3);
 }
 
 /// Regression (issue 11, item 13): a backup of another community replaced this one's data after
@@ -930,13 +841,6 @@ async fn restoring_another_communitys_backup_needs_a_ticked_confirmation() {
     assert_eq!(ledger.backup_counts().unwrap().households, 2);
 }
 
-async fn wait_for_dir(dir: &std::path::Path) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !dir.is_dir() {
-        assert!(std::time::Instant::now() < deadline, "{} was not created", dir.display());
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}
 /// The database file is 4 KB of random bytes; last night's automatic backup is in its backups
 /// folder. The app still starts, says so in Chinese, lists the backup with its date and figures,
 /// restores it into a new file and keeps the broken one under a dated name.
@@ -945,8 +849,8 @@ async fn a_corrupt_database_starts_on_the_welcome_screen_and_is_restored_from_it
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     backup_fixture(&db, &["101", "102", "103"]);
-    let folder = xinghe_ledger::backup::default_folder(&db);
-    let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::dates::local_now().time());
+    let folder = xinghe_ledger::safety::backup::default_folder(&db);
+    let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::values::dates::local_now().time());
     harness::open_ledger(&db).auto_backup(&folder, yesterday).unwrap();
     for side in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{side}", db.display()));
@@ -1021,9 +925,10 @@ async fn a_resident_named_like_markup_is_shown_as_text() {
     let household = {
         let mut ledger = harness::open_ledger(&db);
         ledger.create_demo(100, 4).unwrap();
-        let household = ledger.list_households(&xinghe_ledger::model::HouseholdFilter::default()).unwrap().rows[0].id;
+        let household =
+            ledger.list_households(&xinghe_ledger::register::model::HouseholdFilter::default()).unwrap().rows[0].id;
         for name in [IMG, PROBE, SCRIPT, "'; DROP TABLE residents; --", "孔👨\u{200D}👩\u{200D}👧𠇔"] {
-            let input = xinghe_ledger::model::ResidentInput {
+            let input = xinghe_ledger::register::model::ResidentInput {
                 household_id: household,
                 name: name.into(),
                 relation: "其他".into(),
@@ -1059,7 +964,7 @@ async fn a_resident_named_like_markup_is_shown_as_text() {
 /// under the operator's name, with 电话: before → after masked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_resident_shows_on_the_audit_log_page() {
-    use xinghe_ledger::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+    use xinghe_ledger::register::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let household = {
@@ -1154,7 +1059,7 @@ async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_
     {
         let mut ledger = harness::open_ledger(&db);
         let household = ledger.list_households(&Default::default()).unwrap().rows[0].id;
-        let resident = xinghe_ledger::model::ResidentInput {
+        let resident = xinghe_ledger::register::model::ResidentInput {
             household_id: household,
             name: "孔喆".into(),
             relation: "配偶".into(),
@@ -1214,7 +1119,7 @@ async fn an_administrator_adds_staff_who_log_in_after_the_lock_and_see_only_the_
     app.close().await;
 
     let ledger = harness::open_ledger(&db);
-    let log = ledger.audit_log(&xinghe_ledger::audit::AuditFilter::default()).unwrap().rows;
+    let log = ledger.audit_log(&xinghe_ledger::access::audit::AuditFilter::default()).unwrap().rows;
     let seen: Vec<_> = log.iter().map(|r| (r.operator.as_str(), r.action.as_str())).collect();
     assert!(seen.contains(&(harness::ADMIN_NAME, "查看完整信息")), "{seen:?}");
     assert!(seen.contains(&("王芳", "登录失败")) && seen.contains(&("王芳", "登录")), "{seen:?}");
@@ -1301,8 +1206,8 @@ async fn a_damaged_encrypted_register_is_restored_from_its_encrypted_backup_with
         ledger.require_login();
         ledger.create_first_admin(harness::ADMIN_NAME, harness::ADMIN_PASSWORD).unwrap();
         ledger.encrypt(harness::ADMIN_PASSWORD).unwrap();
-        let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::dates::local_now().time());
-        ledger.auto_backup(&xinghe_ledger::backup::default_folder(&db), yesterday).unwrap();
+        let yesterday = harness::today().pred_opt().unwrap().and_time(xinghe_ledger::values::dates::local_now().time());
+        ledger.auto_backup(&xinghe_ledger::safety::backup::default_folder(&db), yesterday).unwrap();
     }
     for side in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{side}", db.display()));
