@@ -18,7 +18,7 @@ use xinghe_ledger::care_sheet;
 use xinghe_ledger::dashboard::Dashboard;
 use xinghe_ledger::dates::NaiveDate;
 use xinghe_ledger::encryption::EncryptionStatus;
-use xinghe_ledger::export::RejectedRow;
+use xinghe_ledger::export::{RejectedRow, SavePdf};
 use xinghe_ledger::hours::CertificateIssuer;
 use xinghe_ledger::hours::{
     ActivityHours, HourEntryInput, HourEntryRow, HourEvent, HoursFilter, HoursReport, HoursReview,
@@ -335,7 +335,7 @@ pub enum SheetKind {
     SignIn,
 }
 
-fn save_printed(printed: xinghe_ledger::pdf::PrintedPdf, out: String) -> CmdResult<Printed> {
+fn save_printed(printed: xinghe_formats::pdf::PrintedPdf, out: String) -> CmdResult<Printed> {
     printed.save(Path::new(&out))?;
     Ok(Printed { path: out, pages: printed.pages, missing_characters: printed.missing_characters.iter().collect() })
 }

@@ -11,12 +11,13 @@ mod support;
 use support::poppler;
 
 use std::path::{Path, PathBuf};
+use xinghe_formats::pdf::PrintedPdf;
 use xinghe_ledger::activity_sheets::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, ActivitySheet, AttendanceGrid, AttendancePerson, SheetOptions,
     SheetPerson, DEFAULT_BLANK_ROWS,
 };
 use xinghe_ledger::dates::NaiveDate;
-use xinghe_ledger::pdf::PrintedPdf;
+use xinghe_ledger::export::SavePdf;
 
 const REGISTERED: usize = 42;
 const LONG_ADDRESS: &str =

@@ -12,6 +12,7 @@ use std::path::Path;
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::activity_sheets::{sign_in_sheet, SheetOptions};
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::export::SavePdf;
 use xinghe_ledger::hours::{HourEntryInput, HoursFilter, HoursReview};
 use xinghe_ledger::import::ImportOptions;
 use xinghe_ledger::limits::{LABEL_CHARS, NAME_CHARS, TEXT_CHARS};

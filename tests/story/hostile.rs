@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
-use xinghe_ledger::import::table::{MAX_CELLS, MAX_ROWS};
+use xinghe_formats::table::{MAX_CELLS, MAX_ROWS};
 use xinghe_ledger::import::{ImportOptions, ImportReport};
 use xinghe_ledger::{Error, Ledger};
 

@@ -15,6 +15,7 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::Path;
 use xinghe_ledger::care_sheet::care_checklist_pdf;
 use xinghe_ledger::dates::{NaiveDate, NaiveDateTime};
+use xinghe_ledger::export::SavePdf;
 use xinghe_ledger::hours::{CertificateIssuer, HourEntryInput, HoursReview};
 use xinghe_ledger::idcard::check_character;
 use xinghe_ledger::model::{BuildingInput, CareNeed, GridInput, HeadInput, HouseholdInput, ResidentInput, UnitInput};

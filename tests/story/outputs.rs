@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use support::community;
 use xinghe_ledger::backup::{self, default_folder};
 use xinghe_ledger::dates::{local_now, NaiveDateTime};
-use xinghe_ledger::export::{write_rejected_rows, RejectedRow};
+use xinghe_ledger::export::{write_rejected_rows, RejectedRow, SavePdf};
 use xinghe_ledger::model::HouseholdFilter;
 use xinghe_ledger::roster::RosterOptions;
 use xinghe_ledger::{Error, Ledger};

@@ -8,10 +8,11 @@ use support::poppler;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use xinghe_formats::pdf::{self, Align, Column, Orientation, Row, Sheet};
 use xinghe_ledger::dates::NaiveDate;
+use xinghe_ledger::export::SavePdf;
 use xinghe_ledger::idcard::check_character;
 use xinghe_ledger::model::{CareNeed, HouseholdFilter, HouseholdInput, ResidentInput};
-use xinghe_ledger::pdf::{self, Align, Column, Orientation, Row, Sheet};
 use xinghe_ledger::roster::{self, RosterOptions};
 use xinghe_ledger::Ledger;
 

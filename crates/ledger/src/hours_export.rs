@@ -3,12 +3,13 @@
 //! Hours are numbers (shown with two decimals, kept exact) beside the "5 小时 15 分" text.
 
 use crate::error::{Error, Result};
-use crate::export::{save_workbook, Cell, ExportFormat, Table};
+use crate::export::save_workbook;
 use crate::hours::{format_minutes, minutes_to_hours, GroupHours, HourEntryRow, HoursFilter, HoursReport};
 use crate::ledger::Ledger;
 use crate::volunteer_sheets::period_text;
 use chrono::NaiveDate;
 use std::path::Path;
+use xinghe_formats::workbook::{Cell, ExportFormat, Table};
 
 pub const VOLUNTEERS_SHEET: &str = "按志愿者";
 pub const LINES_SHEET: &str = "按条线";

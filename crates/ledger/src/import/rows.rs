@@ -3,7 +3,6 @@
 //! status, care needs: mapped when recognised, otherwise kept verbatim with a warning).
 
 use super::columns::{ColumnMap, Field};
-use super::table::{Cell, Row};
 use super::Issue;
 use crate::idcard::{IdNumber, IdNumberError};
 use crate::limits;
@@ -12,6 +11,7 @@ use crate::text::to_half_width;
 use chrono::NaiveDate;
 use regex_lite::Regex;
 use std::sync::LazyLock;
+use xinghe_formats::table::{Cell, Row};
 
 /// Where a household is: the names as the register writes them (8栋, 2单元, 301).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
