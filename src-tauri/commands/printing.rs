@@ -6,12 +6,13 @@ use crate::state::AppState;
 use serde::Serialize;
 use std::path::Path;
 use tauri::State;
+use xinghe_formats::pdf::PrintedPdf;
 use xinghe_ledger::activities::print as activity_sheets;
 use xinghe_ledger::activities::print::{ActivitySheet, SheetOptions};
 use xinghe_ledger::care::print as care_sheet;
 use xinghe_ledger::hours::print as volunteer_sheets;
-use xinghe_ledger::pdf::PrintedPdf;
 use xinghe_ledger::register::roster::RosterOptions;
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::dates::local_now;
 
 #[derive(Debug, Serialize)]

@@ -10,11 +10,12 @@ use crate::support::poppler::poppler;
 use crate::support::printed_at;
 
 use std::path::{Path, PathBuf};
+use xinghe_formats::pdf::PrintedPdf;
 use xinghe_ledger::activities::print::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, ActivitySheet, AttendanceGrid, AttendancePerson, SheetOptions,
     SheetPerson, DEFAULT_BLANK_ROWS,
 };
-use xinghe_ledger::pdf::PrintedPdf;
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::dates::NaiveDate;
 
 const REGISTERED: usize = 42;

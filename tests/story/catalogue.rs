@@ -9,9 +9,9 @@
 use crate::support::hostile_files::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use xinghe_formats::table::MAX_ROWS;
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::hours::HourEntryInput;
-use xinghe_ledger::register::import::table::MAX_ROWS;
 use xinghe_ledger::register::import::ImportReport;
 use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerInput};

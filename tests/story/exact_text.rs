@@ -15,6 +15,7 @@ use xinghe_ledger::hours::{HourEntryInput, HoursFilter, HoursReview};
 use xinghe_ledger::register::import::ImportOptions;
 use xinghe_ledger::register::model::{HouseholdFilter, HouseholdInput, ResidentInput};
 use xinghe_ledger::register::roster::{self, RosterOptions};
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::limits::{LABEL_CHARS, NAME_CHARS, TEXT_CHARS};
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};
 use xinghe_ledger::Ledger;

@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
-use xinghe_ledger::register::import::table::{MAX_CELLS, MAX_ROWS};
+use xinghe_formats::table::{MAX_CELLS, MAX_ROWS};
 use xinghe_ledger::register::import::{ImportOptions, ImportReport};
 use xinghe_ledger::Error;
 

@@ -15,6 +15,7 @@ use xinghe_ledger::hours::print::{certificate_pdf, hours_report_pdf, SEAL_LABEL}
 use xinghe_ledger::hours::{CertificateIssuer, HourEntryInput, HoursReview};
 use xinghe_ledger::register::model::{BuildingInput, CareNeed, GridInput, HouseholdInput, ResidentInput, UnitInput};
 use xinghe_ledger::services::{ServiceDoneInput, ServiceInput};
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::dates::NaiveDate;
 use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::volunteers::{OrganisationInput, VolunteerFilter, VolunteerInput};

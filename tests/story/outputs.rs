@@ -12,6 +12,7 @@ use xinghe_ledger::register::export::{write_rejected_rows, RejectedRow};
 use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::register::roster::RosterOptions;
 use xinghe_ledger::safety::backup::{self, default_folder};
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::dates::{local_now, NaiveDateTime};
 use xinghe_ledger::{Error, Ledger};
 

@@ -7,9 +7,10 @@ use crate::support::{demo, printed_at};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xinghe_ledger::pdf::{self, Align, Column, Orientation, Row, Sheet};
+use xinghe_formats::pdf::{self, Align, Column, Orientation, Row, Sheet};
 use xinghe_ledger::register::model::{CareNeed, HouseholdFilter, HouseholdInput, ResidentInput};
 use xinghe_ledger::register::roster::{self, RosterOptions};
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::idcard::check_character;
 use xinghe_ledger::Ledger;
 

@@ -7,6 +7,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xinghe_formats::pdf::PrintedPdf;
+use xinghe_formats::pdf::MISSING_MARK;
 use xinghe_ledger::access::password_tries::PasswordTries;
 use xinghe_ledger::activities::print::{
     attendance_sheet, sign_in_sheet, sign_up_sheet, SheetOptions, DEFAULT_BLANK_ROWS,
@@ -16,13 +18,12 @@ use xinghe_ledger::care::print::care_checklist_pdf;
 use xinghe_ledger::demo::DEFAULT_HOUSEHOLDS;
 use xinghe_ledger::hours::print::{certificate_pdf, hours_report_pdf, hours_text, period_text};
 use xinghe_ledger::hours::{format_minutes, GroupHours, HoursReport};
-use xinghe_ledger::pdf::PrintedPdf;
-use xinghe_ledger::pdf::MISSING_MARK;
 use xinghe_ledger::register::import::{ImportOptions, ImportReport};
 use xinghe_ledger::register::model::HouseholdFilter;
 use xinghe_ledger::register::roster::RosterOptions;
 use xinghe_ledger::safety::backup::{self, inspect_backup_with, BackupInfo};
 use xinghe_ledger::store::cipher::{is_plain_sqlite, Passphrase};
+use xinghe_ledger::store::output::SavePdf;
 use xinghe_ledger::values::dates::{local_now, NaiveDate};
 use xinghe_ledger::{Error, Ledger};
 use zeroize::Zeroizing;
@@ -1118,7 +1119,7 @@ fn is_refusal(e: &Error) -> bool {
 /// (UTF-8, UTF-16, GBK/GB18030), but strictly: a file with a damaged byte is refused naming its
 /// line and offset, never re-read in another encoding (that committed garble into the ledger).
 fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    Ok(xinghe_ledger::input_file::read_text(path, "没有写入任何内容")?.text)
+    Ok(xinghe_formats::text_file::read_text(path, "没有写入任何内容")?.text)
 }
 
 /// Resident ids, one a line; every line is checked before anything is written.

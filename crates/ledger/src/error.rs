@@ -3,23 +3,10 @@
 //! `kind()` is the stable machine name the app and the CLI report; `Display` is the sentence a
 //! user reads. Validation failures carry one message per field so forms can show them inline.
 
-use serde::Serialize;
 use std::path::PathBuf;
 
-/// One input field that failed validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// The input's key, e.g. `id_number`.
-    pub field: &'static str,
-    /// A complete Chinese sentence naming the field and the value.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
-    }
-}
+/// One input field that failed validation; defined with the formats, whose errors carry it too.
+pub use xinghe_formats::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -83,6 +70,18 @@ pub enum Error {
     Database(rusqlite::Error),
     #[error("文件读写错误：{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A format's refusal as the core's own: the same kind, message and fields as before the
+/// formats had a crate of their own.
+impl From<xinghe_formats::Error> for Error {
+    fn from(e: xinghe_formats::Error) -> Self {
+        match e {
+            xinghe_formats::Error::Invalid(field) => Error::Invalid(vec![field]),
+            xinghe_formats::Error::Refused(message) => Error::Refused(message),
+            xinghe_formats::Error::Io(io) => Error::Io(io),
+        }
+    }
 }
 
 fn shown(path: &Option<PathBuf>) -> String {

@@ -4,9 +4,9 @@
 //! The activities domain builds the data; this module only decides what goes on paper.
 
 use crate::error::Result;
-use crate::pdf::{self, Align, Column, Orientation, PrintedPdf, Row, Sheet};
 use crate::values::phone::mask_phone;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use xinghe_formats::pdf::{self, Align, Column, Orientation, PrintedPdf, Row, Sheet};
 
 /// Walk-ins turn up at most activities; ten rows cover a typical one.
 pub const DEFAULT_BLANK_ROWS: usize = 10;
@@ -89,7 +89,7 @@ impl SheetOptions {
 /// its own heading.
 pub fn sign_up_sheet(sheet: &ActivitySheet, options: &SheetOptions) -> Result<PrintedPdf> {
     check_blank_rows(options)?;
-    pdf::render(&sign_up(sheet, options))
+    Ok(pdf::render(&sign_up(sheet, options))?)
 }
 
 /// More blank rows than a few pages' worth is a typing mistake, not a sheet.
@@ -108,14 +108,14 @@ fn check_blank_rows(options: &SheetOptions) -> Result<()> {
 /// The 签到表: registered people, then blank rows for walk-ins.
 pub fn sign_in_sheet(sheet: &ActivitySheet, options: &SheetOptions) -> Result<PrintedPdf> {
     check_blank_rows(options)?;
-    pdf::render(&sign_in(sheet, options))
+    Ok(pdf::render(&sign_in(sheet, options))?)
 }
 
 /// The 考勤表 of a series, A4 landscape: ✓ for each attended session, a total per person and
 /// per date. Dates that do not fit across one page continue on the following pages, with the
 /// name columns repeated.
 pub fn attendance_sheet(grid: &AttendanceGrid, options: &SheetOptions) -> Result<PrintedPdf> {
-    pdf::render_all(&attendance(grid, options))
+    Ok(pdf::render_all(&attendance(grid, options))?)
 }
 
 fn chinese_date(date: NaiveDate) -> String {

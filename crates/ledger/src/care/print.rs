@@ -5,8 +5,8 @@
 
 use crate::care::{CareHousehold, CareList};
 use crate::error::Result;
-use crate::pdf::{self, Align, Column, Orientation, PrintedPdf, Row, Sheet};
 use chrono::NaiveDateTime;
+use xinghe_formats::pdf::{self, Align, Column, Orientation, PrintedPdf, Row, Sheet};
 
 /// Tall enough to write a date, two lines of notes and a signature by hand.
 const WRITING_ROW_MM: f32 = 14.0;
@@ -16,7 +16,7 @@ pub const NEVER_VISITED: &str = "从未上门";
 
 /// The checklist as a PDF: one sheet per building, pages numbered through the file.
 pub fn care_checklist_pdf(list: &CareList, community: &str, printed_at: NaiveDateTime) -> Result<PrintedPdf> {
-    pdf::render_all(&care_checklist_sheets(list, community, printed_at))
+    Ok(pdf::render_all(&care_checklist_sheets(list, community, printed_at))?)
 }
 
 /// One sheet per building, buildings in the order of their most urgent household (so the

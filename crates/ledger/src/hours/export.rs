@@ -6,9 +6,10 @@ use crate::error::{Error, Result};
 use crate::hours::print::period_text;
 use crate::hours::{format_minutes, minutes_to_hours, GroupHours, HourEntryRow, HoursFilter, HoursReport};
 use crate::ledger::Ledger;
-use crate::register::export::{save_workbook, Cell, ExportFormat, Table};
+use crate::store::output::save_workbook;
 use chrono::NaiveDate;
 use std::path::Path;
+use xinghe_formats::workbook::{Cell, ExportFormat, Table};
 
 pub const VOLUNTEERS_SHEET: &str = "按志愿者";
 pub const LINES_SHEET: &str = "按条线";

@@ -5,8 +5,8 @@
 
 use crate::error::Result;
 use crate::hours::{format_minutes, minutes_to_hours, Certificate, GroupHours, HourEntryRow, HoursReport};
-use crate::pdf::{self, Align, Block, Column, Document, Orientation, PrintedPdf, Row, Seal, Table, Text};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use xinghe_formats::pdf::{self, Align, Block, Column, Document, Orientation, PrintedPdf, Row, Seal, Table, Text};
 
 /// The seal box: an official round seal is 42 mm across.
 const SEAL_MM: f32 = 45.0;
@@ -51,7 +51,7 @@ fn or_blank(value: &str) -> String {
 /// period, total), the list of confirmed services, the issuer's details beside an empty box for
 /// the seal, and a note on what the paper is. A long list continues on further pages.
 pub fn certificate_pdf(cert: &Certificate, printed_at: NaiveDateTime) -> Result<PrintedPdf> {
-    pdf::render_document(&certificate_document(cert, printed_at))
+    Ok(pdf::render_document(&certificate_document(cert, printed_at))?)
 }
 
 /// The certificate's layout, before rendering.
@@ -159,7 +159,7 @@ fn service_table(cert: &Certificate) -> Table {
 /// The hours report as a PDF: by volunteer (numbers, not ID numbers), then by line,
 /// organisation and month, each with its total. Confirmed hours only, and the paper says so.
 pub fn hours_report_pdf(report: &HoursReport, community: &str, printed_at: NaiveDateTime) -> Result<PrintedPdf> {
-    pdf::render_document(&hours_report_document(report, community, printed_at))
+    Ok(pdf::render_document(&hours_report_document(report, community, printed_at))?)
 }
 
 /// "2026年1月1日至2026年11月28日", "2026年1月1日起", "全部记录".

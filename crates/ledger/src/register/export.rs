@@ -1,19 +1,18 @@
 //! Exports for Excel: the residents and households of a household filter as .xlsx or .csv, and
-//! the rows an import rejected. A file is written whole or not at all. The same writer makes
-//! workbooks of several sheets (the hours workbook, in hours_export.rs).
+//! the rows an import rejected. The formats are xinghe_formats::workbook's; here is what goes
+//! into them. crate::store::output writes each file whole or not at all.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ledger::{Ledger, CURRENT};
 use crate::register::households::{format_address, HOUSEHOLD_ORDER};
 use crate::register::model::{CareNeed, HouseholdFilter, GRADE_LABELS, HEAD_RELATION, OTHER_CARE_KIND};
 use crate::register::residents::care_needs_of;
 use crate::register::residents::MEMBER_ORDER;
-use chrono::{Datelike, NaiveDate};
+
+use crate::store::output::save_table;
 use rusqlite::params_from_iter;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::Path;
+use xinghe_formats::workbook::{Cell, ExportFormat, Table};
 
 /// Headers of the residents sheet, in order. The importer recognises exactly these, so that
 /// importing an export gives back the same data.
@@ -48,32 +47,6 @@ const REJECTED_SHEET: &str = "未导入";
 const DISABILITY_KIND: &str = "残疾";
 const PLACES: &str = "households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id
      JOIN grids g ON g.id = b.grid_id";
-/// Excel refuses longer text in one cell.
-const EXCEL_MAX_CHARS: usize = 32_767;
-const MIN_COLUMN_WIDTH: usize = 6;
-const MAX_COLUMN_WIDTH: usize = 60;
-
-/// The file formats an export can take, chosen by the output file's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Xlsx,
-    Csv,
-}
-
-impl ExportFormat {
-    /// .xlsx or .csv, in any letter case; anything else is refused before anything is written.
-    pub fn from_path(out: &Path) -> Result<ExportFormat> {
-        let extension = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("xlsx") => Ok(ExportFormat::Xlsx),
-            Some("csv") => Ok(ExportFormat::Csv),
-            _ => Err(Error::invalid(
-                "out",
-                format!("无法导出到“{}”：文件扩展名应为 .xlsx（Excel 表格）或 .csv", out.display()),
-            )),
-        }
-    }
-}
 
 /// A row an import could not take, with its row number in the imported file and the reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -81,72 +54,6 @@ pub struct RejectedRow {
     pub cells: Vec<String>,
     pub reason: String,
     pub row_number: u32,
-}
-
-/// One exported value; its kind decides how Excel stores it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
-    /// Always stored as text, never as a number or a formula: ID numbers and phones keep every
-    /// digit and a landline its leading 0.
-    Text(String),
-    Count(u32),
-    Date(NaiveDate),
-    /// A number shown with two decimals (hours); the value itself is kept whole, so sums in
-    /// Excel come out exact.
-    Decimal(f64),
-}
-
-impl Cell {
-    pub(crate) fn text(value: Option<String>) -> Cell {
-        Cell::Text(value.unwrap_or_default())
-    }
-
-    /// A stored YYYY-MM-DD date; anything else stays text, so nothing stored is lost.
-    pub(crate) fn date(value: Option<String>) -> Cell {
-        match value {
-            None => Cell::Text(String::new()),
-            Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-                Ok(date) => Cell::Date(date),
-                Err(_) => Cell::Text(text),
-            },
-        }
-    }
-
-    fn csv_text(&self) -> String {
-        match self {
-            Cell::Text(text) => neutralise_formula(text),
-            Cell::Count(n) => n.to_string(),
-            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
-            Cell::Decimal(value) => format!("{value:.2}"),
-        }
-    }
-
-    /// A count that cannot be negative in practice; out of range saturates rather than wraps.
-    pub(crate) fn count(value: i64) -> Cell {
-        Cell::Count(u32::try_from(value.max(0)).unwrap_or(u32::MAX))
-    }
-
-    fn display_width(&self) -> usize {
-        match self {
-            Cell::Text(text) => display_width(text),
-            Cell::Count(n) => n.to_string().len(),
-            Cell::Date(_) => "2026-11-28".len(),
-            Cell::Decimal(value) => format!("{value:.2}").len(),
-        }
-    }
-}
-
-/// One sheet of an export: what both the .xlsx and the .csv writer take.
-pub(crate) struct Table {
-    pub sheet: &'static str,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    pub(crate) fn new(sheet: &'static str, headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
-        Table { sheet, headers: headers.iter().map(|h| h.to_string()).collect(), rows }
-    }
 }
 
 impl Ledger {
@@ -159,7 +66,7 @@ impl Ledger {
         let table = Table::new(RESIDENTS_SHEET, &RESIDENT_HEADERS, self.resident_rows(filter)?);
         let summary = format!("导出居民 {} 人（完整身份证号和电话）到 {}", table.rows.len(), out.display());
         self.authorize_unmasked(&summary, "居民", None)?;
-        save(&table, out, format)?;
+        save_table(&table, out, format)?;
         Ok(table.rows.len())
     }
 
@@ -170,7 +77,7 @@ impl Ledger {
         let table = Table::new(HOUSEHOLDS_SHEET, &HOUSEHOLD_HEADERS, self.household_rows(filter)?);
         let summary = format!("导出住户 {} 户（完整电话）到 {}", table.rows.len(), out.display());
         self.authorize_unmasked(&summary, "住户", None)?;
-        save(&table, out, format)?;
+        save_table(&table, out, format)?;
         Ok(table.rows.len())
     }
 
@@ -261,7 +168,7 @@ pub fn write_rejected_rows(out: &Path, headers: &[String], rows: &[RejectedRow])
             cells
         })
         .collect();
-    save(&Table { sheet: REJECTED_SHEET, headers: all_headers, rows }, out, format)
+    save_table(&Table { sheet: REJECTED_SHEET, headers: all_headers, rows }, out, format)
 }
 
 /// 特殊人群: known kinds by their name, unrecognised ones by the words the office used.
@@ -277,200 +184,9 @@ fn grade_label(grade: Option<u8>) -> Option<&'static str> {
     GRADE_LABELS.get(usize::from(grade?).checked_sub(1)?).copied()
 }
 
-/// Excel measures column widths in characters of its default font; a Chinese character (and
-/// most other non-ASCII text here) takes about two.
-fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
-fn column_widths(table: &Table) -> Vec<f64> {
-    (0..table.headers.len())
-        .map(|col| {
-            let header = display_width(&table.headers[col]);
-            let widest = table.rows.iter().filter_map(|row| row.get(col)).map(Cell::display_width).max();
-            let width = (widest.unwrap_or(0).max(header) + 2).clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH);
-            width as f64
-        })
-        .collect()
-}
-
-/// Excel runs a CSV cell that starts with = + - @ as a formula (it skips a leading tab or
-/// carriage return first), so a name or note typed as `=HYPERLINK(...)` would become live when
-/// the file is opened. A leading ' makes Excel show the text as typed. Only CSV needs this: an
-/// .xlsx stores text cells as text. Phones are stored normalised (no +86), so real data is
-/// never touched. Text that already starts with ' gets one more, so the importer, which drops
-/// exactly one, gives back what was typed.
-/// First characters that make Excel treat a CSV cell as a formula.
-pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-fn neutralise_formula(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) || text.starts_with('\'') {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-fn save(table: &Table, out: &Path, format: ExportFormat) -> Result<()> {
-    match format {
-        ExportFormat::Xlsx => save_workbook(std::slice::from_ref(table), out),
-        ExportFormat::Csv => write_atomically(out, |w| write_csv(table, w)),
-    }
-}
-
-/// Several sheets in one .xlsx file, in order, written atomically.
-pub(crate) fn save_workbook(tables: &[Table], out: &Path) -> Result<()> {
-    // Built fully in memory first, so a cell Excel cannot hold fails before any file exists.
-    let mut workbook = Workbook::new();
-    for table in tables {
-        add_sheet(&mut workbook, table)?;
-    }
-    write_atomically(out, |w| workbook.save_to_writer(w).map_err(xlsx_error))
-}
-
-fn add_sheet(workbook: &mut Workbook, table: &Table) -> Result<()> {
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(table.sheet).map_err(xlsx_error)?;
-    let bold = Format::new().set_bold();
-    // "@" (Text) keeps a cell text even when someone retypes it in Excel later.
-    let text = Format::new().set_num_format("@");
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let decimal = Format::new().set_num_format("0.00");
-    for (col, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, header, &bold).map_err(xlsx_error)?;
-    }
-    for (index, cells) in table.rows.iter().enumerate() {
-        let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        for (col, cell) in cells.iter().enumerate() {
-            let col = col as u16;
-            let written = match cell {
-                Cell::Text(value) if value.is_empty() => continue,
-                Cell::Text(value) if value.chars().count() > EXCEL_MAX_CHARS => {
-                    return Err(Error::Refused(format!(
-                        "第 {} 行“{}”超过 Excel 单元格的上限 {EXCEL_MAX_CHARS} 个字，无法导出为 .xlsx，可改为导出 .csv",
-                        index + 2,
-                        table.headers[usize::from(col)]
-                    )))
-                }
-                Cell::Text(value) => sheet.write_string_with_format(row, col, value, &text),
-                Cell::Count(n) => sheet.write_number(row, col, *n),
-                Cell::Decimal(value) => sheet.write_number_with_format(row, col, *value, &decimal),
-                Cell::Date(value) => match excel_date(*value) {
-                    Some(excel) => sheet.write_datetime_with_format(row, col, &excel, &date),
-                    None => sheet.write_string_with_format(row, col, value.to_string(), &text),
-                },
-            };
-            written.map_err(xlsx_error)?;
-        }
-    }
-    for (col, width) in column_widths(table).into_iter().enumerate() {
-        sheet.set_column_width(col as u16, width).map_err(xlsx_error)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-    Ok(())
-}
-
-/// Excel has no dates before 1900 and counts a 29 February 1900 that never was, so its
-/// serial numbers mean different days to other readers before March 1900: such a (rare) date is
-/// written as text instead.
-fn excel_date(date: NaiveDate) -> Option<ExcelDateTime> {
-    if date < NaiveDate::from_ymd_opt(1900, 3, 1)? {
-        return None;
-    }
-    let year = u16::try_from(date.year()).ok()?;
-    ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
-}
-
-fn xlsx_error(e: XlsxError) -> Error {
-    match e {
-        XlsxError::IoError(io) => Error::Io(io),
-        other => Error::Io(std::io::Error::other(format!("生成 Excel 文件失败：{other}"))),
-    }
-}
-
-/// UTF-8 with a byte-order mark — without it Excel reads the file in the local ANSI code page
-/// and shows the Chinese as mojibake — and CRLF line ends as RFC 4180 writes them.
-fn write_csv(table: &Table, out: &mut impl Write) -> Result<()> {
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    // Headers of rejected rows come from an imported file, so they are guarded like any text.
-    writer.write_record(table.headers.iter().map(|h| neutralise_formula(h))).map_err(std::io::Error::from)?;
-    for row in &table.rows {
-        writer.write_record(row.iter().map(Cell::csv_text)).map_err(std::io::Error::from)?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
-/// Writes into a temporary file in `out`'s folder and renames it over `out` only once it is
-/// complete and on disk (a rename within one folder is atomic): a crash or an error never
-/// leaves a half file, and an existing file is replaced only by a whole new one. The
-/// temporary file is removed on every error path. A path that is the open register, one of its
-/// SQLite files or one of its backups is refused before anything is written (crate::store::output).
-pub(crate) fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Result<()>) -> Result<()> {
-    crate::store::output::refuse_protected(out)?;
-    let folder = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let context = |e: std::io::Error| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => format!("文件夹 {} 不存在", folder.display()),
-            // Excel locks the files it has open: the usual reason an office meets here.
-            std::io::ErrorKind::PermissionDenied => "没有写入权限；如果该文件正在 Excel 中打开，请先关闭".to_string(),
-            _ => e.to_string(),
-        };
-        Error::Io(std::io::Error::new(e.kind(), format!("无法写入 {}：{reason}", out.display())))
-    };
-    // The temporary file is readable by its owner only (tempfile's default), and so is the
-    // export: it holds full ID numbers and phones.
-    let temp =
-        tempfile::Builder::new().prefix(".xinghe-export-").suffix(".tmp").tempfile_in(folder).map_err(context)?;
-    let mut writer = BufWriter::new(temp.as_file());
-    write(&mut writer)?;
-    writer.flush().map_err(context)?;
-    drop(writer);
-    temp.as_file().sync_all().map_err(context)?;
-    temp.persist(out).map_err(|e| context(e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_extension_chooses_the_format() {
-        assert_eq!(ExportFormat::from_path(Path::new("居民.xlsx")).unwrap(), ExportFormat::Xlsx);
-        assert_eq!(ExportFormat::from_path(Path::new("/tmp/a.XLSX")).unwrap(), ExportFormat::Xlsx);
-        assert_eq!(ExportFormat::from_path(Path::new("a.Csv")).unwrap(), ExportFormat::Csv);
-        for bad in ["a.xls", "a.txt", "名单", "a.xlsx.bak", ".xlsx"] {
-            let err = ExportFormat::from_path(Path::new(bad)).unwrap_err();
-            assert_eq!(err.fields()[0].field, "out", "{bad}");
-            assert!(err.to_string().contains(".xlsx") && err.to_string().contains(bad), "{err}");
-        }
-    }
-
-    #[test]
-    fn formula_starts_are_neutralised_and_other_text_is_not() {
-        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")"] {
-            assert_eq!(neutralise_formula(formula), format!("'{formula}"));
-        }
-        for plain in ["0731-84123456", "13812345678", "张三", "", "a=b", "11010519491231002X"] {
-            assert_eq!(neutralise_formula(plain), plain);
-        }
-    }
-
-    #[test]
-    fn chinese_counts_double_in_column_widths() {
-        assert_eq!(display_width("301"), 3);
-        assert_eq!(display_width("第一网格"), 8);
-        assert_eq!(display_width("曹𠇔"), 4);
-        let table =
-            Table::new("t", &["姓名", "备注"], vec![vec![Cell::Text("欧阳建国".into()), Cell::Text("x".repeat(500))]]);
-        assert_eq!(column_widths(&table), [10.0, MAX_COLUMN_WIDTH as f64]);
-        assert_eq!(column_widths(&Table::new("t", &["a"], vec![])), [MIN_COLUMN_WIDTH as f64]);
-    }
 
     #[test]
     fn care_cells_use_kinds_and_verbatim_labels() {
@@ -486,32 +202,6 @@ mod tests {
         assert_eq!(grade_label(Some(0)), None);
         assert_eq!(grade_label(Some(5)), None);
         assert_eq!(grade_label(None), None);
-    }
-
-    #[test]
-    fn stored_dates_become_dates_and_odd_text_is_kept() {
-        assert_eq!(Cell::date(Some("1949-12-31".into())), Cell::Date(NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()));
-        assert_eq!(Cell::date(Some("1949年".into())), Cell::Text("1949年".into()));
-        assert_eq!(Cell::date(None), Cell::Text(String::new()));
-        assert!(excel_date(NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()).is_none());
-        assert!(excel_date(NaiveDate::from_ymd_opt(1900, 2, 28).unwrap()).is_none());
-        assert!(excel_date(NaiveDate::from_ymd_opt(1900, 3, 1).unwrap()).is_some());
-    }
-
-    #[test]
-    fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("名单.csv");
-        std::fs::write(&out, "old").unwrap();
-        let err = write_atomically(&out, |w| {
-            w.write_all(b"half a file")?;
-            Err(Error::Refused("boom".into()))
-        });
-        assert!(err.is_err());
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
-        write_atomically(&out, |w| Ok(w.write_all(b"new")?)).unwrap();
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use crate::error::Result;
 use crate::ledger::{Ledger, CURRENT};
-use crate::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
 use crate::register::households::{format_address, HOUSEHOLD_ORDER};
 use crate::register::model::{age_from, CareNeed, HouseholdFilter, AGED_YEARS, HEAD_RELATION};
 use crate::register::residents::care_needs_of;
@@ -13,6 +12,7 @@ use crate::values::phone::mask_phone;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params_from_iter, Row as SqlRow};
 use serde::Serialize;
+use xinghe_formats::pdf::{self, Align, Column, PrintedPdf, Row, Sheet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Roster {
@@ -175,7 +175,7 @@ impl Ledger {
 
 /// The roster as a PDF: A4 portrait, one table, a heading row for every place and household.
 pub fn render(roster: &Roster, options: &RosterOptions) -> Result<PrintedPdf> {
-    pdf::render(&sheet(roster, options))
+    Ok(pdf::render(&sheet(roster, options))?)
 }
 
 /// Widths are millimetres of the 186 mm between an A4 portrait page's margins, measured so

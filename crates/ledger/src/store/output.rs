@@ -21,9 +21,13 @@
 //! and needed where it does not).
 
 use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use xinghe_formats::pdf::PrintedPdf;
+use xinghe_formats::workbook::{self, ExportFormat, Table, Xlsx};
 
 /// True when `a` and `b` are the same file (through links and spellings).
 ///
@@ -210,9 +214,86 @@ fn is_backup_name(name: &str) -> bool {
     base.ends_with(BACKUP_EXTENSION)
 }
 
+/// One table as .xlsx or .csv, written atomically.
+pub fn save_table(table: &Table, out: &Path, format: ExportFormat) -> Result<()> {
+    match format {
+        ExportFormat::Xlsx => save_workbook(std::slice::from_ref(table), out),
+        ExportFormat::Csv => write_atomically(out, |w| Ok(workbook::write_csv(table, w)?)),
+    }
+}
+
+/// Several sheets in one .xlsx file, in order, written atomically.
+pub fn save_workbook(tables: &[Table], out: &Path) -> Result<()> {
+    // Built fully in memory first, so a cell Excel cannot hold fails before any file exists.
+    let workbook = Xlsx::build(tables)?;
+    write_atomically(out, |w| Ok(workbook.write_to(w)?))
+}
+
+/// Saving a printed PDF to a file: through `write_atomically`, so a crash never leaves half a
+/// PDF, the file is its owner's only (an unmasked roster holds full ID numbers), and never
+/// over the open register or one of its backups.
+pub trait SavePdf {
+    fn save(&self, path: &Path) -> Result<()>;
+}
+
+impl SavePdf for PrintedPdf {
+    fn save(&self, path: &Path) -> Result<()> {
+        write_atomically(path, |writer| Ok(self.write_to(writer)?))
+    }
+}
+
+/// Writes into a temporary file in `out`'s folder and renames it over `out` only once it is
+/// complete and on disk (a rename within one folder is atomic): a crash or an error never
+/// leaves a half file, and an existing file is replaced only by a whole new one. The
+/// temporary file is removed on every error path. A path that is the open register, one of its
+/// SQLite files or one of its backups is refused before anything is written (crate::store::output).
+pub fn write_atomically(out: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> Result<()>) -> Result<()> {
+    crate::store::output::refuse_protected(out)?;
+    let folder = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let context = |e: std::io::Error| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("文件夹 {} 不存在", folder.display()),
+            // Excel locks the files it has open: the usual reason an office meets here.
+            std::io::ErrorKind::PermissionDenied => "没有写入权限；如果该文件正在 Excel 中打开，请先关闭".to_string(),
+            _ => e.to_string(),
+        };
+        Error::Io(std::io::Error::new(e.kind(), format!("无法写入 {}：{reason}", out.display())))
+    };
+    // The temporary file is readable by its owner only (tempfile's default), and so is the
+    // export: it holds full ID numbers and phones.
+    let temp =
+        tempfile::Builder::new().prefix(".xinghe-export-").suffix(".tmp").tempfile_in(folder).map_err(context)?;
+    let mut writer = BufWriter::new(temp.as_file());
+    write(&mut writer)?;
+    writer.flush().map_err(context)?;
+    drop(writer);
+    temp.as_file().sync_all().map_err(context)?;
+    temp.persist(out).map_err(|e| context(e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("名单.csv");
+        std::fs::write(&out, "old").unwrap();
+        let err = write_atomically(&out, |w| {
+            w.write_all(b"half a file")?;
+            Err(Error::Refused("boom".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+        write_atomically(&out, |w| Ok(w.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 
     #[test]
     fn backup_names_and_their_sqlite_files_are_backups() {

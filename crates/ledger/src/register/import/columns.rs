@@ -1,9 +1,9 @@
 //! Recognising a register's columns by their header, whatever spelling the office uses, and
 //! finding the header row below title rows and a "填报单位" line.
 
-use super::table::{Row, Table};
 use crate::values::text::to_half_width;
 use serde::{Deserialize, Serialize};
+use xinghe_formats::table::{Row, Table};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

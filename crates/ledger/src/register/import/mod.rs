@@ -7,7 +7,6 @@
 mod apply;
 pub mod columns;
 pub mod rows;
-pub mod table;
 
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -16,6 +15,7 @@ use rows::{Address, Outcome, ParsedRow};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
+use xinghe_formats::table;
 
 /// A rejected row or a warning: row as Excel numbers it, the column's header, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,7 +3,6 @@
 //! status, care needs: mapped when recognised, otherwise kept verbatim with a warning).
 
 use super::columns::{ColumnMap, Field};
-use super::table::{Cell, Row};
 use super::Issue;
 use crate::register::model::{
     normalise_relation, CareNeed, ResidentInput, CARE_KINDS, DISABILITY_CATEGORIES, RELATIONS,
@@ -14,6 +13,7 @@ use crate::values::text::to_half_width;
 use chrono::NaiveDate;
 use regex_lite::Regex;
 use std::sync::LazyLock;
+use xinghe_formats::table::{Cell, Row};
 
 /// Where a household is: the names as the register writes them (8栋, 2单元, 301).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

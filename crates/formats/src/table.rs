@@ -8,7 +8,7 @@
 //! a larger sheet is refused before it is read to the end) and the cells (`MAX_CELLS`).
 
 use crate::error::{Error, Result};
-use crate::input_file;
+use crate::text_file;
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Sheets};
 use chrono::NaiveDate;
 use std::io::Read;
@@ -18,7 +18,7 @@ use std::path::Path;
 /// register holds a few thousand to a few tens of thousands of people.
 pub const MAX_ROWS: u32 = 100_000;
 /// The largest file accepted: a 100,000-row .xlsx is about 4 MB, the same as CSV 7–15 MB.
-pub use crate::input_file::MAX_FILE_BYTES;
+pub use crate::text_file::MAX_FILE_BYTES;
 /// The largest part of an .xlsx/.ods package once unpacked. Shared strings and .ods content
 /// are unpacked whole by calamine; worksheets are read as a stream and may be larger.
 pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
@@ -718,7 +718,7 @@ fn csv_cell(field: &str) -> Cell {
         return Cell::Empty;
     }
     match field.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(crate::register::export::FORMULA_STARTS) || rest.starts_with('\'') => {
+        Some(rest) if rest.starts_with(crate::workbook::FORMULA_STARTS) || rest.starts_with('\'') => {
             Cell::Text(rest.to_string())
         }
         _ => Cell::Text(field.to_string()),
@@ -733,13 +733,13 @@ fn read_csv(path: &Path, disguised: Option<&str>) -> Result<Table> {
         refused_file(path, what)
     };
     // Counted while reading: the file may have grown since its size was checked.
-    let bytes = input_file::read_bounded(path, MAX_FILE_BYTES, NOTHING_IMPORTED)?;
+    let bytes = text_file::read_bounded(path, MAX_FILE_BYTES, NOTHING_IMPORTED)?;
     // The shared decoding of every text file a user hands over; only here a UTF-8 file with a
     // few damaged bytes is read with "�" in their place: the rows holding one are refused and
     // listed, the rest imported (the import is reviewed before it is written).
-    let (text, encoding) = match (input_file::decode(bytes), disguised) {
+    let (text, encoding) = match (text_file::decode(bytes), disguised) {
         (Ok(decoded), _) => (decoded.text, decoded.encoding),
-        (Err((bad, bytes)), None) => match input_file::lossy_utf8(&bad, bytes) {
+        (Err((bad, bytes)), None) => match text_file::lossy_utf8(&bad, bytes) {
             Some(decoded) => (decoded.text, decoded.encoding),
             None => {
                 let consequence = "未导入任何内容。请在 Excel 或 WPS 中打开它，另存为“CSV UTF-8”后再导入";

@@ -15,7 +15,6 @@ pub use fonts::MISSING_MARK;
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use std::io::Write;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Orientation {
@@ -187,10 +186,20 @@ pub struct PrintedPdf {
 }
 
 impl PrintedPdf {
-    /// Writes the file through `<path>.tmp` and a rename, so a crash never leaves half a PDF.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        // Owner-only and atomic, like exports: an unmasked roster holds full ID numbers.
-        crate::register::export::write_atomically(path, |writer| Ok(writer.write_all(&self.bytes)?))
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// Writes the file's bytes to `writer`. Saving to a path is the ledger's
+    /// (`xinghe_ledger::export::SavePdf`): owner-only and atomic, like exports, since an
+    /// unmasked roster holds full ID numbers, and never over the open register.
+    pub fn write_to(&self, writer: &mut impl Write) -> std::io::Result<()> {
+        writer.write_all(&self.bytes)
     }
 }
 
