@@ -197,10 +197,11 @@ fn residents_ticked_by_import_or_before_the_volunteer_table_get_records() {
             ledger.list_volunteers(&VolunteerFilter::default()).unwrap().into_iter().map(|v| v.name).collect();
         assert_eq!(names, ["孔喆", "孙八"], "the import ticks create records in its transaction");
     }
-    // A register from before the volunteer table: ticked residents without records.
+    // A register from before the volunteer table: ticked residents without records, at a schema
+    // version from before the back-fill (migration 0008, which runs once per register).
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute("DELETE FROM volunteers", []).unwrap();
+        conn.execute_batch("DELETE FROM volunteers; PRAGMA user_version = 7;").unwrap();
     }
     let numbers = |path: &Path| -> Vec<(String, String, String)> {
         let ledger = Ledger::open(path).unwrap();
@@ -216,6 +217,16 @@ fn residents_ticked_by_import_or_before_the_volunteer_table_get_records() {
         ]
     );
     assert_eq!(numbers(&path), first, "opening again creates nothing");
+    let ledger = Ledger::open(&path).unwrap();
+    let upgrade: Vec<String> = ledger
+        .audit_log(&Default::default())
+        .unwrap()
+        .rows
+        .into_iter()
+        .filter(|r| r.entity == "志愿者" && r.summary.contains("数据升级"))
+        .map(|r| r.summary)
+        .collect();
+    assert_eq!(upgrade, ["数据升级：为 2 位勾选了志愿者的居民建立志愿者档案"], "the back-fill is audited, once");
 }
 
 #[test]

@@ -541,7 +541,7 @@ fn restoring_over_a_register_on_a_network_folder_moves_nothing() {
         .err()
         .expect("refused");
     assert_eq!(err.kind(), "network_folder", "{err}");
-    let err = failure::set_aside(&on_share, at).err().expect("refused");
+    let err = failure::set_aside(&on_share, at).expect_err("refused");
     assert_eq!(err.kind(), "network_folder", "{err}");
     assert_eq!(Ledger::open(&on_share).err().expect("refused").kind(), "network_folder");
     assert_eq!(std::fs::read(&local).unwrap(), before);

@@ -4,7 +4,7 @@
 
 pub mod print;
 pub(crate) mod sessions;
-mod sheets;
+pub mod sheets;
 
 pub(crate) mod signups;
 

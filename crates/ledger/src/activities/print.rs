@@ -1,8 +1,9 @@
 //! The activity sheets an office prints and fills in by hand: the 报名表 (sign-up sheet, with
 //! blank rows for walk-ins and the waitlist), the 签到表 (sign-in sheet) and a series' 考勤表
 //! (attendance grid, A4 landscape, continued onto further pages when the dates are too many).
-//! The activities domain builds the data; this module only decides what goes on paper.
+//! sheets.rs reads the data from the register; this module only decides what goes on paper.
 
+pub use super::sheets::{ActivitySheet, AttendanceGrid, AttendancePerson, SheetPerson};
 use crate::error::Result;
 use crate::values::phone::mask_phone;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -25,49 +26,6 @@ const MIN_DATE_MM: f32 = 11.0;
 /// A short series gets wide date columns, room to tick by pen, up to this width; the address
 /// column takes what is left.
 const MAX_DATE_MM: f32 = 30.0;
-
-#[derive(Debug, Clone)]
-pub struct SheetPerson {
-    pub name: String,
-    pub address: String,
-    /// The full number; it is masked when printed unless the options ask otherwise.
-    pub phone: Option<String>,
-}
-
-/// One activity with the people signed up for it, in sign-up order.
-#[derive(Debug, Clone)]
-pub struct ActivitySheet {
-    pub community: String,
-    pub title: String,
-    pub series: Option<String>,
-    /// The volunteer line (条线), e.g. 银力量·离退休党员.
-    pub line: String,
-    pub date: NaiveDate,
-    pub start_time: String,
-    pub end_time: String,
-    pub place: String,
-    pub organiser: String,
-    pub registered: Vec<SheetPerson>,
-    pub waitlist: Vec<SheetPerson>,
-}
-
-/// A series' attendance: one row per person, one mark per session.
-#[derive(Debug, Clone)]
-pub struct AttendanceGrid {
-    pub community: String,
-    pub series: String,
-    pub sessions: Vec<NaiveDate>,
-    pub people: Vec<AttendancePerson>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AttendancePerson {
-    pub name: String,
-    pub address: String,
-    /// One per session: `Some(true)` present, `Some(false)` absent, `None` not signed up or not
-    /// marked. Absent and unmarked both print blank, so a late mark can still be written in.
-    pub marks: Vec<Option<bool>>,
-}
 
 #[derive(Debug, Clone)]
 pub struct SheetOptions {

@@ -1,12 +1,54 @@
-//! The data of the printed activity sheets, read from the register; `activity_sheets` draws it.
+//! The data of the printed activity sheets, read from the register; print.rs draws it.
 
 use super::{signups::signups_of, REGISTERED, WAITLISTED};
-use crate::activities::print::{ActivitySheet, AttendanceGrid, AttendancePerson, SheetPerson};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct SheetPerson {
+    pub name: String,
+    pub address: String,
+    /// The full number; it is masked when printed unless the options ask otherwise.
+    pub phone: Option<String>,
+}
+
+/// One activity with the people signed up for it, in sign-up order.
+#[derive(Debug, Clone)]
+pub struct ActivitySheet {
+    pub community: String,
+    pub title: String,
+    pub series: Option<String>,
+    /// The volunteer line (条线), e.g. 银力量·离退休党员.
+    pub line: String,
+    pub date: NaiveDate,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: String,
+    pub organiser: String,
+    pub registered: Vec<SheetPerson>,
+    pub waitlist: Vec<SheetPerson>,
+}
+
+/// A series' attendance: one row per person, one mark per session.
+#[derive(Debug, Clone)]
+pub struct AttendanceGrid {
+    pub community: String,
+    pub series: String,
+    pub sessions: Vec<NaiveDate>,
+    pub people: Vec<AttendancePerson>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttendancePerson {
+    pub name: String,
+    pub address: String,
+    /// One per session: `Some(true)` present, `Some(false)` absent, `None` not signed up or not
+    /// marked. Absent and unmarked both print blank, so a late mark can still be written in.
+    pub marks: Vec<Option<bool>>,
+}
 
 impl Ledger {
     /// Everyone on one session's sheet: registered people in sign-up order, then the waitlist.
