@@ -964,18 +964,13 @@ async fn a_resident_named_like_markup_is_shown_as_text() {
 /// under the operator's name, with 电话: before → after masked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_resident_shows_on_the_audit_log_page() {
-    use xinghe_ledger::register::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
+    use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let household = {
         let mut ledger = harness::open_ledger(&db);
         ledger.set_operator_name("李敏").unwrap();
-        ledger.set_community_name("浏河社区").unwrap();
-        let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
-        let building =
-            ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-        let unit =
-            ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+        let unit = steps::liuhe_unit(&mut ledger);
         let household =
             ledger.save_household(&HouseholdInput { unit_id: unit, room: "101".into(), ..Default::default() }).unwrap();
         ledger

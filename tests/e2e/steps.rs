@@ -79,16 +79,21 @@ pub async fn scroll_to(app: &App, css: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
 }
 
-/// 浏河社区 with `rooms` households of one resident each in 8栋1单元.
-pub fn backup_fixture(db: &std::path::Path, rooms: &[&str]) {
-    use xinghe_ledger::register::model::{BuildingInput, GridInput, HouseholdInput, ResidentInput, UnitInput};
-    let mut ledger = harness::open_ledger(db);
+/// 浏河社区 / 第一网格 / 8栋 / 1单元 in `ledger`; returns the unit's id.
+pub fn liuhe_unit(ledger: &mut xinghe_ledger::Ledger) -> i64 {
+    use xinghe_ledger::register::model::{BuildingInput, GridInput, UnitInput};
     ledger.set_community_name("浏河社区").unwrap();
     let grid = ledger.save_grid(&GridInput { name: "第一网格".into(), ..Default::default() }).unwrap();
     let building =
         ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), ..Default::default() }).unwrap();
-    let unit =
-        ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap();
+    ledger.save_unit(&UnitInput { building_id: building, name: "1单元".into(), ..Default::default() }).unwrap()
+}
+
+/// 浏河社区 with `rooms` households of one resident each in 8栋1单元.
+pub fn backup_fixture(db: &std::path::Path, rooms: &[&str]) {
+    use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
+    let mut ledger = harness::open_ledger(db);
+    let unit = liuhe_unit(&mut ledger);
     for (i, room) in rooms.iter().enumerate() {
         let household = ledger
             .save_household(&HouseholdInput { unit_id: unit, room: room.to_string(), ..Default::default() })

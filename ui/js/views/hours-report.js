@@ -15,6 +15,7 @@ import { errorText, reportError } from '../components/errors.js';
 import { clearErrors, showErrors } from '../components/form-errors.js';
 import { toast } from '../components/toast.js';
 import { deliverPrinted, printToChosenFile } from './print-result.js';
+import { withBusy } from '../components/busy.js';
 
 function filterMarkup(s) {
   const dateField = (id, key, label) => html`<div class="filter filter-date">
@@ -97,18 +98,6 @@ function reportMarkup(s) {
     </div>`;
 }
 
-async function withBusy(button, work) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    return await work();
-  } finally {
-    if (button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
-    }
-  }
-}
 
 export function mountHoursReport(panel, ctx) {
   const range = defaultReportRange(ctx.today());

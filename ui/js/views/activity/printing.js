@@ -9,22 +9,11 @@ import { KEEP_OPEN, openFormDialog } from '../../components/dialog.js';
 import { reportError } from '../../components/errors.js';
 import { field, textInput } from '../../components/fields.js';
 import { deliverPrinted, printToChosenFile } from '../print-result.js';
+import { withBusy } from '../../components/busy.js';
 
 const DEFAULT_BLANK_ROWS = 10;
 const MAX_BLANK_ROWS = 200;
 
-async function withBusy(button, work) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    return await work();
-  } finally {
-    if (button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
-    }
-  }
-}
 
 /** 打印报名表: how many blank rows to add, then where to save; the dialog stays open when the save dialog is cancelled. */
 async function printSignUpSheet(d) {
