@@ -1,17 +1,20 @@
 //! Operators (操作员) and who is at the PC: the first administrator, logging in with name and
-//! password (argon2id hashes), locking, the two roles and what only an administrator may do,
-//! and showing one resident's full ID number and phone for one look, audited.
+//! password (argon2id hashes), the two roles and what only an administrator may do — the policy,
+//! as functions on the register's connection; the Ledger hands them its connection and session
+//! (ledger/access.rs).
 //!
 //! The app turns logins on (`require_login`) right after it opens a register; from then on a
 //! read or write needs a session (`require_session`, checked by the app's command layer) and the
 //! administrator's actions check `require_admin` here in the core. The CLI and the tests work on
 //! the file directly, as its owner: they never turn logins on, so every check passes there.
 
+use crate::access::audit::{record, save_action, settings_json, Actor, Change};
 use crate::error::{Error, FieldError, Result};
+use crate::values::dates::now_text;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use password_hash::rand_core::OsRng;
 use password_hash::{PasswordHash, SaltString};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -281,6 +284,305 @@ pub(crate) fn remember_last_name(conn: &rusqlite::Connection, name: &str) -> Res
         "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![LAST_NAME_SETTING, name],
     )?;
+    Ok(())
+}
+
+// ---- The policy, on the register's connection (the Ledger's methods in ledger/access.rs call
+// these with its connection and session) ----
+
+/// Fails with `SignedOut` while logins are required and nobody is logged in.
+pub(crate) fn require_session(login_required: bool, session: Option<&Session>) -> Result<()> {
+    if login_required && session.is_none() {
+        return Err(Error::SignedOut);
+    }
+    Ok(())
+}
+
+/// Fails unless an administrator is logged in (or logins are off: the CLI, the file's owner).
+/// `what` completes "只有管理员可以…", e.g. "修改设置".
+pub(crate) fn require_admin(login_required: bool, session: Option<&Session>, what: &str) -> Result<()> {
+    require_session(login_required, session)?;
+    match session {
+        Some(session) if session.role != Role::Admin => Err(Error::Forbidden(what.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the records the edit forms read may carry full ID numbers and phones: yes for an
+/// administrator and with logins off (the CLI, the tests); masked for staff (and for nobody
+/// logged in while logins are on). Only 查看完整信息 shows staff's records in full.
+pub(crate) fn sees_full_numbers(login_required: bool, session: Option<&Session>) -> bool {
+    match session {
+        Some(session) => session.role == Role::Admin,
+        None => !login_required,
+    }
+}
+
+/// `session` as the operators table has it now: None when the operator is switched off or gone.
+pub(crate) fn refreshed(conn: &Connection, session: &Session) -> Result<Option<Session>> {
+    let now: Option<(String, String, bool)> = conn
+        .query_row("SELECT name, role, active FROM operators WHERE id = ?1", [session.operator_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    Ok(match now {
+        Some((name, role, true)) => {
+            Some(Session { operator_id: session.operator_id, name, role: Role::from_db(&role) })
+        }
+        _ => None,
+    })
+}
+
+pub(crate) fn has_operators(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM operators)", [], |r| r.get(0))?)
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn last_name(conn: &Connection) -> Result<Option<String>> {
+    setting(conn, LAST_NAME_SETTING)
+}
+
+pub(crate) fn idle_lock_minutes(conn: &Connection) -> Result<u32> {
+    Ok(setting(conn, IDLE_LOCK_SETTING)?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+}
+
+/// First start: the register has no operators yet, and the person at the PC becomes its
+/// administrator (and is logged in).
+pub(crate) fn create_first_admin(conn: &mut Connection, name: &str, password: &str) -> Result<Session> {
+    let name = valid_name(name)?;
+    valid_password("password", password)?;
+    if has_operators(conn)? {
+        return Err(Error::Refused("已经有管理员了，请用已有的账号登录".into()));
+    }
+    let hash = hash_password(password)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO operators(name, role, password_hash, created_at, last_login_at) VALUES (?1, 'admin', ?2, ?3, ?3)",
+        params![name, hash, now_text()],
+    )?;
+    let id = tx.last_insert_rowid();
+    let after = operator_json(&tx, id)?;
+    let actor = Actor { operator: name.clone(), quiet: false };
+    record(&tx, &actor, Change::new("新增", "操作员", Some(id), format!("创建管理员“{name}”")).after(after))?;
+    remember_last_name(&tx, &name)?;
+    tx.commit()?;
+    Ok(Session { operator_id: id, name, role: Role::Admin })
+}
+
+/// Logs in by name and password. A wrong name and a wrong password get the same message;
+/// after five wrong passwords for a name it has to wait 30 seconds. Logins and failed
+/// attempts are recorded in the audit trail.
+pub(crate) fn log_in(
+    conn: &mut Connection,
+    failures: &mut LoginFailures,
+    name: &str,
+    password: &str,
+) -> Result<Session> {
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "请填写姓名"));
+    }
+    // No operator has such a name: refused without a 登录失败 record, so that text typed at
+    // the login screen (a password in the name field, pages of text) never enters the
+    // append-only trail.
+    if valid_name(&name).is_err() {
+        return Err(wrong_login());
+    }
+    let now = Instant::now();
+    if let Some(left) = failures.wait_left(&name, now) {
+        return Err(Error::Refused(format!(
+            "连续 {FAILURES_BEFORE_WAIT} 次密码错误，请 {} 秒后再试",
+            left.as_millis().div_ceil(1000)
+        )));
+    }
+    let found: Option<(i64, String, String, bool)> = conn
+        .query_row("SELECT id, role, password_hash, active FROM operators WHERE name = ?1", [&name], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let actor = Actor { operator: name.clone(), quiet: false };
+    let Some((id, role, _, active)) = found.filter(|(_, _, hash, _)| password_matches(password, hash)) else {
+        failures.failed(&name, now);
+        let summary = format!("“{name}”登录失败：姓名或密码不正确");
+        record(conn, &actor, Change::new("登录失败", "操作员", None, summary))?;
+        return Err(wrong_login());
+    };
+    if !active {
+        return Err(Error::Refused(format!("操作员“{name}”已停用，请联系管理员")));
+    }
+    failures.succeeded(&name);
+    let tx = conn.transaction()?;
+    tx.execute("UPDATE operators SET last_login_at = ?2 WHERE id = ?1", params![id, now_text()])?;
+    record(&tx, &actor, Change::new("登录", "操作员", Some(id), format!("“{name}”登录")))?;
+    remember_last_name(&tx, &name)?;
+    tx.commit()?;
+    Ok(Session { operator_id: id, name, role: Role::from_db(&role) })
+}
+
+pub(crate) fn set_idle_lock_minutes(conn: &mut Connection, actor: &Actor, minutes: u32) -> Result<()> {
+    if !(1..=120).contains(&minutes) {
+        return Err(Error::invalid("minutes", "自动锁定时间要在 1 到 120 分钟之间"));
+    }
+    let tx = conn.transaction()?;
+    let before = settings_json(&tx, &[IDLE_LOCK_SETTING])?;
+    tx.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![IDLE_LOCK_SETTING, minutes.to_string()],
+    )?;
+    let after = settings_json(&tx, &[IDLE_LOCK_SETTING])?;
+    let change =
+        Change::new("修改", "设置", None, format!("无操作 {minutes} 分钟后自动锁定")).before(before).after(after);
+    record(&tx, actor, change)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) fn list_operators(conn: &Connection) -> Result<Vec<OperatorRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, role, active, created_at, last_login_at FROM operators
+         ORDER BY role = 'staff', active DESC, id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(OperatorRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: Role::from_db(&r.get::<_, String>(2)?),
+                active: r.get(3)?,
+                created_at: r.get(4)?,
+                last_login_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// An operator to save, checked: the name, the new password's hash, and whether the password is
+/// also the register's key (then it must pass the encryption rules too).
+pub(crate) struct CheckedOperator {
+    pub name: String,
+    pub hash: Option<String>,
+}
+
+pub(crate) fn check_operator(input: &OperatorInput, is_key_owner: bool) -> Result<CheckedOperator> {
+    let name = valid_name(&input.name)?;
+    match (&input.password, input.id) {
+        (Some(password), _) => valid_password("password", password)?,
+        (None, None) => return Err(Error::invalid("password", "请为新操作员设置初始密码")),
+        (None, Some(_)) => {}
+    }
+    let hash = input.password.as_deref().map(hash_password).transpose()?;
+    if let (true, Some(password)) = (is_key_owner, &input.password) {
+        if let Some(rule) = encryption_password_weakness(password) {
+            return Err(Error::invalid(
+                "password",
+                format!("“{name}”的登录密码同时是台账的加密密码，新密码太弱：{rule}"),
+            ));
+        }
+    }
+    Ok(CheckedOperator { name, hash })
+}
+
+/// Adds or changes the operator in one transaction, with its audit record. The last active
+/// administrator cannot be demoted or switched off; `rekey` says the register is being
+/// re-encrypted under the new password in the same step.
+pub(crate) fn write_operator(
+    conn: &mut Connection,
+    actor: &Actor,
+    input: &OperatorInput,
+    checked: &CheckedOperator,
+    rekey: bool,
+) -> Result<i64> {
+    let CheckedOperator { name, hash } = checked;
+    let tx = conn.transaction()?;
+    let taken: Option<i64> =
+        tx.query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+    if taken.is_some_and(|other| Some(other) != input.id) {
+        return Err(Error::invalid("name", format!("已经有名为“{name}”的操作员")));
+    }
+    let (id, before) = match input.id {
+        None => {
+            tx.execute(
+                "INSERT INTO operators(name, role, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![name, input.role.as_str(), hash, input.active, now_text()],
+            )?;
+            (tx.last_insert_rowid(), None)
+        }
+        Some(id) => {
+            let before = operator_json(&tx, id)?.ok_or(Error::NotFound { what: "操作员", id })?;
+            tx.execute(
+                "UPDATE operators SET name = ?2, role = ?3, active = ?4, password_hash = coalesce(?5, password_hash)
+                 WHERE id = ?1",
+                params![id, name, input.role.as_str(), input.active, hash],
+            )?;
+            (id, Some(before))
+        }
+    };
+    let admins: i64 =
+        tx.query_row("SELECT count(*) FROM operators WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?;
+    if admins == 0 {
+        return Err(Error::Refused("至少要保留一位启用的管理员，否则没有人能修改设置和管理操作员".into()));
+    }
+    let after = operator_json(&tx, id)?;
+    let mut summary = format!(
+        "{}“{name}”（{}{}）",
+        if before.is_some() { "修改操作员" } else { "新增操作员" },
+        input.role.label(),
+        if input.active { "" } else { "，已停用" }
+    );
+    if before.is_some() && hash.is_some() {
+        summary.push_str("，重设了密码");
+    }
+    if rekey {
+        summary.push_str(ENCRYPTED_UNDER_NEW_PASSWORD);
+    }
+    let action = save_action(&before);
+    record(&tx, actor, Change::new(action, "操作员", Some(id), summary).before(before).after(after))?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The logged-in operator's new password, checked: the old one proven, the new one valid (and,
+/// when it is also the register's key, strong enough for that). Returns the new hash.
+pub(crate) fn check_own_password(
+    conn: &Connection,
+    session: &Session,
+    old_password: &str,
+    new_password: &str,
+    is_key_owner: bool,
+) -> Result<String> {
+    valid_password("new_password", new_password)?;
+    let hash: String =
+        conn.query_row("SELECT password_hash FROM operators WHERE id = ?1", [session.operator_id], |r| r.get(0))?;
+    if !password_matches(old_password, &hash) {
+        return Err(Error::invalid("old_password", "原密码不正确"));
+    }
+    let new_hash = hash_password(new_password)?;
+    if let Some(rule) = encryption_password_weakness(new_password).filter(|_| is_key_owner) {
+        return Err(Error::invalid("new_password", format!("您的登录密码同时是台账的加密密码，新密码太弱：{rule}")));
+    }
+    Ok(new_hash)
+}
+
+/// Writes the operator's own new password hash with its audit record, in one transaction.
+pub(crate) fn write_own_password(
+    conn: &mut Connection,
+    actor: &Actor,
+    session: &Session,
+    new_hash: &str,
+    rekey: bool,
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute("UPDATE operators SET password_hash = ?2 WHERE id = ?1", params![session.operator_id, new_hash])?;
+    let mut summary = format!("“{}”修改了自己的密码", session.name);
+    if rekey {
+        summary.push_str(ENCRYPTED_UNDER_NEW_PASSWORD);
+    }
+    record(&tx, actor, Change::new("修改", "操作员", Some(session.operator_id), summary))?;
+    tx.commit()?;
     Ok(())
 }
 
