@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of Xinghe: formatting, the frontend's unit tests, unit and story tests of
-# the core, the CLI tests, the command tests and the end-to-end tests of the real app under
-# Xvfb. Ends with one line "summary: N passed, N failed".
+# Runs every test of Xinghe: formatting, clippy (warnings are errors), the frontend's unit tests,
+# unit and story tests of the core, the CLI tests, the command tests and the end-to-end tests of
+# the real app under Xvfb. Ends with one line "summary: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh || exit 1
