@@ -501,18 +501,7 @@ fn a_register_from_before_the_chain_has_its_old_records_chained_when_opened() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.xinghe.db");
     {
-        let conn = Connection::open(&db).unwrap();
-        for sql in [
-            include_str!("../../crates/ledger/migrations/0001_register.sql"),
-            include_str!("../../crates/ledger/migrations/0002_activities.sql"),
-            include_str!("../../crates/ledger/migrations/0003_volunteers.sql"),
-            include_str!("../../crates/ledger/migrations/0004_audit.sql"),
-            include_str!("../../crates/ledger/migrations/0005_operators.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 5).unwrap();
-        conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
+        let conn = crate::support::register_at_version(&db, 5);
         for (at, summary) in [("2026-11-01 09:00:00", "新增居民“孔喆”"), ("2026-11-02 10:00:00", "修改居民“孔喆”")]
         {
             conn.execute(

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use xinghe_ledger::register::model::{HouseholdInput, ResidentInput};
 use xinghe_ledger::safety::backup::{self, inspect_backup, BackupCounts, KEEP_DAILY, KEEP_MONTHLY, KEEP_WEEKLY};
-use xinghe_ledger::store::db::{schema_version, APPLICATION_ID};
+use xinghe_ledger::store::db::schema_version;
 use xinghe_ledger::values::dates::{NaiveDate, NaiveDateTime};
 use xinghe_ledger::Ledger;
 
@@ -277,11 +277,7 @@ fn damage_a_table(path: &Path, table: &str) {
 /// A register as the app wrote it before volunteers existed: migrations 0001 and 0002 only,
 /// with a resident ticked 志愿者.
 fn register_at_version_2(path: &Path) {
-    let conn = Connection::open(path).unwrap();
-    conn.execute_batch(include_str!("../../crates/ledger/migrations/0001_register.sql")).unwrap();
-    conn.execute_batch(include_str!("../../crates/ledger/migrations/0002_activities.sql")).unwrap();
-    conn.pragma_update(None, "user_version", 2).unwrap();
-    conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    let conn = crate::support::register_at_version(path, 2);
     conn.execute_batch(
         "INSERT INTO settings(key, value) VALUES ('community_name', '浏河社区'), ('backup_created_at', '2026-03-01 17:30:00');
          INSERT INTO grids(id, name) VALUES (1, '第一网格');

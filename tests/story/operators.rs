@@ -235,17 +235,7 @@ fn a_version_4_register_keeps_its_audit_trail_through_the_operators_migration() 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.xinghe.db");
     {
-        let conn = Connection::open(&db).unwrap();
-        for sql in [
-            include_str!("../../crates/ledger/migrations/0001_register.sql"),
-            include_str!("../../crates/ledger/migrations/0002_activities.sql"),
-            include_str!("../../crates/ledger/migrations/0003_volunteers.sql"),
-            include_str!("../../crates/ledger/migrations/0004_audit.sql"),
-        ] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 4).unwrap();
-        conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
+        let conn = crate::support::register_at_version(&db, 4);
         conn.execute(
             "INSERT INTO audit_log(at, operator, action, entity, entity_id, summary, after)
              VALUES ('2026-11-01 09:00:00', '李敏', '新增', '居民', 7, '新增居民“孔喆”', '{\"name\":\"孔喆\"}')",

@@ -61,3 +61,29 @@ pub fn eight_with_its_head(ledger: &mut Ledger, grid: i64) -> i64 {
     let head = HeadInput { head_name: Some("王建国".into()), ..Default::default() };
     ledger.save_building(&BuildingInput { grid_id: grid, name: "8栋".into(), head, ..Default::default() }).unwrap()
 }
+
+/// The shipped migrations, in order (crates/ledger/migrations): a register as an older release
+/// wrote it is these up to its version.
+const MIGRATIONS: [&str; 8] = [
+    include_str!("../../../crates/ledger/migrations/0001_register.sql"),
+    include_str!("../../../crates/ledger/migrations/0002_activities.sql"),
+    include_str!("../../../crates/ledger/migrations/0003_volunteers.sql"),
+    include_str!("../../../crates/ledger/migrations/0004_audit.sql"),
+    include_str!("../../../crates/ledger/migrations/0005_operators.sql"),
+    include_str!("../../../crates/ledger/migrations/0006_register_identity.sql"),
+    include_str!("../../../crates/ledger/migrations/0007_audit_chain.sql"),
+    include_str!("../../../crates/ledger/migrations/0008_resident_volunteers.sql"),
+];
+
+/// A register file at `path` as the release with schema `version` wrote it: migrations
+/// 0001..=version (without the Rust steps of later releases), marked as ours. The connection is
+/// the caller's to fill with that release's rows.
+pub fn register_at_version(path: &Path, version: usize) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for sql in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", version as i64).unwrap();
+    conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
+    conn
+}
