@@ -193,12 +193,7 @@ fn certificate_hours_report_care_list_and_hours_workbook_from_the_command_line()
     let out = run_ok(&db, &["export", "hours", "--out", workbook.to_str().unwrap()]);
     assert!(out.contains("已导出志愿时长统计") && out.contains("条服务记录"), "{out}");
     assert!(std::fs::read(&workbook).unwrap().starts_with(b"PK"));
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    crate::support::assert_no_temporary_files(dir.path());
 }
 
 #[test]
@@ -295,15 +290,7 @@ fn hours_add_records_one_entry_or_a_file_line_by_line() {
     assert!(cli(&db, &["demo", "--households", "100"]).status.success());
     let number = {
         let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
-        let organisation = ledger.list_organisations().unwrap()[0].id;
-        let input = xinghe_ledger::volunteers::VolunteerInput {
-            organisation_id: Some(organisation),
-            name: "命令行志愿者".into(),
-            joined_on: "2024-01-01".into(),
-            ..Default::default()
-        };
-        let id = ledger.save_volunteer(&input).unwrap();
-        ledger.volunteer(id).unwrap().volunteer.number
+        crate::support::organisation_volunteer(&mut ledger, "命令行志愿者", "2024-01-01")
     };
     let add = |extra: &[&str]| {
         let base = ["hours", "add", "--volunteer", &number, "--date", "2025-03-01", "--content", "夜间巡逻"];
@@ -639,15 +626,7 @@ fn register_with_volunteer(dir: &Path) -> (std::path::PathBuf, String) {
     let db = dir.join("demo.db");
     assert!(cli(&db, &["demo", "--households", "100"]).status.success());
     let mut ledger = xinghe_ledger::Ledger::open(&db).unwrap();
-    let organisation = ledger.list_organisations().unwrap()[0].id;
-    let input = xinghe_ledger::volunteers::VolunteerInput {
-        organisation_id: Some(organisation),
-        name: "文件志愿者".into(),
-        joined_on: "2024-01-01".into(),
-        ..Default::default()
-    };
-    let id = ledger.save_volunteer(&input).unwrap();
-    let number = ledger.volunteer(id).unwrap().volunteer.number;
+    let number = crate::support::organisation_volunteer(&mut ledger, "文件志愿者", "2024-01-01");
     (db, number)
 }
 

@@ -19,7 +19,6 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 use xinghe_ledger::activities::ActivityInput;
 use xinghe_ledger::values::idcard::check_character;
-use xinghe_ledger::volunteers::VolunteerInput;
 use xinghe_ledger::Ledger;
 
 const DEFAULT_KILLS: usize = 20;
@@ -399,18 +398,8 @@ impl HoursPhase {
         demo_database(&db, 120, 3);
         // Volunteers of a partner organisation since 2019, so every slot from 2020 on is open.
         let mut ledger = Ledger::open(&db).unwrap();
-        let organisation = ledger.list_organisations().unwrap()[0].id;
         let volunteers: Vec<String> = (1..=30)
-            .map(|i| {
-                let input = VolunteerInput {
-                    organisation_id: Some(organisation),
-                    name: format!("崩溃测试志愿者{i}"),
-                    joined_on: "2019-01-01".into(),
-                    ..Default::default()
-                };
-                let id = ledger.save_volunteer(&input).unwrap();
-                ledger.volunteer(id).unwrap().volunteer.number
-            })
+            .map(|i| crate::support::organisation_volunteer(&mut ledger, &format!("崩溃测试志愿者{i}"), "2019-01-01"))
             .collect();
         HoursPhase { db, dir: dir.to_path_buf(), volunteers, next_slot: 0, round: 0, calibrated: Duration::ZERO }
     }

@@ -102,12 +102,7 @@ fn every_writer_refuses_the_open_register_its_sqlite_files_and_its_backups() {
     let reopened = Ledger::open(&db).unwrap();
     assert_eq!(reopened.stats().unwrap(), before, "the register still opens with its data");
     assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    crate::support::assert_no_temporary_files(dir.path());
 }
 
 #[test]

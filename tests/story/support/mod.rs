@@ -87,3 +87,27 @@ pub fn register_at_version(path: &Path, version: usize) -> rusqlite::Connection 
     conn.pragma_update(None, "application_id", xinghe_ledger::store::db::APPLICATION_ID).unwrap();
     conn
 }
+
+/// A new volunteer of the register's first partner organisation, joined on `joined_on`; returns
+/// their number (the one `xinghe-cli hours add --volunteer` takes).
+pub fn organisation_volunteer(ledger: &mut Ledger, name: &str, joined_on: &str) -> String {
+    let organisation = ledger.list_organisations().unwrap()[0].id;
+    let input = xinghe_ledger::volunteers::VolunteerInput {
+        organisation_id: Some(organisation),
+        name: name.into(),
+        joined_on: joined_on.into(),
+        ..Default::default()
+    };
+    let id = ledger.save_volunteer(&input).unwrap();
+    ledger.volunteer(id).unwrap().volunteer.number
+}
+
+/// Fails when a temporary file (`*.tmp`, an atomic write's) is left in `dir`.
+pub fn assert_no_temporary_files(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

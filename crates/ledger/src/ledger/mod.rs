@@ -88,10 +88,10 @@ impl Ledger {
         Ledger::open_keyed(path, Some(Passphrase::new(password)?))
     }
 
-    /// Opens a register only to read it (crate::store::db::OpenMode::Read): nothing is written to the
-    /// register when the schema is current — no migration check, no volunteer records (a plain
-    /// copy a killed rewrite left beside it is still removed) — so statistics, checks, exports and backups work on a full disk, beside a writer holding
-    /// the lock, and from a network folder. Every change through this Ledger is refused by
+    /// Opens a register only to read it (crate::store::db::OpenMode::Read): nothing is written to
+    /// the register when the schema is current (a plain copy a killed rewrite left beside it is
+    /// still removed), so statistics, checks, exports and backups work on a full disk, beside a
+    /// writer holding the lock, and from a network folder. Every change through this Ledger is refused by
     /// SQLite (`query_only`). A new file or an older schema is opened as by `open`.
     pub fn open_for_reading(path: &Path) -> Result<Ledger> {
         Ledger::open_keyed_as(path, None, OpenMode::Read)
@@ -107,7 +107,7 @@ impl Ledger {
     }
 
     fn open_keyed_as(path: &Path, key: Option<Passphrase>, mode: OpenMode) -> Result<Ledger> {
-        let (conn, encrypted, _mode) = crate::store::db::open_keyed(path, key.as_ref(), mode)?;
+        let (conn, encrypted) = crate::store::db::open_keyed(path, key.as_ref(), mode)?;
         let key = key.filter(|_| encrypted);
         // Not a write to the register: a plain copy a killed rewrite left must go at the first
         // open of any kind (the open connection proves no rewrite is running, crate::safety::encryption).

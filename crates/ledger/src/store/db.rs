@@ -63,16 +63,12 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// read-only inspection and to the connection returned. A wrong key gives `wrong_password`. A
 /// plain or new file opens without the key: a key never turns encryption on by itself.
 pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Connection> {
-    open_keyed(path, key, OpenMode::Write).map(|(conn, _, _)| conn)
+    open_keyed(path, key, OpenMode::Write).map(|(conn, _)| conn)
 }
 
-/// `open_with` in `mode`; also whether the key was used (the file is encrypted) and the mode the
-/// file was actually opened in (`Read` becomes `Write` for a new file or a migration).
-pub(crate) fn open_keyed(
-    path: &Path,
-    key: Option<&Passphrase>,
-    mode: OpenMode,
-) -> Result<(Connection, bool, OpenMode)> {
+/// `open_with` in `mode` (`Read` opens as `Write` a new file or one that needs a migration); also
+/// whether the key was used (the file is encrypted).
+pub(crate) fn open_keyed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result<(Connection, bool)> {
     let stubs = Stubs::before(path);
     let opened =
         open_unnamed(path, key, mode).map_err(|e| crate::store::cipher::wrong_password(e.at_open(path), path, key));
@@ -116,7 +112,7 @@ impl Stubs {
     }
 }
 
-fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result<(Connection, bool, OpenMode)> {
+fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result<(Connection, bool)> {
     if path.is_dir() {
         return Err(Error::Refused(format!(
             "{} 是一个文件夹，不是数据库文件；请指定文件夹中的 .db 文件",
@@ -134,7 +130,7 @@ fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result
     let key = crate::store::cipher::key_for(path, key)?;
     if mode == OpenMode::Read && exists {
         if let Some(conn) = open_for_reading(path, key)? {
-            return Ok((conn, key.is_some(), OpenMode::Read));
+            return Ok((conn, key.is_some()));
         }
     }
     crate::store::network_folder::refuse_writing(path)?;
@@ -149,7 +145,7 @@ fn open_unnamed(path: &Path, key: Option<&Passphrase>, mode: OpenMode) -> Result
     }
     configure(&conn)?;
     migrate(&mut conn)?;
-    Ok((conn, key.is_some(), OpenMode::Write))
+    Ok((conn, key.is_some()))
 }
 
 /// A connection that only reads the register, or None when the file needs writing first (empty,
